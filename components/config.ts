@@ -1,0 +1,210 @@
+/**
+ * The stack configuration (`zimbra-ha:cluster`): its schema, defaults and types.
+ * Shape checks live here; cross-field checks live in validate.ts.
+ */
+import { z } from "zod";
+import { SUPPORTED_DISTROS } from "./packages";
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and '-', starting with a letter");
+const resourceId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and hold only letters, digits, '_', '.', '-'");
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address like 10.0.66.201");
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 subnet like 10.0.66.0/24");
+const absolutePath = z.string().regex(/^\/[A-Za-z0-9_.\/-]*$/, "must be an absolute path of letters, digits, '_', '.', '-', '/'");
+const seconds = z.number().int().positive();
+const port = z.number().int().min(1).max(65535);
+const distro = z.enum(SUPPORTED_DISTROS);
+
+export const SshSchema = z.strictObject({
+  /** Address the SSH connection dials. */
+  host: z.string().min(1),
+  port: port.default(22),
+  user: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("root"),
+  /** Pinned host key, "ssh-ed25519 AAAA..."; without it the host key is not checked. */
+  hostKey: z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, "must be a public key line like 'ssh-ed25519 AAAA...'").optional(),
+});
+
+export const NodeDiskSchema = z.strictObject({
+  /** Backing block device of the DRBD resource on this node. */
+  disk: absolutePath.optional(),
+  /** External metadata device on this node (when the resource uses external metadata). */
+  metaDisk: absolutePath.optional(),
+  /** Allows creating DRBD metadata on this node's device even though it holds a signature or data. */
+  allowWipe: z.boolean().optional(),
+});
+
+export const NodeSchema = z.strictObject({
+  /** Corosync/Pacemaker node name; the host's name is set to it. */
+  name,
+  /** If given, must equal `name` (kept for configs that spell the hostname out). */
+  hostname: z.string().optional(),
+  /** Corosync node id, unique, >= 1. */
+  nodeId: z.number().int().min(1),
+  /** Address on each corosync link, in link order; links[0] also carries DRBD. */
+  ringAddresses: z.array(ipv4).min(1),
+  /** Address on the service network (the VIP's subnet). */
+  serviceAddress: ipv4,
+  ssh: SshSchema,
+  /** Overrides the cluster-wide distro for this node. */
+  distro: distro.optional(),
+  /** NIC names on this node. */
+  nics: z.strictObject({ service: z.string().min(1).optional() }).default({}),
+  /** Per DRBD resource overrides, keyed by resource name. */
+  disks: z.record(z.string(), NodeDiskSchema).default({}),
+});
+
+export const LinkSchema = z.strictObject({
+  /** Subnet of this corosync link, e.g. 10.0.66.0/24. */
+  subnet: cidr,
+});
+
+export const CorosyncSchema = z.strictObject({
+  transport: z.enum(["knet", "udpu"]).default("knet"),
+  tokenMs: z.number().int().min(100).default(5000),
+  tokenRetransmitsBeforeLoss: z.number().int().min(1).default(20),
+  joinMs: z.number().int().min(10).default(1000),
+  consensusMs: z.number().int().min(100).default(7500),
+  maxMessages: z.number().int().min(1).default(20),
+  cryptoCipher: z.enum(["aes256", "aes192", "aes128", "none"]).default("aes256"),
+  cryptoHash: z.enum(["sha256", "sha384", "sha512", "sha1", "none"]).default("sha256"),
+  /** knet port (link 0; link N uses port + N). */
+  port: port.default(5405),
+  /** Seconds `pulumi up` waits for all nodes to be members and quorate. */
+  membershipTimeout: seconds.default(300),
+});
+
+export const DrbdResourceSchema = z.strictObject({
+  name,
+  minor: z.number().int().min(0).max(1048575),
+  port,
+  protocol: z.enum(["A", "B", "C"]).default("C"),
+  /** Backing device on every node unless a node overrides it in `nodes[i].disks`. */
+  disk: absolutePath.optional(),
+  /** `internal`, or `external` with `metaDisk` (or per-node `nodes[i].disks.<res>.metaDisk`). */
+  metaDiskMode: z.enum(["internal", "external"]).default("internal"),
+  metaDisk: absolutePath.optional(),
+  /** Resync rate ceiling, DRBD units (10M = 10 MiB/s). */
+  resyncRate: z.string().regex(/^\d+[KMG]?$/, "must be a number with optional K/M/G suffix, e.g. 10M").default("10M"),
+  onIoError: z.enum(["detach", "pass_on", "call-local-io-error"]).default("detach"),
+  degrWfcTimeout: z.number().int().min(0).default(120),
+  alExtents: z.number().int().min(7).max(65534).default(3389),
+  mountPoint: absolutePath,
+  fsType: z.enum(["ext4", "xfs"]).default("ext4"),
+  mountOptions: z.string().regex(/^[a-z0-9=,_-]*$/).default("noatime"),
+  /** Node that is promoted the first time and on which the filesystem is created. */
+  initialPrimary: name,
+  /** Allows creating metadata over a signature/data on every node's device. Destroys data. */
+  allowWipe: z.boolean().default(false),
+  /** When both devices are blank, mark them in sync instead of copying every block. */
+  skipInitialSyncIfBlank: z.boolean().default(true),
+  monitorPromoted: seconds.default(60),
+  monitorUnpromoted: seconds.default(50),
+  startTimeout: seconds.default(240),
+  stopTimeout: seconds.default(100),
+  promoteTimeout: seconds.default(90),
+  demoteTimeout: seconds.default(90),
+  fsStartTimeout: seconds.default(60),
+  fsStopTimeout: seconds.default(60),
+  fsMonitorInterval: seconds.default(40),
+});
+
+export const OpSchema = z.strictObject({ interval: z.number().int().min(0).optional(), timeout: seconds.optional() });
+
+export const PrimitiveSchema = z.strictObject({
+  id: resourceId,
+  /** Resource agent: `ocf:provider:type`, `systemd:unit`, `lsb:script`. */
+  agent: z.string().regex(/^(ocf:[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+|systemd:[A-Za-z0-9@_.:-]+|lsb:[A-Za-z0-9_.-]+|service:[A-Za-z0-9@_.-]+)$/, "must be ocf:PROVIDER:TYPE, systemd:UNIT, lsb:SCRIPT or service:NAME"),
+  params: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.string()).default({}),
+  meta: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.string()).default({}),
+  ops: z.strictObject({
+    start: OpSchema.optional(),
+    stop: OpSchema.optional(),
+    monitor: OpSchema.optional(),
+  }).default({}),
+});
+
+export const VipSchema = z.strictObject({
+  id: resourceId,
+  address: ipv4,
+  /** Netmask bits; defaults to the service subnet's. */
+  cidrNetmask: z.number().int().min(1).max(32).optional(),
+  /** NIC; defaults to each node's service NIC. */
+  nic: z.string().optional(),
+  monitorInterval: seconds.default(30),
+});
+
+export const GroupSchema = z.strictObject({
+  id: resourceId,
+  /** In start order. Each is a vip id, a primitive id, or a DRBD resource name (its filesystem, after promotion). */
+  members: z.array(z.string()).min(1),
+  preferredNode: name.optional(),
+  preferenceScore: z.number().int().default(50),
+  /** Groups that must be started before this one. */
+  after: z.array(z.string()).default([]),
+  /** Groups this one must run on the same node with. */
+  with: z.array(z.string()).default([]),
+});
+
+export const CloneSchema = z.strictObject({
+  id: resourceId,
+  /** Primitive that runs on every node. */
+  primitive: z.string(),
+});
+
+export const PacemakerSchema = z.strictObject({
+  resourceStickiness: z.number().int().default(100),
+  migrationThreshold: z.number().int().min(0).optional(),
+  failureTimeout: seconds.optional(),
+  /** Extra cluster properties, name → value. */
+  properties: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.string()).default({}),
+  vips: z.array(VipSchema).default([]),
+  primitives: z.array(PrimitiveSchema).default([]),
+  groups: z.array(GroupSchema).min(1),
+  clones: z.array(CloneSchema).default([]),
+  /** Seconds `pulumi up` waits for the groups to start. */
+  convergeTimeout: seconds.default(900),
+});
+
+export const FencingSchema = z.strictObject({
+  /** Only `disabled-unsafe` exists until STONITH devices are supported; it is refused on production stacks. */
+  mode: z.enum(["disabled-unsafe"]),
+});
+
+export const AptSchema = z.strictObject({
+  /** One-line apt sources written to /etc/apt/sources.list.d/zimbra-ha.list, e.g. an offline mirror. */
+  sources: z.array(z.string().regex(/^deb(-src)? [^\n]+$/, "must be a one-line 'deb ...' source")).default([]),
+  /** Extra packages installed on every node. */
+  extraPackages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
+});
+
+export const ClusterSchema = z.strictObject({
+  /** Corosync cluster_name. */
+  name,
+  /** A production stack refuses unsafe settings (fencing disabled). */
+  production: z.boolean().default(false),
+  distro,
+  fencing: FencingSchema,
+  links: z.array(LinkSchema).min(1).max(2),
+  service: z.strictObject({
+    subnet: cidr,
+    nic: z.string().min(1).default("eth0"),
+    fqdn: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a fully qualified lowercase name"),
+  }),
+  nodes: z.array(NodeSchema).min(2),
+  ssh: z.strictObject({
+    dialErrorLimit: z.number().int().min(-1).default(30),
+    perDialTimeout: seconds.default(15),
+  }).default({ dialErrorLimit: 30, perDialTimeout: 15 }),
+  apt: AptSchema.default({ sources: [], extraPackages: [] }),
+  corosync: CorosyncSchema.default(CorosyncSchema.parse({})),
+  drbd: z.strictObject({ resources: z.array(DrbdResourceSchema).default([]) }).default({ resources: [] }),
+  pacemaker: PacemakerSchema,
+});
+
+export type ClusterInput = z.input<typeof ClusterSchema>;
+export type ClusterConfig = z.output<typeof ClusterSchema>;
+export type NodeConfig = ClusterConfig["nodes"][number];
+export type DrbdResourceConfig = ClusterConfig["drbd"]["resources"][number];
+export type PacemakerConfig = ClusterConfig["pacemaker"];
+export type GroupConfig = PacemakerConfig["groups"][number];
+export type PrimitiveConfig = PacemakerConfig["primitives"][number];
+export type VipConfig = PacemakerConfig["vips"][number];

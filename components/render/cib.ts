@@ -1,0 +1,179 @@
+/**
+ * The part of the Pacemaker CIB this stack owns, as one XML fragment. assets/scripts/cib-apply.sh
+ * merges it into the live CIB (or an offline CIB file) with assets/cib-merge.xsl.
+ */
+import { ClusterConfig, DrbdResourceConfig, PrimitiveConfig, VipConfig } from "../config";
+import { parseSubnet } from "../net";
+import { renderTemplate } from "./template";
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+export interface OpView {
+  id: string;
+  name: string;
+  interval: number;
+  timeout?: number;
+  role?: string;
+}
+
+export interface PrimitiveView {
+  id: string;
+  class: string;
+  provider?: string;
+  type: string;
+  params: NameValue[];
+  hasParams: boolean;
+  meta: NameValue[];
+  hasMeta: boolean;
+  ops: OpView[];
+}
+
+export interface CibView {
+  tag: string;
+  properties: (NameValue & { id: string })[];
+  rscDefaults: NameValue[];
+  promotables: { id: string; meta: NameValue[]; primitive: PrimitiveView }[];
+  groups: { id: string; members: PrimitiveView[] }[];
+  clones: { id: string; primitive: PrimitiveView }[];
+  locations: { id: string; rsc: string; node: string; score: number; role?: string }[];
+  colocations: { id: string; rsc: string; withRsc: string; withRole?: string }[];
+  orders: { id: string; first: string; firstAction: string; then: string }[];
+  ownedIds: string[];
+}
+
+/** Tag that lists every CIB object this stack owns; the merge replaces exactly those. */
+export function ownerTag(cfg: ClusterConfig): string {
+  return `zimbra-ha-${cfg.name}`;
+}
+
+export const drbdPrimitiveId = (res: string) => `drbd-${res}`;
+export const drbdCloneId = (res: string) => `drbd-${res}-clone`;
+export const filesystemId = (res: string) => `fs-${res}`;
+
+function nv(record: Record<string, string | number | undefined>): NameValue[] {
+  return Object.entries(record)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ({ name, value: String(value) }));
+}
+
+function primitive(id: string, agent: string, params: NameValue[], meta: NameValue[], ops: Omit<OpView, "id">[]): PrimitiveView {
+  const [cls, ...rest] = agent.split(":");
+  const [provider, type] = cls === "ocf" ? [rest[0], rest[1]] : [undefined, rest.join(":")];
+  return {
+    id,
+    class: cls,
+    provider,
+    type,
+    params,
+    hasParams: params.length > 0,
+    meta,
+    hasMeta: meta.length > 0,
+    ops: ops.map((op) => ({ ...op, id: `${id}-${op.name}${op.role ? `-${op.role.toLowerCase()}` : ""}-${op.interval}s` })),
+  };
+}
+
+function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
+  const prefix = vip.cidrNetmask ?? parseSubnet(cfg.service.subnet)?.prefix;
+  const params = nv({ ip: vip.address, cidr_netmask: prefix, nic: vip.nic ?? cfg.service.nic });
+  return primitive(vip.id, "ocf:heartbeat:IPaddr2", params, [], [
+    { name: "monitor", interval: vip.monitorInterval, timeout: 20 },
+    { name: "start", interval: 0, timeout: 20 },
+    { name: "stop", interval: 0, timeout: 20 },
+  ]);
+}
+
+function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
+  const params = nv({ device: `/dev/drbd${res.minor}`, directory: res.mountPoint, fstype: res.fsType, options: res.mountOptions || undefined });
+  return primitive(filesystemId(res.name), "ocf:heartbeat:Filesystem", params, [], [
+    { name: "monitor", interval: res.fsMonitorInterval, timeout: 40 },
+    { name: "start", interval: 0, timeout: res.fsStartTimeout },
+    { name: "stop", interval: 0, timeout: res.fsStopTimeout },
+  ]);
+}
+
+function drbdPromotable(res: DrbdResourceConfig) {
+  const prim = primitive(drbdPrimitiveId(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
+    { name: "monitor", interval: res.monitorPromoted, timeout: 20, role: "Promoted" },
+    { name: "monitor", interval: res.monitorUnpromoted, timeout: 20, role: "Unpromoted" },
+    { name: "start", interval: 0, timeout: res.startTimeout },
+    { name: "stop", interval: 0, timeout: res.stopTimeout },
+    { name: "promote", interval: 0, timeout: res.promoteTimeout },
+    { name: "demote", interval: 0, timeout: res.demoteTimeout },
+    { name: "notify", interval: 0, timeout: 90 },
+  ]);
+  const meta = nv({ promotable: "true", "promoted-max": 1, "promoted-node-max": 1, "clone-max": 2, "clone-node-max": 1, notify: "true" });
+  return { id: drbdCloneId(res.name), meta, primitive: prim };
+}
+
+function appPrimitive(p: PrimitiveConfig): PrimitiveView {
+  const ops: Omit<OpView, "id">[] = [];
+  const { monitor, start, stop } = p.ops;
+  ops.push({ name: "monitor", interval: monitor?.interval ?? 60, timeout: monitor?.timeout ?? 40 });
+  if (start) ops.push({ name: "start", interval: 0, timeout: start.timeout });
+  if (stop) ops.push({ name: "stop", interval: 0, timeout: stop.timeout });
+  return primitive(p.id, p.agent, nv(p.params), nv(p.meta), ops);
+}
+
+function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
+  const props: Record<string, string> = { "stonith-enabled": cfg.fencing.mode === "disabled-unsafe" ? "false" : "true", ...cfg.pacemaker.properties };
+  return nv(props).map((p) => ({ ...p, id: `cib-bootstrap-options-${p.name}` }));
+}
+
+export function cibView(cfg: ClusterConfig): CibView {
+  const pm = cfg.pacemaker;
+  const drbdByName = new Map(cfg.drbd.resources.map((r) => [r.name, r]));
+  const vipById = new Map(pm.vips.map((v) => [v.id, v]));
+  const primById = new Map(pm.primitives.map((p) => [p.id, p]));
+  const member = (ref: string): PrimitiveView => {
+    const res = drbdByName.get(ref);
+    if (res) return filesystemPrimitive(res);
+    const vip = vipById.get(ref);
+    if (vip) return vipPrimitive(cfg, vip);
+    return appPrimitive(primById.get(ref)!);
+  };
+
+  const locations: CibView["locations"] = [];
+  const colocations: CibView["colocations"] = [];
+  const orders: CibView["orders"] = [];
+  for (const group of pm.groups) {
+    for (const ref of group.members.filter((m) => drbdByName.has(m))) {
+      const clone = drbdCloneId(ref);
+      colocations.push({ id: `col-${group.id}-with-${clone}`, rsc: group.id, withRsc: clone, withRole: "Promoted" });
+      orders.push({ id: `ord-${clone}-promote-then-${group.id}`, first: clone, firstAction: "promote", then: group.id });
+      if (group.preferredNode) {
+        // Without it both nodes get the same promotion score and the first promotion flaps.
+        locations.push({ id: `loc-${clone}-promoted-prefers-${group.preferredNode}`, rsc: clone, node: group.preferredNode, score: group.preferenceScore, role: "Promoted" });
+      }
+    }
+    if (group.preferredNode) {
+      locations.push({ id: `loc-${group.id}-prefers-${group.preferredNode}`, rsc: group.id, node: group.preferredNode, score: group.preferenceScore });
+    }
+    for (const before of group.after) orders.push({ id: `ord-${before}-then-${group.id}`, first: before, firstAction: "start", then: group.id });
+    for (const other of group.with) colocations.push({ id: `col-${group.id}-with-${other}`, rsc: group.id, withRsc: other });
+  }
+
+  const promotables = cfg.drbd.resources.map(drbdPromotable);
+  const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));
+  const clones = pm.clones.map((c) => ({ id: c.id, primitive: appPrimitive(primById.get(c.primitive)!) }));
+  const properties = clusterProperties(cfg);
+  const rscDefaults = nv({ "resource-stickiness": pm.resourceStickiness, "migration-threshold": pm.migrationThreshold, "failure-timeout": pm.failureTimeout });
+  const tag = ownerTag(cfg);
+  const ownedIds = [
+    ...properties.map((p) => p.id),
+    `${tag}-rsc-defaults`,
+    ...promotables.map((p) => p.id),
+    ...groups.map((g) => g.id),
+    ...clones.map((c) => c.id),
+    ...locations.map((l) => l.id),
+    ...colocations.map((c) => c.id),
+    ...orders.map((o) => o.id),
+  ];
+  return { tag, properties, rscDefaults, promotables, groups, clones, locations, colocations, orders, ownedIds };
+}
+
+export function renderCibFragment(view: CibView): string {
+  return renderTemplate("cib-fragment.xml.mustache", view, "xml", ["cib-primitive"]);
+}

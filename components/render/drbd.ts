@@ -1,0 +1,55 @@
+/** /etc/drbd.d/<resource>.res: one file per resource, identical on every node. */
+import { ClusterConfig, DrbdResourceConfig } from "../config";
+import { renderTemplate } from "./template";
+
+export interface DrbdNodeView {
+  name: string;
+  minor: number;
+  disk: string;
+  address: string;
+  port: number;
+  metaDisk: string;
+  allowWipe: boolean;
+}
+
+export interface DrbdView {
+  name: string;
+  protocol: string;
+  onIoError: string;
+  resyncRate: string;
+  alExtents: number;
+  degrWfcTimeout: number;
+  nodes: DrbdNodeView[];
+}
+
+export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView {
+  return {
+    name: res.name,
+    protocol: res.protocol,
+    onIoError: res.onIoError,
+    resyncRate: res.resyncRate,
+    alExtents: res.alExtents,
+    degrWfcTimeout: res.degrWfcTimeout,
+    nodes: cfg.nodes.map((node) => {
+      const override = node.disks[res.name] ?? {};
+      const metaDisk = res.metaDiskMode === "internal" ? "internal" : (override.metaDisk ?? res.metaDisk)!;
+      return {
+        name: node.name,
+        minor: res.minor,
+        disk: (override.disk ?? res.disk)!,
+        address: node.ringAddresses[0],
+        port: res.port,
+        metaDisk,
+        allowWipe: override.allowWipe ?? res.allowWipe,
+      };
+    }),
+  };
+}
+
+export function renderDrbdRes(view: DrbdView): string {
+  return renderTemplate("drbd.res.mustache", view);
+}
+
+export function drbdResPath(name: string): string {
+  return `/etc/drbd.d/${name}.res`;
+}

@@ -1,0 +1,278 @@
+/**
+ * Validation of the stack configuration: schema first, then cross-field rules.
+ * Every problem is reported at once, each prefixed with the config path it concerns.
+ */
+import { ClusterConfig, ClusterSchema } from "./config";
+import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
+
+export const CONFIG_KEY = "cluster";
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface SecretPresence {
+  /** Whether the `sshPrivateKey` config secret is set. */
+  sshPrivateKey: boolean;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`), CONFIG_KEY);
+}
+
+/** Parses and validates; throws ConfigError listing every problem. */
+export function parseClusterConfig(raw: unknown, secrets: SecretPresence): ClusterConfig {
+  const problems: string[] = [];
+  if (!secrets.sshPrivateKey) {
+    problems.push("sshPrivateKey: missing: set it with `pulumi config set --secret sshPrivateKey < KEYFILE`");
+  }
+  const parsed = ClusterSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  problems.push(...crossFieldProblems(parsed.data));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Rules that involve more than one field. Returns messages, each starting with the field's path. */
+export function crossFieldProblems(cfg: ClusterConfig): string[] {
+  const problems: string[] = [];
+  const at = (path: string, message: string) => problems.push(`${CONFIG_KEY}.${path}: ${message}`);
+
+  checkFencing(cfg, at);
+  const linkSubnets = checkLinks(cfg, at);
+  const serviceSubnet = parseSubnet(cfg.service.subnet);
+  if (!serviceSubnet) at("service.subnet", `${cfg.service.subnet} is not a valid network address with prefix 1-30`);
+  checkNodes(cfg, linkSubnets, serviceSubnet, at);
+  checkCorosync(cfg, at);
+  checkDrbd(cfg, at);
+  checkPacemaker(cfg, serviceSubnet, at);
+  return problems;
+}
+
+type At = (path: string, message: string) => void;
+
+function duplicates<T>(values: T[]): Set<T> {
+  const seen = new Set<T>();
+  const dup = new Set<T>();
+  for (const v of values) (seen.has(v) ? dup : seen).add(v);
+  return dup;
+}
+
+function checkFencing(cfg: ClusterConfig, at: At) {
+  if (cfg.production && cfg.fencing.mode === "disabled-unsafe") {
+    at("fencing.mode", "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain");
+  }
+}
+
+function checkLinks(cfg: ClusterConfig, at: At): (Subnet | undefined)[] {
+  return cfg.links.map((link, i) => {
+    const subnet = parseSubnet(link.subnet);
+    if (!subnet) at(`links[${i}].subnet`, `${link.subnet} is not a valid network address with prefix 1-30`);
+    return subnet;
+  });
+}
+
+function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], serviceSubnet: Subnet | undefined, at: At) {
+  const names = cfg.nodes.map((n) => n.name);
+  const ids = cfg.nodes.map((n) => n.nodeId);
+  const dupNames = duplicates(names);
+  const dupIds = duplicates(ids);
+  const allAddresses: string[] = [];
+  cfg.nodes.forEach((node, i) => {
+    const p = `nodes[${i}]`;
+    if (dupNames.has(node.name)) at(`${p}.name`, `duplicate node name '${node.name}'`);
+    if (dupIds.has(node.nodeId)) at(`${p}.nodeId`, `duplicate node id ${node.nodeId}`);
+    if (node.hostname !== undefined && node.hostname !== node.name) {
+      at(`${p}.hostname`, `'${node.hostname}' differs from the node name '${node.name}'; corosync and pacemaker need the hostname to equal the node name`);
+    }
+    if (node.ringAddresses.length !== cfg.links.length) {
+      at(`${p}.ringAddresses`, `has ${node.ringAddresses.length} address(es) but the cluster has ${cfg.links.length} link(s): give one per link`);
+    }
+    node.ringAddresses.forEach((addr, l) => {
+      if (!isIpv4(addr)) return at(`${p}.ringAddresses[${l}]`, `${addr} is not a valid IPv4 address`);
+      const subnet = linkSubnets[l];
+      if (subnet && !subnetContains(subnet, addr)) at(`${p}.ringAddresses[${l}]`, `${addr} is not inside link ${l} subnet ${cfg.links[l].subnet}`);
+      allAddresses.push(addr);
+    });
+    if (!isIpv4(node.serviceAddress)) at(`${p}.serviceAddress`, `${node.serviceAddress} is not a valid IPv4 address`);
+    else if (serviceSubnet && !subnetContains(serviceSubnet, node.serviceAddress)) {
+      at(`${p}.serviceAddress`, `${node.serviceAddress} is not inside service subnet ${cfg.service.subnet}`);
+    }
+    allAddresses.push(node.serviceAddress);
+    for (const res of Object.keys(node.disks)) {
+      if (!cfg.drbd.resources.some((r) => r.name === res)) at(`${p}.disks.${res}`, `no DRBD resource named '${res}' in drbd.resources`);
+    }
+  });
+  for (const dup of duplicates(allAddresses)) {
+    const i = cfg.nodes.findIndex((n) => n.ringAddresses.includes(dup) || n.serviceAddress === dup);
+    at(`nodes[${i}]`, `address ${dup} is used more than once across nodes and links`);
+  }
+}
+
+function checkCorosync(cfg: ClusterConfig, at: At) {
+  const c = cfg.corosync;
+  if (c.consensusMs < 1.2 * c.tokenMs) {
+    at("corosync.consensusMs", `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= 1.2 × token`);
+  }
+  if (c.joinMs >= c.tokenMs) at("corosync.joinMs", `${c.joinMs} ms must be shorter than tokenMs (${c.tokenMs} ms)`);
+  if (c.transport === "udpu") {
+    if (cfg.links.length > 1) at("corosync.transport", "udpu supports a single link in corosync 3; use knet for two links");
+    if (c.cryptoCipher !== "none" || c.cryptoHash !== "none") {
+      at("corosync.transport", "udpu cannot encrypt; set cryptoCipher and cryptoHash to none or use knet");
+    }
+  }
+  if ((c.cryptoCipher === "none") !== (c.cryptoHash === "none") && c.cryptoHash === "none") {
+    at("corosync.cryptoHash", "a cipher needs a hash: set cryptoHash too");
+  }
+}
+
+function checkDrbd(cfg: ClusterConfig, at: At) {
+  const resources = cfg.drbd.resources;
+  const nodeNames = cfg.nodes.map((n) => n.name);
+  const corosyncPorts = cfg.links.map((_, l) => cfg.corosync.port + l);
+  const firstUse = new Map<string, string>();
+  const claim = (key: string, path: string, what: string) => {
+    const prior = firstUse.get(key);
+    if (prior) at(path, `${what} is already used by ${prior}`);
+    else firstUse.set(key, path);
+  };
+  resources.forEach((res, i) => {
+    const p = `drbd.resources[${i}]`;
+    claim(`name:${res.name}`, `${p}.name`, `name '${res.name}'`);
+    claim(`minor:${res.minor}`, `${p}.minor`, `minor ${res.minor}`);
+    claim(`port:${res.port}`, `${p}.port`, `port ${res.port}`);
+    if (corosyncPorts.includes(res.port)) at(`${p}.port`, `port ${res.port} clashes with corosync's knet port`);
+    claim(`mount:${res.mountPoint}`, `${p}.mountPoint`, `mount point ${res.mountPoint}`);
+    if (res.mountPoint === "/") at(`${p}.mountPoint`, "must not be /");
+    if (!nodeNames.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' is not a node name (${nodeNames.join(", ")})`);
+    if (res.monitorPromoted === res.monitorUnpromoted) {
+      at(`${p}.monitorUnpromoted`, `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`);
+    }
+    cfg.nodes.forEach((node, n) => {
+      const override = node.disks[res.name] ?? {};
+      const disk = override.disk ?? res.disk;
+      if (!disk) return at(`${p}.disk`, `no backing disk for node '${node.name}': set ${p}.disk or nodes[${n}].disks.${res.name}.disk`);
+      claim(`disk:${node.name}:${disk}`, override.disk ? `nodes[${n}].disks.${res.name}.disk` : `${p}.disk`, `disk ${disk} on node '${node.name}'`);
+      const metaDisk = override.metaDisk ?? res.metaDisk;
+      if (res.metaDiskMode === "external") {
+        if (!metaDisk) at(`${p}.metaDisk`, `external metadata needs a metaDisk for node '${node.name}'`);
+        else claim(`disk:${node.name}:${metaDisk}`, override.metaDisk ? `nodes[${n}].disks.${res.name}.metaDisk` : `${p}.metaDisk`, `disk ${metaDisk} on node '${node.name}'`);
+      } else if (metaDisk) {
+        at(`${p}.metaDisk`, "is set but metaDiskMode is internal: set metaDiskMode: external or remove it");
+      }
+    });
+  });
+  resources.forEach((a, i) =>
+    resources.forEach((b, j) => {
+      if (i !== j && b.mountPoint.startsWith(a.mountPoint.replace(/\/$/, "") + "/")) {
+        at(`drbd.resources[${j}].mountPoint`, `${b.mountPoint} is nested inside ${a.mountPoint} of drbd.resources[${i}]; the order of mounts would not be guaranteed`);
+      }
+    }),
+  );
+}
+
+function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, at: At) {
+  const pm = cfg.pacemaker;
+  const nodeNames = cfg.nodes.map((n) => n.name);
+  const nodeAddresses = new Set(cfg.nodes.flatMap((n) => [n.serviceAddress, ...n.ringAddresses]));
+  const drbdNames = new Set(cfg.drbd.resources.map((r) => r.name));
+
+  const ids = new Map<string, string>();
+  const claimId = (id: string, path: string) => {
+    const prior = ids.get(id);
+    if (prior) at(path, `id '${id}' is already used by ${prior}`);
+    else ids.set(id, path);
+  };
+  for (const r of cfg.drbd.resources) {
+    for (const derived of [`drbd-${r.name}`, `drbd-${r.name}-clone`, `fs-${r.name}`]) ids.set(derived, `drbd resource '${r.name}'`);
+  }
+  pm.vips.forEach((v, i) => claimId(v.id, `pacemaker.vips[${i}].id`));
+  pm.primitives.forEach((p, i) => claimId(p.id, `pacemaker.primitives[${i}].id`));
+  pm.groups.forEach((g, i) => claimId(g.id, `pacemaker.groups[${i}].id`));
+  pm.clones.forEach((c, i) => claimId(c.id, `pacemaker.clones[${i}].id`));
+
+  const vipAddresses = new Set<string>();
+  pm.vips.forEach((v, i) => {
+    const p = `pacemaker.vips[${i}].address`;
+    if (!isIpv4(v.address)) return at(p, `${v.address} is not a valid IPv4 address`);
+    if (nodeAddresses.has(v.address)) at(p, `${v.address} equals a node address; the VIP must be an address no node owns`);
+    if (serviceSubnet && !v.nic && !subnetContains(serviceSubnet, v.address)) at(p, `${v.address} is not inside service subnet ${cfg.service.subnet}`);
+    if (vipAddresses.has(v.address)) at(p, `${v.address} is used by another VIP`);
+    vipAddresses.add(v.address);
+  });
+
+  const primitiveIds = new Set(pm.primitives.map((p) => p.id));
+  const vipIds = new Set(pm.vips.map((v) => v.id));
+  const groupIds = new Set(pm.groups.map((g) => g.id));
+  const memberOf = new Map<string, string>();
+  pm.groups.forEach((g, i) => {
+    const p = `pacemaker.groups[${i}]`;
+    g.members.forEach((m, k) => {
+      if (!primitiveIds.has(m) && !vipIds.has(m) && !drbdNames.has(m)) {
+        return at(`${p}.members[${k}]`, `'${m}' is not a defined vip, primitive or DRBD resource`);
+      }
+      const prior = memberOf.get(m);
+      if (prior) at(`${p}.members[${k}]`, `'${m}' is already a member of group '${prior}'`);
+      else memberOf.set(m, g.id);
+    });
+    if (g.preferredNode && !nodeNames.includes(g.preferredNode)) at(`${p}.preferredNode`, `'${g.preferredNode}' is not a node name (${nodeNames.join(", ")})`);
+    for (const [field, refs] of [["after", g.after], ["with", g.with]] as const) {
+      refs.forEach((ref, k) => {
+        if (!groupIds.has(ref)) at(`${p}.${field}[${k}]`, `'${ref}' is not a defined group`);
+        else if (ref === g.id) at(`${p}.${field}[${k}]`, "a group cannot refer to itself");
+      });
+    }
+  });
+  for (const name of drbdNames) {
+    if (!memberOf.has(name)) {
+      const i = cfg.drbd.resources.findIndex((r) => r.name === name);
+      at(`drbd.resources[${i}].name`, `'${name}' is not a member of any pacemaker group, so its filesystem would never be mounted`);
+    }
+  }
+  pm.clones.forEach((c, i) => {
+    if (!primitiveIds.has(c.primitive)) at(`pacemaker.clones[${i}].primitive`, `'${c.primitive}' is not a defined primitive`);
+    else if (memberOf.has(c.primitive)) at(`pacemaker.clones[${i}].primitive`, `'${c.primitive}' is also a member of group '${memberOf.get(c.primitive)}'`);
+  });
+  for (const field of ["after", "with"] as const) {
+    const cycle = findCycle(pm.groups.map((g) => [g.id, g[field].filter((r) => groupIds.has(r))]));
+    if (cycle) {
+      const i = pm.groups.findIndex((g) => g.id === cycle[0]);
+      at(`pacemaker.groups[${i}].${field}`, `${field === "after" ? "order" : "colocation"} cycle: ${cycle.join(" → ")}`);
+    }
+  }
+  pm.primitives.forEach((prim, i) => {
+    const ops = prim.ops;
+    if (ops.monitor && ops.monitor.interval === 0) at(`pacemaker.primitives[${i}].ops.monitor.interval`, "must be > 0 for a recurring monitor");
+  });
+}
+
+/** Returns the first cycle found in a directed graph, as a closed path of ids. */
+export function findCycle(edges: [string, string[]][]): string[] | undefined {
+  const graph = new Map(edges);
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === "done") return undefined;
+    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const next of graph.get(id) ?? []) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(id, "done");
+    return undefined;
+  };
+  for (const [id] of edges) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
+}
