@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the packages that are missing, without letting their maintainer scripts start
+# services (corosync would otherwise start with Debian's sample config and pacemaker would
+# build a CIB for a one-node cluster). Usage: install-packages.sh PACKAGE...
+set -eu
+missing=""
+for pkg in "$@"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing="$missing $pkg"
+done
+if [ -z "$missing" ]; then
+  echo "packages: all $# present"
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+policy=/usr/sbin/policy-rc.d
+created_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 0755 "$policy"
+  created_policy=yes
+fi
+cleanup() { [ "$created_policy" = yes ] && rm -f "$policy"; return 0; }
+trap cleanup EXIT
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold $missing
+echo "packages: installed$missing"

@@ -1,0 +1,73 @@
+/**
+ * One DRBD resource on every node: configuration, metadata (only where none exists and the
+ * device is blank or explicitly allowed), up, and a one-time initialisation on one node.
+ * `pulumi destroy` takes the resource down; it never touches metadata or data.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Node } from "./Node";
+import { hostCommand, sha256, tool } from "./remote";
+import { DrbdView, drbdResPath } from "./render/drbd";
+
+export interface DrbdResourceArgs {
+  nodes: Node[];
+  /** Plain view of the resource (render/drbd.ts). */
+  view: DrbdView;
+  /** The rendered .res file, identical on every node. */
+  resFile: string;
+  minor: number;
+  mountPoint: string;
+  fsType: string;
+  /** Node promoted (once) to create the filesystem. */
+  initialPrimary: string;
+  skipInitialSyncIfBlank: boolean;
+  /** Seconds to wait for the peers to connect and the local disk to be UpToDate. */
+  initTimeout: number;
+}
+
+export class DrbdResource extends pulumi.ComponentResource {
+  public readonly resourceName: string;
+  /** Output of the initialisation step: what it found and did. */
+  public readonly initialisation: pulumi.Output<string>;
+  /** Dependents (Pacemaker) wait for these. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: DrbdResourceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:drbd:DrbdResource", name, {}, opts);
+    const res = args.view.name;
+    this.resourceName = res;
+    const resHash = sha256(args.resFile);
+
+    const perNode = args.nodes.map((node) => {
+      const nodeView = args.view.nodes.find((n) => n.name === node.name)!;
+      const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string; rerunOn?: string[] } = {}) =>
+        hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+      const conf = run("conf", `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`, node.ready, {
+        stdin: args.resFile,
+        delete: `rm -f ${drbdResPath(res)}`,
+      });
+      const metadata = run("metadata", tool("drbd-create-md.sh", res, args.minor, nodeView.disk, nodeView.metaDisk, nodeView.allowWipe ? "yes" : "no"), [conf]);
+      const up = run("up", tool("drbd-up.sh", res), [metadata], {
+        rerunOn: [resHash],
+        delete: `drbdadm down ${res}`,
+      });
+      return { node, metadata, up };
+    });
+
+    const designated = perNode.find((p) => p.node.name === args.initialPrimary)!;
+    const reports = pulumi.all(perNode.map((p) => p.metadata.stdout)).apply((outs) => outs.map((o) => o.trim().split("\n").pop()).join("\n") + "\n");
+    const init = hostCommand(
+      `${name}-initialize`,
+      {
+        connection: designated.node.connection,
+        sudo: designated.node.sudo,
+        create: tool("drbd-initialize.sh", res, args.minor, args.fsType, args.skipInitialSyncIfBlank ? "yes" : "no", args.initTimeout),
+        stdin: reports,
+      },
+      { parent: this, dependsOn: perNode.map((p) => p.up) },
+    );
+
+    this.initialisation = init.stdout;
+    this.ready = [init, ...perNode.map((p) => p.up)];
+    this.registerOutputs({ initialisation: this.initialisation });
+  }
+}

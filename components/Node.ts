@@ -1,0 +1,80 @@
+/** One cluster host: connection, tools, distro check, hostname, /etc/hosts, packages, boot services, drbd module. */
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { Distro } from "./packages";
+import { Connection, hostCommand, sha256, shq, tool } from "./remote";
+import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
+
+export interface NodeArgs {
+  /** Corosync/Pacemaker node name; also the host name. */
+  name: string;
+  /** Address SSH dials. */
+  host: string;
+  port: number;
+  user: string;
+  /** Pinned host key ("ssh-ed25519 AAAA..."). */
+  hostKey?: string;
+  /** Private key (secret). */
+  privateKey: pulumi.Input<string>;
+  dialErrorLimit: number;
+  perDialTimeout: number;
+  distro: Distro;
+  /** Rendered tools bundle (see render/bundle.ts). */
+  toolsBundle: string;
+  /** Rendered /etc/hosts block. */
+  hostsBlock: string;
+  /** apt source lines; none leaves the host's sources alone. */
+  aptSources: string[];
+  packages: string[];
+  /** Units whose boot-time start is disabled. */
+  clusterManagedUnits: string[];
+}
+
+export class Node extends pulumi.ComponentResource {
+  public readonly name: string;
+  public readonly connection: Connection;
+  public readonly sudo: boolean;
+  /** Every other step on this host waits for these. */
+  public readonly ready: pulumi.Resource[];
+  public readonly distro: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:node:Node", name, {}, opts);
+    this.name = args.name;
+    this.sudo = args.user !== "root";
+    this.connection = {
+      host: args.host,
+      port: args.port,
+      user: args.user,
+      privateKey: pulumi.secret(args.privateKey),
+      hostKey: args.hostKey,
+      dialErrorLimit: args.dialErrorLimit,
+      perDialTimeout: args.perDialTimeout,
+    };
+    const step = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string; rerunOn?: string[] } = {}) =>
+      hostCommand(`${name}-${id}`, { connection: this.connection, sudo: this.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+
+    const sudoCheck = this.sudo ? " && sudo -n true" : "";
+    const readyCmd = step("ready", `echo "ready: $(uname -n) as $(id -un)"${sudoCheck}`, []);
+    const tools = step("tools", "sh -s", [readyCmd], {
+      stdin: args.toolsBundle,
+      delete: `rm -rf ${TOOLS_DIR} ${OCF_DIR}`,
+    });
+    const detect = step("distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
+    const hostname = step("hostname", tool("set-hostname.sh", args.name), [detect]);
+    const hosts = step("hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
+    const sourcesList = "/etc/apt/sources.list.d/zimbra-ha.list";
+    const aptSources: command.remote.Command[] = args.aptSources.length
+      ? [step("apt-sources", tool("put-file.sh", sourcesList, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${sourcesList}` })]
+      : [];
+    const packages = step("packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
+      rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
+    });
+    const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
+    const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: "rm -f /etc/modules-load.d/drbd.conf" });
+
+    this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
+    this.ready = [tools, hostname, hosts, packages, bootServices, drbdModule];
+    this.registerOutputs({ distro: this.distro, host: shq(args.host) });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The Pacemaker configuration this stack owns (properties, defaults, primitives, groups,
+ * clones, constraints), merged into the live CIB in one versioned patch, then a bounded wait
+ * until every group runs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Node } from "./Node";
+import { hostCommand, sha256, tool } from "./remote";
+import { TOOLS_DIR } from "./render/bundle";
+
+export interface PacemakerGroupArgs {
+  /** The command runs on the first node; the CIB is cluster-wide. */
+  nodes: Node[];
+  /** Rendered CIB fragment (render/cib.ts). */
+  fragment: string;
+  /** Tag naming the objects this stack owns. */
+  ownerTag: string;
+  /** Groups that must be running for the deployment to count as converged. */
+  groups: string[];
+  convergeTimeout: number;
+  /** The ring must be quorate and every DRBD resource initialised first. */
+  after: pulumi.Resource[];
+}
+
+export class PacemakerGroup extends pulumi.ComponentResource {
+  /** Where each group runs once converged. */
+  public readonly placement: pulumi.Output<string>;
+
+  constructor(name: string, args: PacemakerGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:pacemaker:PacemakerGroup", name, {}, opts);
+    const first = args.nodes[0];
+    const merge = `${TOOLS_DIR}/cib-merge.xsl`;
+    const apply = hostCommand(
+      `${name}-apply`,
+      {
+        connection: first.connection,
+        sudo: first.sudo,
+        create: tool("cib-apply.sh", merge),
+        stdin: args.fragment,
+        // Removes exactly the objects the tag lists, then waits for the cluster to stop them.
+        delete: `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", merge)} && crm_resource --wait --timeout=600s`,
+      },
+      { parent: this, dependsOn: args.after },
+    );
+    const converge = hostCommand(
+      `${name}-converge`,
+      { connection: first.connection, sudo: first.sudo, create: tool("cluster-converge.sh", args.convergeTimeout, ...args.groups), rerunOn: [sha256(args.fragment)] },
+      { parent: this, dependsOn: [apply] },
+    );
+    this.placement = converge.stdout;
+    this.registerOutputs({ placement: this.placement });
+  }
+}

@@ -1,0 +1,79 @@
+/** Composes the components for one validated stack configuration. */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ClusterConfig } from "./config";
+import { CorosyncRing } from "./CorosyncRing";
+import { DrbdResource } from "./DrbdResource";
+import { Node } from "./Node";
+import { PacemakerGroup } from "./PacemakerGroup";
+import { CLUSTER_MANAGED_UNITS, packagesFor } from "./packages";
+import { renderToolsBundle } from "./render/bundle";
+import { cibView, ownerTag, renderCibFragment } from "./render/cib";
+import { corosyncView, renderCorosyncConf } from "./render/corosync";
+import { drbdView, renderDrbdRes } from "./render/drbd";
+import { hostsView, renderHostsBlock } from "./render/hosts";
+
+export interface ClusterOutputs {
+  nodes: Node[];
+  drbd: DrbdResource[];
+  ring: CorosyncRing;
+  pacemaker: PacemakerGroup;
+}
+
+export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<string>): ClusterOutputs {
+  const toolsBundle = renderToolsBundle();
+  const hostsBlock = renderHostsBlock(hostsView(cfg));
+  const nodes = cfg.nodes.map((n) => {
+    const distro = n.distro ?? cfg.distro;
+    return new Node(n.name, {
+      name: n.name,
+      host: n.ssh.host,
+      port: n.ssh.port,
+      user: n.ssh.user,
+      hostKey: n.ssh.hostKey,
+      privateKey: sshPrivateKey,
+      dialErrorLimit: cfg.ssh.dialErrorLimit,
+      perDialTimeout: cfg.ssh.perDialTimeout,
+      distro,
+      toolsBundle,
+      hostsBlock,
+      aptSources: cfg.apt.sources,
+      packages: packagesFor(distro, cfg.apt.extraPackages),
+      clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
+    });
+  });
+
+  const drbd = cfg.drbd.resources.map((res) => {
+    const view = drbdView(cfg, res);
+    return new DrbdResource(`drbd-${res.name}`, {
+      nodes,
+      view,
+      resFile: renderDrbdRes(view),
+      minor: res.minor,
+      mountPoint: res.mountPoint,
+      fsType: res.fsType,
+      initialPrimary: res.initialPrimary,
+      skipInitialSyncIfBlank: res.skipInitialSyncIfBlank,
+      initTimeout: Math.max(120, res.degrWfcTimeout),
+    });
+  });
+
+  const authkey = new random.RandomBytes(`${cfg.name}-corosync-authkey`, { length: 256 });
+  const ring = new CorosyncRing("corosync", {
+    nodes,
+    conf: renderCorosyncConf(corosyncView(cfg)),
+    authkeyBase64: pulumi.secret(authkey.base64),
+    membershipTimeout: cfg.corosync.membershipTimeout,
+  });
+
+  const pacemaker = new PacemakerGroup("pacemaker", {
+    nodes,
+    fragment: renderCibFragment(cibView(cfg)),
+    ownerTag: ownerTag(cfg),
+    groups: cfg.pacemaker.groups.map((g) => g.id),
+    convergeTimeout: cfg.pacemaker.convergeTimeout,
+    after: [...ring.ready, ...drbd.flatMap((d) => d.ready)],
+  });
+
+  return { nodes, drbd, ring, pacemaker };
+}

@@ -1,0 +1,23 @@
+/** zimbra-ha: reads the stack configuration, validates it before anything runs, and builds the cluster. */
+import * as pulumi from "@pulumi/pulumi";
+import { buildCluster } from "./components/cluster";
+import { parseClusterConfig } from "./components/validate";
+
+const config = new pulumi.Config();
+const sshPrivateKey = config.getSecret("sshPrivateKey");
+const cfg = parseClusterConfig(config.getObject("cluster"), { sshPrivateKey: sshPrivateKey !== undefined });
+
+if (cfg.fencing.mode === "disabled-unsafe") {
+  pulumi.log.warn(
+    "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service on both nodes and lose mail. Lab use only.",
+  );
+}
+
+const cluster = buildCluster(cfg, sshPrivateKey!);
+
+export const nodes = cfg.nodes.map((n) => n.name);
+export const vips = cfg.pacemaker.vips.map((v) => v.address);
+export const distros = cluster.nodes.map((n) => n.distro);
+export const drbdInitialisation = cluster.drbd.map((d) => d.initialisation);
+export const membership = cluster.ring.membership;
+export const placement = cluster.pacemaker.placement;
