@@ -83,7 +83,7 @@ function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], ser
   const ids = cfg.nodes.map((n) => n.nodeId);
   const dupNames = duplicates(names);
   const dupIds = duplicates(ids);
-  const allAddresses: string[] = [];
+  const owner = new Map<string, number>();
   cfg.nodes.forEach((node, i) => {
     const p = `nodes[${i}]`;
     if (dupNames.has(node.name)) at(`${p}.name`, `duplicate node name '${node.name}'`);
@@ -98,21 +98,22 @@ function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], ser
       if (!isIpv4(addr)) return at(`${p}.ringAddresses[${l}]`, `${addr} is not a valid IPv4 address`);
       const subnet = linkSubnets[l];
       if (subnet && !subnetContains(subnet, addr)) at(`${p}.ringAddresses[${l}]`, `${addr} is not inside link ${l} subnet ${cfg.links[l].subnet}`);
-      allAddresses.push(addr);
+      if (node.ringAddresses.indexOf(addr) !== l) at(`${p}.ringAddresses[${l}]`, `${addr} is already this node's address on another link`);
     });
     if (!isIpv4(node.serviceAddress)) at(`${p}.serviceAddress`, `${node.serviceAddress} is not a valid IPv4 address`);
     else if (serviceSubnet && !subnetContains(serviceSubnet, node.serviceAddress)) {
       at(`${p}.serviceAddress`, `${node.serviceAddress} is not inside service subnet ${cfg.service.subnet}`);
     }
-    allAddresses.push(node.serviceAddress);
+    // A node may reuse its service address as a ring address (second link on the service network).
+    for (const addr of new Set([...node.ringAddresses, node.serviceAddress])) {
+      const other = owner.get(addr);
+      if (other !== undefined) at(`${p}`, `address ${addr} is also used by nodes[${other}] (${cfg.nodes[other].name})`);
+      else owner.set(addr, i);
+    }
     for (const res of Object.keys(node.disks)) {
       if (!cfg.drbd.resources.some((r) => r.name === res)) at(`${p}.disks.${res}`, `no DRBD resource named '${res}' in drbd.resources`);
     }
   });
-  for (const dup of duplicates(allAddresses)) {
-    const i = cfg.nodes.findIndex((n) => n.ringAddresses.includes(dup) || n.serviceAddress === dup);
-    at(`nodes[${i}]`, `address ${dup} is used more than once across nodes and links`);
-  }
 }
 
 function checkCorosync(cfg: ClusterConfig, at: At) {
