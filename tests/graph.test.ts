@@ -1,23 +1,164 @@
+/** The resource graph under the mock runtime: which commands, on which node, in which order. */
 import * as path from "path";
 import { runStack, ProgramRun } from "./harness/program";
+import { sha256 } from "../components/remote";
+import { renderCorosyncConf, corosyncView } from "../components/render/corosync";
+import { drbdView, renderDrbdRes } from "../components/render/drbd";
 
-const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");
+const ROOT = path.join(__dirname, "..");
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRET-SSH-KEY-MATERIAL-42\n-----END OPENSSH PRIVATE KEY-----\n";
+const AUTHKEY_BASE64 = Buffer.alloc(256, 7).toString("base64");
 
-describe("lab stack resource graph", () => {
+/** All transitive dependencies of a resource, by name. */
+function ancestors(run: ProgramRun, name: string, seen = new Set<string>()): Set<string> {
+  for (const dep of run.byName(name).dependsOn) {
+    if (!seen.has(dep)) {
+      seen.add(dep);
+      ancestors(run, dep, seen);
+    }
+  }
+  return seen;
+}
+
+describe("lab stack", () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    run = await runStack(LAB);
+    run = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { sshPrivateKey: SSH_KEY });
   });
 
-  test("one component per node, DRBD resource, ring and pacemaker config", () => {
-    const types = run.registrations.map((r) => r.type);
-    expect(types.filter((t) => t === "zimbra-ha:node:Node")).toHaveLength(2);
-    expect(types.filter((t) => t === "zimbra-ha:drbd:DrbdResource")).toHaveLength(1);
-    expect(types.filter((t) => t === "zimbra-ha:corosync:CorosyncRing")).toHaveLength(1);
-    expect(types.filter((t) => t === "zimbra-ha:pacemaker:PacemakerGroup")).toHaveLength(1);
+  test("one Node per host, one DrbdResource, one CorosyncRing, one PacemakerGroup", () => {
+    const count = (t: string) => run.registrations.filter((r) => r.type === t).length;
+    expect(count("zimbra-ha:node:Node")).toBe(2);
+    expect(count("zimbra-ha:drbd:DrbdResource")).toBe(1);
+    expect(count("zimbra-ha:corosync:CorosyncRing")).toBe(1);
+    expect(count("zimbra-ha:pacemaker:PacemakerGroup")).toBe(1);
+    expect(count("random:index/randomBytes:RandomBytes")).toBe(1);
   });
-  test("prints", () => {
-    for (const c of run.commands) console.log(c.name, "<-", c.dependsOn.join(","), "|", String(c.inputs.create).slice(0, 80));
-    expect(run.commands.length).toBeGreaterThan(10);
+
+  test("every host command waits for the node's readiness gate", () => {
+    for (const cmd of run.commands.filter((c) => !c.name.endsWith("-ready"))) {
+      const node = cmd.inputs.connection.host === "192.168.77.201" ? "primary" : "secondary";
+      expect(ancestors(run, cmd.name)).toContain(`${node}-ready`);
+    }
+  });
+
+  test("commands run on the node their name says", () => {
+    for (const cmd of run.commands) {
+      if (/(^|-)primary$|^primary-/.test(cmd.name)) expect(cmd.inputs.connection.host).toBe("192.168.77.201");
+      if (/(^|-)secondary$|^secondary-/.test(cmd.name)) expect(cmd.inputs.connection.host).toBe("192.168.77.202");
+    }
+  });
+
+  test("the two nodes' preparation steps are independent (they run in parallel)", () => {
+    for (const step of ["tools", "distro", "hostname", "hosts", "packages", "boot-services", "drbd-module"]) {
+      const deps = [...ancestors(run, `primary-${step}`)];
+      expect(deps.filter((d) => d.includes("secondary"))).toEqual([]);
+    }
+    expect([...ancestors(run, "drbd-zimbradata-metadata-primary")].filter((d) => d.includes("secondary"))).toEqual([]);
+  });
+
+  test("corosync starts only after the authkey and the conf exist on all nodes", () => {
+    for (const node of ["primary", "secondary"]) {
+      const deps = run.byName(`corosync-start-${node}`).dependsOn;
+      expect(deps).toEqual(expect.arrayContaining(["corosync-authkey-primary", "corosync-authkey-secondary", "corosync-conf-primary", "corosync-conf-secondary"]));
+    }
+    expect(run.byName("corosync-membership").dependsOn).toEqual(expect.arrayContaining(["corosync-start-primary", "corosync-start-secondary"]));
+  });
+
+  test("DRBD: conf → metadata → up on each node; initialisation on the initial primary after both are up", () => {
+    for (const node of ["primary", "secondary"]) {
+      expect(run.byName(`drbd-zimbradata-metadata-${node}`).dependsOn).toContain(`drbd-zimbradata-conf-${node}`);
+      expect(run.byName(`drbd-zimbradata-up-${node}`).dependsOn).toContain(`drbd-zimbradata-metadata-${node}`);
+    }
+    const init = run.byName("drbd-zimbradata-initialize");
+    expect(init.inputs.connection.host).toBe("192.168.77.201");
+    expect(init.dependsOn).toEqual(expect.arrayContaining(["drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]));
+  });
+
+  test("Pacemaker configuration only after the ring is quorate and DRBD is initialised; converge after apply", () => {
+    const deps = ancestors(run, "pacemaker-apply");
+    expect(deps).toContain("corosync-membership");
+    expect(deps).toContain("drbd-zimbradata-initialize");
+    expect(run.byName("pacemaker-converge").dependsOn).toContain("pacemaker-apply");
+  });
+
+  test("consumers carry the content hash of the file they read, so a change re-runs them", () => {
+    const cfg = run.cfg;
+    const resHash = sha256(renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0]))).slice(0, 16);
+    const confHash = sha256(renderCorosyncConf(corosyncView(cfg))).slice(0, 16);
+    expect(run.byName("drbd-zimbradata-up-primary").inputs.create).toContain(`# rerun-on ${resHash}`);
+    expect(run.byName("corosync-start-secondary").inputs.create).toContain(`# rerun-on ${confHash}`);
+    expect(run.byName("drbd-zimbradata-conf-primary").inputs.stdin).toBe(renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0])));
+  });
+
+  test("every command: deleteBeforeReplace, no environment, no previous output in env", () => {
+    for (const cmd of run.commands) {
+      expect(cmd.deleteBeforeReplace).toBe(true);
+      expect(cmd.inputs.environment).toBeUndefined();
+      expect(cmd.inputs.addPreviousOutputInEnv).toBe(false);
+    }
+  });
+
+  test("no secret appears in any command line; the authkey travels on secret stdin with logging off", () => {
+    for (const cmd of run.commands) {
+      for (const field of ["create", "delete", "update"]) {
+        const text = String(cmd.inputs[field] ?? "");
+        expect(text).not.toContain("SECRET-SSH-KEY-MATERIAL-42");
+        expect(text).not.toContain(AUTHKEY_BASE64.slice(0, 24));
+      }
+      expect(cmd.secretInputs).toContain("connection");
+    }
+    const authkey = run.byName("corosync-authkey-primary");
+    expect(authkey.inputs.stdin).toBe(AUTHKEY_BASE64);
+    expect(authkey.secretInputs).toContain("stdin");
+    expect(authkey.inputs.logging).toBe("none");
+    expect(authkey.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
+  });
+
+  test("DRBD is never given a wipe unless the stack allows it, and destroy never touches metadata", () => {
+    for (const cmd of run.commands.filter((c) => c.name.includes("drbd"))) {
+      expect(String(cmd.inputs.create)).not.toMatch(/wipefs|mkfs|dd /);
+      expect(String(cmd.inputs.delete ?? "")).not.toMatch(/wipe|create-md|mkfs|dd /);
+    }
+    expect(run.byName("drbd-zimbradata-metadata-primary").inputs.create).toMatch(/drbd-create-md\.sh zimbradata 0 \/dev\/vdb internal no$/);
+  });
+});
+
+describe("a config change reaches exactly the commands that consume it", () => {
+  test("resync rate: the .res writers and the DRBD up steps change, nothing else", async () => {
+    const before = await runStack(path.join(ROOT, "Pulumi.lab.yaml"));
+    const after = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { overrides: (raw) => (raw.drbd.resources[0].resyncRate = "40M") });
+    const changed = before.commands
+      .filter((c) => {
+        const other = after.byName(c.name);
+        return other.inputs.create !== c.inputs.create || other.inputs.stdin !== c.inputs.stdin;
+      })
+      .map((c) => c.name)
+      .sort();
+    expect(changed).toEqual(["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary", "drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]);
+  });
+});
+
+describe("examples", () => {
+  test("Kopano-like: two DRBD resources, a sudo user, Pacemaker after both initialisations", async () => {
+    const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));
+    expect(run.registrations.filter((r) => r.type === "zimbra-ha:drbd:DrbdResource")).toHaveLength(2);
+    expect(run.byName("drbd-attachments-initialize").inputs.connection.host).toBe("172.16.5.12");
+    expect(run.byName("kopano2-packages").inputs.create).toMatch(/^sudo -n -- sh -c /);
+    expect(run.byName("drbd-attachments-metadata-kopano2").inputs.create).toContain("/dev/sdc1");
+    expect(run.byName("drbd-attachments-metadata-kopano1").inputs.create).toContain("/dev/sdb2");
+    const deps = ancestors(run, "pacemaker-apply");
+    expect(deps).toContain("drbd-database-initialize");
+    expect(deps).toContain("drbd-attachments-initialize");
+    expect(run.byName("pacemaker-apply").inputs.stdin).toContain('<rsc_order id="ord-db-then-app" first="db"');
+  });
+
+  test("Open-Xchange-like: four DRBD resources, external metadata passed to the metadata step", async () => {
+    const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
+    expect(run.registrations.filter((r) => r.type === "zimbra-ha:drbd:DrbdResource")).toHaveLength(4);
+    expect(run.byName("drbd-imapdata-metadata-ox-b").inputs.create).toMatch(/drbd-create-md\.sh imapdata 3 \/dev\/vdc \/dev\/vdb4 no/);
+    const fragment: string = run.byName("pacemaker-apply").inputs.stdin;
+    const order = ["vip", "fs-ldap", "slapd", "fs-pgsql", "postgresql", "fs-spool", "fs-imapdata", "imap", "mta", "groupware"].map((id) => fragment.indexOf(`<primitive id="${id}"`));
+    expect(order.every((pos, i) => pos > 0 && (i === 0 || pos > order[i - 1]))).toBe(true);
   });
 });

@@ -1,0 +1,95 @@
+/** One example per rejected input: each asserts the error names the field and says what is wrong. */
+import * as path from "path";
+import { readStackFile } from "../components/stackfile";
+import { ConfigError, parseClusterConfig } from "../components/validate";
+
+const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");
+const lab = () => JSON.parse(JSON.stringify(readStackFile(LAB).cluster));
+
+function problemsOf(mutate: (raw: any) => void, secrets = { sshPrivateKey: true }): string[] {
+  const raw = lab();
+  mutate(raw);
+  try {
+    parseClusterConfig(raw, secrets);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+test("the lab stack is valid", () => {
+  expect(problemsOf(() => undefined)).toEqual([]);
+});
+
+const cases: [string, (raw: any) => void, RegExp][] = [
+  ["duplicate node names", (r) => (r.nodes[1].name = "primary"), /^cluster\.nodes\[1\]\.name: duplicate node name 'primary'/],
+  ["duplicate node ids", (r) => (r.nodes[1].nodeId = 1), /^cluster\.nodes\[1\]\.nodeId: duplicate node id 1/],
+  ["hostname differs from node name", (r) => (r.nodes[0].hostname = "mail1"), /^cluster\.nodes\[0\]\.hostname: 'mail1' differs from the node name 'primary'/],
+  ["ring address outside its subnet", (r) => (r.nodes[1].ringAddresses = ["10.0.77.5"]), /^cluster\.nodes\[1\]\.ringAddresses\[0\]: 10\.0\.77\.5 is not inside link 0 subnet 10\.0\.66\.0\/24/],
+  ["service address outside the service subnet", (r) => (r.nodes[0].serviceAddress = "192.168.78.201"), /^cluster\.nodes\[0\]\.serviceAddress: 192\.168\.78\.201 is not inside service subnet/],
+  ["VIP equal to a node address", (r) => (r.pacemaker.vips[0].address = "192.168.77.201"), /^cluster\.pacemaker\.vips\[0\]\.address: 192\.168\.77\.201 equals a node address/],
+  ["VIP outside the service subnet", (r) => (r.pacemaker.vips[0].address = "192.168.99.203"), /^cluster\.pacemaker\.vips\[0\]\.address: 192\.168\.99\.203 is not inside service subnet/],
+  ["two DRBD resources on one minor", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", port: 7789, disk: "/dev/vdc", mountPoint: "/srv/other" }), /^cluster\.drbd\.resources\[1\]\.minor: minor 0 is already used by drbd\.resources\[0\]\.minor/],
+  ["two DRBD resources on one port", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", minor: 1, disk: "/dev/vdc", mountPoint: "/srv/other" }), /^cluster\.drbd\.resources\[1\]\.port: port 7788 is already used/],
+  ["two DRBD resources on one disk", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", minor: 1, port: 7789, mountPoint: "/srv/other" }), /^cluster\.drbd\.resources\[1\]\.disk: disk \/dev\/vdb on node 'primary' is already used/],
+  ["duplicate mount points", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", minor: 1, port: 7789, disk: "/dev/vdc" }), /^cluster\.drbd\.resources\[1\]\.mountPoint: mount point \/opt\/zimbra is already used/],
+  ["nested mount points", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", minor: 1, port: 7789, disk: "/dev/vdc", mountPoint: "/opt/zimbra/store" }), /^cluster\.drbd\.resources\[1\]\.mountPoint: \/opt\/zimbra\/store is nested inside \/opt\/zimbra/],
+  ["unknown distro", (r) => (r.distro = "centos-7"), /^cluster\.distro: Invalid option: expected one of "debian-12"\|"ubuntu-22\.04"\|"ubuntu-24\.04"/],
+  ["consensus shorter than 1.2 × token", (r) => (r.corosync.consensusMs = 5500), /^cluster\.corosync\.consensusMs: 5500 ms is less than 1\.2 × tokenMs \(6000 ms\)/],
+  ["group member undefined", (r) => r.pacemaker.groups[0].members.push("antivirus"), /^cluster\.pacemaker\.groups\[0\]\.members\[4\]: 'antivirus' is not a defined vip, primitive or DRBD resource/],
+  ["order cycle between groups", (r) => {
+    r.pacemaker.groups[0].after = ["b"];
+    r.pacemaker.groups.push({ id: "b", members: ["imap"], after: ["zimbra"] });
+    r.pacemaker.groups[0].members = ["vip", "zimbradata", "mta"];
+  }, /^cluster\.pacemaker\.groups\[0\]\.after: order cycle: zimbra → b → zimbra/],
+  ["colocation cycle between groups", (r) => {
+    r.pacemaker.groups[0].with = ["b"];
+    r.pacemaker.groups.push({ id: "b", members: ["imap"], with: ["zimbra"] });
+    r.pacemaker.groups[0].members = ["vip", "zimbradata", "mta"];
+  }, /^cluster\.pacemaker\.groups\[0\]\.with: colocation cycle: zimbra → b → zimbra/],
+  ["identical DRBD monitor intervals", (r) => (r.drbd.resources[0].monitorUnpromoted = 60), /^cluster\.drbd\.resources\[0\]\.monitorUnpromoted: equals monitorPromoted \(60 s\); Pacemaker refuses/],
+  ["initial primary is not a node", (r) => (r.drbd.resources[0].initialPrimary = "tertiary"), /^cluster\.drbd\.resources\[0\]\.initialPrimary: 'tertiary' is not a node name/],
+  ["preferred node is not a node", (r) => (r.pacemaker.groups[0].preferredNode = "tertiary"), /^cluster\.pacemaker\.groups\[0\]\.preferredNode: 'tertiary' is not a node name/],
+  ["fencing disabled on a production stack", (r) => (r.production = true), /^cluster\.fencing\.mode: disabled-unsafe is refused on a production stack/],
+  ["fencing not stated", (r) => delete r.fencing, /^cluster\.fencing: Invalid input: expected object/],
+  ["a single node", (r) => r.nodes.pop(), /^cluster\.nodes: Too small: expected array to have >=2 items/],
+  ["ring address count differs from link count", (r) => r.links.push({ subnet: "10.0.67.0/24" }), /^cluster\.nodes\[0\]\.ringAddresses: has 1 address\(es\) but the cluster has 2 link\(s\)/],
+  ["address used by two nodes", (r) => (r.nodes[1].ringAddresses = ["10.0.66.201"]), /^cluster\.nodes\[1\]: address 10\.0\.66\.201 is also used by nodes\[0\] \(primary\)/],
+  ["malformed IPv4 address", (r) => (r.nodes[0].serviceAddress = "192.168.77.301"), /^cluster\.nodes\[0\]\.serviceAddress: 192\.168\.77\.301 is not a valid IPv4 address/],
+  ["subnet with host bits", (r) => (r.links[0].subnet = "10.0.66.5/24"), /^cluster\.links\[0\]\.subnet: 10\.0\.66\.5\/24 is not a valid network address/],
+  ["DRBD port clashes with corosync", (r) => (r.drbd.resources[0].port = 5405), /^cluster\.drbd\.resources\[0\]\.port: port 5405 clashes with corosync's knet port/],
+  ["DRBD resource without a disk for a node", (r) => delete r.drbd.resources[0].disk, /^cluster\.drbd\.resources\[0\]\.disk: no backing disk for node 'primary'/],
+  ["per-node disk for an unknown resource", (r) => (r.nodes[0].disks = { mailstore: { disk: "/dev/vdc" } }), /^cluster\.nodes\[0\]\.disks\.mailstore: no DRBD resource named 'mailstore'/],
+  ["external metadata without a device", (r) => (r.drbd.resources[0].metaDiskMode = "external"), /^cluster\.drbd\.resources\[0\]\.metaDisk: external metadata needs a metaDisk for node 'primary'/],
+  ["DRBD resource in no group", (r) => (r.pacemaker.groups[0].members = ["vip", "mta", "imap"]), /^cluster\.drbd\.resources\[0\]\.name: 'zimbradata' is not a member of any pacemaker group/],
+  ["member of two groups", (r) => r.pacemaker.groups.push({ id: "b", members: ["imap"] }), /^cluster\.pacemaker\.groups\[1\]\.members\[0\]: 'imap' is already a member of group 'zimbra'/],
+  ["resource id used twice", (r) => r.pacemaker.primitives.push({ id: "vip", agent: "systemd:cron" }), /^cluster\.pacemaker\.primitives\[2\]\.id: id 'vip' is already used by pacemaker\.vips\[0\]\.id/],
+  ["clone of an undefined primitive", (r) => (r.pacemaker.clones = [{ id: "web-clone", primitive: "web" }]), /^cluster\.pacemaker\.clones\[0\]\.primitive: 'web' is not a defined primitive/],
+  ["udpu with two links", (r) => {
+    r.links.push({ subnet: "192.168.77.0/24" });
+    r.nodes[0].ringAddresses.push("192.168.77.201");
+    r.nodes[1].ringAddresses.push("192.168.77.202");
+    r.corosync.transport = "udpu";
+  }, /^cluster\.corosync\.transport: udpu supports a single link/],
+  ["unknown key (a typo)", (r) => (r.drbd.resources[0].resyncrate = "10M"), /^cluster\.drbd\.resources\[0\]: Unrecognized key: "resyncrate"/],
+  ["bad agent spelling", (r) => (r.pacemaker.primitives[0].agent = "postfix"), /^cluster\.pacemaker\.primitives\[0\]\.agent: must be ocf:PROVIDER:TYPE/],
+  ["bad host key", (r) => (r.nodes[0].ssh.hostKey = "AAAAC3NzaC1lZDI1NTE5"), /^cluster\.nodes\[0\]\.ssh\.hostKey: must be a public key line/],
+];
+
+test.each(cases)("rejects %s, naming the field", (_title, mutate, expected) => {
+  expect(problemsOf(mutate)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+});
+
+test("rejects a missing SSH key secret, naming the config key", () => {
+  expect(problemsOf(() => undefined, { sshPrivateKey: false })).toEqual([expect.stringMatching(/^sshPrivateKey: missing: set it with `pulumi config set --secret sshPrivateKey/)]);
+});
+
+test("reports every problem at once, not the first only", () => {
+  const problems = problemsOf((r) => {
+    r.nodes[1].nodeId = 1;
+    r.pacemaker.vips[0].address = "192.168.77.202";
+    r.drbd.resources[0].monitorUnpromoted = 60;
+  }, { sshPrivateKey: false });
+  expect(problems).toHaveLength(5); // the duplicate id is reported on both nodes
+});
