@@ -38,7 +38,7 @@ export class PacemakerGroup extends pulumi.ComponentResource {
         create: tool("cib-apply.sh", merge),
         stdin: args.fragment,
         // Removes exactly the objects the tag lists, then waits for the cluster to stop them.
-        delete: `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", merge)} && crm_resource --wait --timeout=600s`,
+        delete: `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)} && crm_resource --wait --timeout=600s`,
       },
       { parent: this, dependsOn: args.after },
     );

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Merges the stack's CIB fragment (stdin) into the cluster configuration in one
 # versioned patch, touching only the objects the stack owns (see cib-merge.xsl).
-# Usage: cib-apply.sh MERGE_XSL < fragment.xml     (honours CIB_file= for offline CIBs)
-# Prints "cib: unchanged" or "cib: patched"; verifies the result before patching.
+# Usage: cib-apply.sh [--remove] MERGE_XSL < fragment.xml   (honours CIB_file= for offline CIBs)
+# Prints "cib: unchanged" or "cib: patched"; verifies the result before patching, except
+# with --remove (destroy: an empty fragment), where a cluster left without resources or
+# fencing settings is expected to draw crm_verify errors.
 set -eu
-xsl=${1:?usage: cib-apply.sh MERGE_XSL < fragment.xml}
+verify=yes
+if [ "${1:-}" = "--remove" ]; then verify=no; shift; fi
+xsl=${1:?usage: cib-apply.sh [--remove] MERGE_XSL < fragment.xml}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/fragment.xml"
@@ -21,7 +25,7 @@ while :; do
     exit 0
   fi
   crm_diff --original "$work/current.xml" --new "$work/new.xml" > "$work/patch.xml" || true
-  if ! crm_verify --xml-file "$work/new.xml" > "$work/verify.txt" 2>&1; then
+  if [ "$verify" = yes ] && ! crm_verify --xml-file "$work/new.xml" > "$work/verify.txt" 2>&1; then
     echo "cib: the merged configuration does not verify; nothing applied:" >&2
     cat "$work/verify.txt" >&2
     exit 1

@@ -1,0 +1,130 @@
+/** Host scripts run for real on this machine where they can: the CIB merge with Pacemaker's own tools, /etc/hosts and file writes on temp files. */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readStackFile } from "../components/stackfile";
+import { parseClusterConfig } from "../components/validate";
+import { cibView, renderCibFragment } from "../components/render/cib";
+
+const ROOT = path.join(__dirname, "..");
+const SCRIPTS = path.join(ROOT, "assets", "scripts");
+const have = (bin: string) => spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0;
+const needed = ["cibadmin", "crm_diff", "crm_verify", "xsltproc", "xmllint"];
+const missing = needed.filter((b) => !have(b));
+if (missing.length && process.env.CI === "true") throw new Error(`CI needs ${missing.join(", ")}`);
+if (missing.length) console.warn(`SKIPPING CIB merge tests: missing ${missing.join(", ")} (apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`);
+const cibTest = missing.length ? test.skip : test;
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "zha-"));
+const fragmentOf = (mutate: (raw: any) => void = () => undefined) => {
+  const raw = readStackFile(path.join(ROOT, "Pulumi.lab.yaml")).cluster as any;
+  mutate(raw);
+  return renderCibFragment(cibView(parseClusterConfig(raw, { sshPrivateKey: true })));
+};
+
+function applyCib(cibFile: string, fragment: string, ...flags: string[]) {
+  const result = spawnSync("sh", [path.join(SCRIPTS, "cib-apply.sh"), ...flags, path.join(ROOT, "assets", "cib-merge.xsl")], {
+    input: fragment,
+    env: { ...process.env, CIB_file: cibFile },
+    encoding: "utf8",
+  });
+  return { status: result.status, out: result.stdout + result.stderr };
+}
+const query = (cibFile: string) => execFileSync("cibadmin", ["--query"], { env: { ...process.env, CIB_file: cibFile }, encoding: "utf8" });
+
+describe("cib-apply.sh + cib-merge.xsl", () => {
+  cibTest("first apply patches, second changes nothing, result verifies", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    expect(applyCib(cib, fragmentOf())).toEqual({ status: 0, out: "cib: patched\n" });
+    const epoch = /epoch="(\d+)"/.exec(query(cib))![1];
+    expect(applyCib(cib, fragmentOf())).toEqual({ status: 0, out: "cib: unchanged\n" });
+    expect(/epoch="(\d+)"/.exec(query(cib))![1]).toBe(epoch);
+    expect(spawnSync("crm_verify", ["--xml-file", cib]).status).toBe(0);
+  });
+
+  cibTest("objects the stack does not own survive; owned objects no longer wanted are removed; changes replace in place", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    applyCib(cib, fragmentOf());
+    execFileSync("cibadmin", ["--create", "-o", "resources", "--xml-text", '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>'], { env: { ...process.env, CIB_file: cib } });
+    execFileSync("crm_attribute", ["--type", "crm_config", "--name", "maintenance-mode", "--update", "false"], { env: { ...process.env, CIB_file: cib } });
+    const result = applyCib(cib, fragmentOf((raw) => {
+      raw.pacemaker.groups[0].preferredNode = undefined;
+      raw.pacemaker.resourceStickiness = 200;
+    }));
+    expect(result).toEqual({ status: 0, out: "cib: patched\n" });
+    const after = query(cib);
+    expect(after).toContain('id="someone-else"');
+    expect(after).not.toContain("loc-zimbra-prefers-primary");
+    expect(after).toContain('name="resource-stickiness" value="200"');
+    expect(after.match(/name="resource-stickiness"/g)).toHaveLength(1);
+    expect(after).toContain('name="maintenance-mode" value="false"');
+  });
+
+  cibTest("a fragment that does not verify is refused and nothing is applied", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    const before = query(cib);
+    const broken = fragmentOf().replace('with-rsc="drbd-zimbradata-clone"', 'with-rsc="no-such-resource"');
+    const result = applyCib(cib, broken);
+    expect(result.status).toBe(1);
+    expect(result.out).toContain("does not verify; nothing applied");
+    expect(query(cib)).toBe(before);
+  });
+
+  cibTest("the empty fragment (destroy) removes every owned object and keeps the rest", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    applyCib(cib, fragmentOf());
+    execFileSync("cibadmin", ["--create", "-o", "resources", "--xml-text", '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>'], { env: { ...process.env, CIB_file: cib } });
+    expect(applyCib(cib, '<zimbra-ha-cib tag="zimbra-ha-zimbraha"/>', "--remove").status).toBe(0);
+    const after = query(cib);
+    for (const id of ["drbd-zimbradata-clone", 'group id="zimbra"', "loc-zimbra-prefers-primary", "zimbra-ha-zimbraha-rsc-defaults", 'tag id="zimbra-ha-zimbraha"']) expect(after).not.toContain(id);
+    expect(after).toContain('id="someone-else"');
+  });
+});
+
+describe("hosts-block.sh", () => {
+  test("adds, replaces and removes only its own block; a second run changes nothing", () => {
+    const hosts = path.join(tmp(), "hosts");
+    const original = "127.0.0.1 localhost\n# admin's line\n10.1.1.1 other\n";
+    fs.writeFileSync(hosts, original);
+    const run = (input: string, ...args: string[]) => spawnSync("sh", [path.join(SCRIPTS, "hosts-block.sh"), ...args], { input, env: { ...process.env, HOSTS_FILE: hosts }, encoding: "utf8" }).stdout;
+    expect(run("10.0.66.201 primary\n")).toContain("block updated");
+    expect(run("10.0.66.201 primary\n")).toContain("unchanged");
+    run("10.0.66.202 secondary\n");
+    const text = fs.readFileSync(hosts, "utf8");
+    expect(text.startsWith(original)).toBe(true);
+    expect(text).toContain("10.0.66.202 secondary");
+    expect(text).not.toContain("10.0.66.201 primary");
+    run("", "--remove");
+    expect(fs.readFileSync(hosts, "utf8")).toBe(original);
+  });
+});
+
+describe("put-file.sh", () => {
+  test("writes atomically with mode, reports unchanged on the second run, decodes base64", () => {
+    const dir = tmp();
+    const target = path.join(dir, "sub", "authkey");
+    const put = (input: string) => spawnSync("sh", [path.join(SCRIPTS, "put-file.sh"), "--base64", target, "0400", "root:root"], { input, encoding: "utf8" }).stdout;
+    const key = Buffer.from("secret-bytes").toString("base64");
+    expect(put(key)).toContain("written");
+    expect(put(key)).toContain("unchanged");
+    expect(fs.readFileSync(target, "utf8")).toBe("secret-bytes");
+    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe("400");
+    expect(fs.readdirSync(path.dirname(target))).toEqual(["authkey"]);
+  });
+});
+
+describe("shellcheck", () => {
+  const shellTest = have("shellcheck") ? test : process.env.CI === "true" ? test : test.skip;
+  if (!have("shellcheck") && process.env.CI !== "true") console.warn("SKIPPING shellcheck: not installed (apt-get install shellcheck)");
+  shellTest("every host script is clean under shellcheck -s sh", () => {
+    const scripts = fs.readdirSync(SCRIPTS).filter((f) => f.endsWith(".sh")).map((f) => path.join(SCRIPTS, f));
+    const result = spawnSync("shellcheck", ["-s", "sh", ...scripts], { encoding: "utf8" });
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+});
