@@ -28,6 +28,8 @@ export interface NodeArgs {
   packages: string[];
   /** Units whose boot-time start is disabled. */
   clusterManagedUnits: string[];
+  /** Application configuration files, written after the packages. */
+  files: { path: string; content: string; mode: string }[];
 }
 
 export class Node extends pulumi.ComponentResource {
@@ -73,8 +75,15 @@ export class Node extends pulumi.ComponentResource {
     const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
     const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: "rm -f /etc/modules-load.d/drbd.conf" });
 
+    const files = args.files.map((file, i) =>
+      step(`file-${i}`, tool("put-file.sh", file.path, file.mode, "root:root") + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
+        stdin: file.content,
+        delete: `rm -f ${shq(file.path)}`,
+      }),
+    );
+
     this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
-    this.ready = [tools, hostname, hosts, packages, bootServices, drbdModule];
+    this.ready = [tools, hostname, hosts, packages, bootServices, drbdModule, ...files];
     this.registerOutputs({ distro: this.distro, host: shq(args.host) });
   }
 }

@@ -39,7 +39,8 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
       hostsBlock,
       aptSources: cfg.apt.sources,
       packages: packagesFor(distro, cfg.apt.extraPackages),
-      clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
+      files: cfg.files,
+      clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
     });
   });
 

@@ -176,6 +176,13 @@ export const AptSchema = z.strictObject({
   extraPackages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
 });
 
+export const FileSchema = z.strictObject({
+  /** Absolute path on every node. */
+  path: absolutePath,
+  content: z.string(),
+  mode: z.string().regex(/^0[0-7]{3}$/, "must be an octal mode like 0644").default("0644"),
+});
+
 export const ClusterSchema = z.strictObject({
   /** Corosync cluster_name. */
   name,
@@ -195,6 +202,10 @@ export const ClusterSchema = z.strictObject({
     perDialTimeout: seconds.default(15),
   }).default({ dialErrorLimit: 30, perDialTimeout: 15 }),
   apt: AptSchema.default({ sources: [], extraPackages: [] }),
+  /** Configuration files for the application, written on every node after the packages are installed. Not for secrets. */
+  files: z.array(FileSchema).default([]),
+  /** Extra units whose boot-time start is disabled (units of systemd primitives are disabled anyway). */
+  disableAtBoot: z.array(z.string().regex(/^[A-Za-z0-9@_.:-]+\.(service|socket|timer)$/, "must be a unit name like postfix.service")).default([]),
   corosync: CorosyncSchema.default(CorosyncSchema.parse({})),
   drbd: z.strictObject({ resources: z.array(DrbdResourceSchema).default([]) }).default({ resources: [] }),
   pacemaker: PacemakerSchema,

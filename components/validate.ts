@@ -52,6 +52,7 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
   checkCorosync(cfg, at);
   checkDrbd(cfg, at);
   checkPacemaker(cfg, serviceSubnet, at);
+  for (const dup of duplicates(cfg.files.map((f) => f.path))) at(`files[${cfg.files.findIndex((f) => f.path === dup)}].path`, `${dup} is listed twice`);
   return problems;
 }
 

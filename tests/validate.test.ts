@@ -37,7 +37,7 @@ const cases: [string, (raw: any) => void, RegExp][] = [
   ["nested mount points", (r) => r.drbd.resources.push({ ...r.drbd.resources[0], name: "other", minor: 1, port: 7789, disk: "/dev/vdc", mountPoint: "/opt/zimbra/store" }), /^cluster\.drbd\.resources\[1\]\.mountPoint: \/opt\/zimbra\/store is nested inside \/opt\/zimbra/],
   ["unknown distro", (r) => (r.distro = "centos-7"), /^cluster\.distro: Invalid option: expected one of "debian-12"\|"ubuntu-22\.04"\|"ubuntu-24\.04"/],
   ["consensus shorter than 1.2 × token", (r) => (r.corosync.consensusMs = 5500), /^cluster\.corosync\.consensusMs: 5500 ms is less than 1\.2 × tokenMs \(6000 ms\)/],
-  ["group member undefined", (r) => r.pacemaker.groups[0].members.push("antivirus"), /^cluster\.pacemaker\.groups\[0\]\.members\[4\]: 'antivirus' is not a defined vip, primitive or DRBD resource/],
+  ["group member undefined", (r) => r.pacemaker.groups[0].members.push("antivirus"), /^cluster\.pacemaker\.groups\[0\]\.members\[5\]: 'antivirus' is not a defined vip, primitive or DRBD resource/],
   ["order cycle between groups", (r) => {
     r.pacemaker.groups[0].after = ["b"];
     r.pacemaker.groups.push({ id: "b", members: ["imap"], after: ["zimbra"] });
@@ -64,7 +64,7 @@ const cases: [string, (raw: any) => void, RegExp][] = [
   ["external metadata without a device", (r) => (r.drbd.resources[0].metaDiskMode = "external"), /^cluster\.drbd\.resources\[0\]\.metaDisk: external metadata needs a metaDisk for node 'primary'/],
   ["DRBD resource in no group", (r) => (r.pacemaker.groups[0].members = ["vip", "mta", "imap"]), /^cluster\.drbd\.resources\[0\]\.name: 'zimbradata' is not a member of any pacemaker group/],
   ["member of two groups", (r) => r.pacemaker.groups.push({ id: "b", members: ["imap"] }), /^cluster\.pacemaker\.groups\[1\]\.members\[0\]: 'imap' is already a member of group 'zimbra'/],
-  ["resource id used twice", (r) => r.pacemaker.primitives.push({ id: "vip", agent: "systemd:cron" }), /^cluster\.pacemaker\.primitives\[2\]\.id: id 'vip' is already used by pacemaker\.vips\[0\]\.id/],
+  ["resource id used twice", (r) => r.pacemaker.primitives.push({ id: "vip", agent: "systemd:cron" }), /^cluster\.pacemaker\.primitives\[3\]\.id: id 'vip' is already used by pacemaker\.vips\[0\]\.id/],
   ["clone of an undefined primitive", (r) => (r.pacemaker.clones = [{ id: "web-clone", primitive: "web" }]), /^cluster\.pacemaker\.clones\[0\]\.primitive: 'web' is not a defined primitive/],
   ["udpu with two links", (r) => {
     r.links.push({ subnet: "192.168.77.0/24" });
