@@ -37,7 +37,8 @@ export class DrbdResource extends pulumi.ComponentResource {
     this.resourceName = res;
     const resHash = sha256(args.resFile);
 
-    const perNode = args.nodes.map((node) => {
+    const holders = args.nodes.filter((node) => args.view.nodes.some((n) => n.name === node.name));
+    const perNode = holders.map((node) => {
       const nodeView = args.view.nodes.find((n) => n.name === node.name)!;
       const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string; rerunOn?: string[] } = {}) =>
         hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });

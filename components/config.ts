@@ -92,6 +92,8 @@ export const DrbdResourceSchema = z.strictObject({
   mountOptions: z.string().regex(/^[a-z0-9=,_-]*$/).default("noatime"),
   /** Node that is promoted the first time and on which the filesystem is created. */
   initialPrimary: name,
+  /** The two nodes that hold this resource (DRBD 8.4 replicates between two); defaults to all nodes of a two-node cluster. */
+  nodes: z.array(name).optional(),
   /** Allows creating metadata over a signature/data on every node's device. Destroys data. */
   allowWipe: z.boolean().default(false),
   /** When both devices are blank, mark them in sync instead of copying every block. */

@@ -152,11 +152,20 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     if (corosyncPorts.includes(res.port)) at(`${p}.port`, `port ${res.port} clashes with corosync's knet port`);
     claim(`mount:${res.mountPoint}`, `${p}.mountPoint`, `mount point ${res.mountPoint}`);
     if (res.mountPoint === "/") at(`${p}.mountPoint`, "must not be /");
+    const holders = res.nodes ?? nodeNames;
+    (res.nodes ?? []).forEach((n, k) => {
+      if (!nodeNames.includes(n)) at(`${p}.nodes[${k}]`, `'${n}' is not a node name (${nodeNames.join(", ")})`);
+    });
+    if (holders.length !== 2) {
+      at(`${p}.nodes`, res.nodes ? `lists ${holders.length} node(s); a DRBD 8.4 resource replicates between exactly two` : `the cluster has ${nodeNames.length} nodes: name the two that hold this resource (DRBD 8.4 replicates between two)`);
+    }
     if (!nodeNames.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' is not a node name (${nodeNames.join(", ")})`);
+    else if (!holders.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' does not hold this resource (${holders.join(", ")})`);
     if (res.monitorPromoted === res.monitorUnpromoted) {
       at(`${p}.monitorUnpromoted`, `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`);
     }
     cfg.nodes.forEach((node, n) => {
+      if (res.nodes && !res.nodes.includes(node.name)) return;
       const override = node.disks[res.name] ?? {};
       const disk = override.disk ?? res.disk;
       if (!disk) return at(`${p}.disk`, `no backing disk for node '${node.name}': set ${p}.disk or nodes[${n}].disks.${res.name}.disk`);

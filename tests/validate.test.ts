@@ -73,6 +73,12 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     r.corosync.transport = "udpu";
   }, /^cluster\.corosync\.transport: udpu supports a single link/],
   ["unknown key (a typo)", (r) => (r.drbd.resources[0].resyncrate = "10M"), /^cluster\.drbd\.resources\[0\]: Unrecognized key: "resyncrate"/],
+  ["a DRBD resource on three nodes", (r) => r.nodes.push({ name: "third", nodeId: 3, ringAddresses: ["10.0.66.203"], serviceAddress: "192.168.77.204", ssh: { host: "192.168.77.204" } }), /^cluster\.drbd\.resources\[0\]\.nodes: the cluster has 3 nodes: name the two that hold this resource/],
+  ["initial primary not among the resource's nodes", (r) => {
+    r.nodes.push({ name: "third", nodeId: 3, ringAddresses: ["10.0.66.203"], serviceAddress: "192.168.77.204", ssh: { host: "192.168.77.204" } });
+    r.drbd.resources[0].nodes = ["secondary", "third"];
+  }, /^cluster\.drbd\.resources\[0\]\.initialPrimary: 'primary' does not hold this resource \(secondary, third\)/],
+  ["duplicate file path", (r) => (r.files = [{ path: "/etc/a", content: "x" }, { path: "/etc/a", content: "y" }]), /^cluster\.files\[0\]\.path: \/etc\/a is listed twice/],
   ["bad agent spelling", (r) => (r.pacemaker.primitives[0].agent = "postfix"), /^cluster\.pacemaker\.primitives\[0\]\.agent: must be ocf:PROVIDER:TYPE/],
   ["bad host key", (r) => (r.nodes[0].ssh.hostKey = "AAAAC3NzaC1lZDI1NTE5"), /^cluster\.nodes\[0\]\.ssh\.hostKey: must be a public key line/],
 ];

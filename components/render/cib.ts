@@ -5,6 +5,7 @@
 import { ClusterConfig, DrbdResourceConfig, PrimitiveConfig, VipConfig } from "../config";
 import { parseSubnet } from "../net";
 import { renderTemplate } from "./template";
+import { drbdHolders } from "./drbd";
 
 export interface NameValue {
   name: string;
@@ -26,6 +27,8 @@ export interface PrimitiveView {
   type: string;
   params: NameValue[];
   hasParams: boolean;
+  /** Parameters that differ per node, applied by a #uname rule. */
+  nodeParams: { node: string; params: NameValue[] }[];
   meta: NameValue[];
   hasMeta: boolean;
   ops: OpView[];
@@ -38,7 +41,7 @@ export interface CibView {
   promotables: { id: string; meta: NameValue[]; primitive: PrimitiveView }[];
   groups: { id: string; members: PrimitiveView[] }[];
   clones: { id: string; primitive: PrimitiveView }[];
-  locations: { id: string; rsc: string; node: string; score: number; role?: string }[];
+  locations: { id: string; rsc: string; node: string; score: number | string; role?: string }[];
   colocations: { id: string; rsc: string; withRsc: string; withRole?: string }[];
   orders: { id: string; first: string; firstAction: string; then: string }[];
   ownedIds: string[];
@@ -59,7 +62,7 @@ function nv(record: Record<string, string | number | undefined>): NameValue[] {
     .map(([name, value]) => ({ name, value: String(value) }));
 }
 
-function primitive(id: string, agent: string, params: NameValue[], meta: NameValue[], ops: Omit<OpView, "id">[]): PrimitiveView {
+function primitive(id: string, agent: string, params: NameValue[], meta: NameValue[], ops: Omit<OpView, "id">[], perNode: { node: string; params: NameValue[] }[] = []): PrimitiveView {
   const [cls, ...rest] = agent.split(":");
   const [provider, type] = cls === "ocf" ? [rest[0], rest[1]] : [undefined, rest.join(":")];
   return {
@@ -69,6 +72,7 @@ function primitive(id: string, agent: string, params: NameValue[], meta: NameVal
     type,
     params,
     hasParams: params.length > 0,
+    nodeParams: perNode,
     meta,
     hasMeta: meta.length > 0,
     ops: ops.map((op) => ({ ...op, id: `${id}-${op.name}${op.role ? `-${op.role.toLowerCase()}` : ""}-${op.interval}s` })),
@@ -77,12 +81,16 @@ function primitive(id: string, agent: string, params: NameValue[], meta: NameVal
 
 function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
   const prefix = vip.cidrNetmask ?? parseSubnet(cfg.service.subnet)?.prefix;
-  const params = nv({ ip: vip.address, cidr_netmask: prefix, nic: vip.nic ?? cfg.service.nic });
+  const nicOf = (n: ClusterConfig["nodes"][number]) => vip.nic ?? n.nics.service ?? cfg.service.nic;
+  const nics = new Set(cfg.nodes.map(nicOf));
+  const params = nv({ ip: vip.address, cidr_netmask: prefix, nic: nics.size === 1 ? [...nics][0] : undefined });
+  // Nodes whose service NIC is named differently get the nic parameter through a node rule.
+  const perNode = nics.size === 1 ? [] : cfg.nodes.map((n) => ({ node: n.name, params: nv({ nic: nicOf(n) }) }));
   return primitive(vip.id, "ocf:heartbeat:IPaddr2", params, [], [
     { name: "monitor", interval: vip.monitorInterval, timeout: 20 },
     { name: "start", interval: 0, timeout: 20 },
     { name: "stop", interval: 0, timeout: 20 },
-  ]);
+  ], perNode);
 }
 
 function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
@@ -94,7 +102,7 @@ function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
   ]);
 }
 
-function drbdPromotable(res: DrbdResourceConfig) {
+function drbdPromotable(res: DrbdResourceConfig, holders: number) {
   const prim = primitive(drbdPrimitiveId(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
     { name: "monitor", interval: res.monitorPromoted, timeout: 20, role: "Promoted" },
     { name: "monitor", interval: res.monitorUnpromoted, timeout: 20, role: "Unpromoted" },
@@ -104,7 +112,7 @@ function drbdPromotable(res: DrbdResourceConfig) {
     { name: "demote", interval: 0, timeout: res.demoteTimeout },
     { name: "notify", interval: 0, timeout: 90 },
   ]);
-  const meta = nv({ promotable: "true", "promoted-max": 1, "promoted-node-max": 1, "clone-max": 2, "clone-node-max": 1, notify: "true" });
+  const meta = nv({ promotable: "true", "promoted-max": 1, "promoted-node-max": 1, "clone-max": holders, "clone-node-max": 1, notify: "true" });
   return { id: drbdCloneId(res.name), meta, primitive: prim };
 }
 
@@ -155,7 +163,13 @@ export function cibView(cfg: ClusterConfig): CibView {
     for (const other of group.with) colocations.push({ id: `col-${group.id}-with-${other}`, rsc: group.id, withRsc: other });
   }
 
-  const promotables = cfg.drbd.resources.map(drbdPromotable);
+  const promotables = cfg.drbd.resources.map((r) => drbdPromotable(r, drbdHolders(cfg, r).length));
+  for (const res of cfg.drbd.resources) {
+    const holders = drbdHolders(cfg, res).map((n) => n.name);
+    for (const node of cfg.nodes.filter((n) => !holders.includes(n.name))) {
+      locations.push({ id: `loc-${drbdCloneId(res.name)}-not-on-${node.name}`, rsc: drbdCloneId(res.name), node: node.name, score: "-INFINITY" });
+    }
+  }
   const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));
   const clones = pm.clones.map((c) => ({ id: c.id, primitive: appPrimitive(primById.get(c.primitive)!) }));
   const properties = clusterProperties(cfg);

@@ -30,7 +30,7 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
     resyncRate: res.resyncRate,
     alExtents: res.alExtents,
     degrWfcTimeout: res.degrWfcTimeout,
-    nodes: cfg.nodes.map((node) => {
+    nodes: drbdHolders(cfg, res).map((node) => {
       const override = node.disks[res.name] ?? {};
       const metaDisk = res.metaDiskMode === "internal" ? "internal" : (override.metaDisk ?? res.metaDisk)!;
       return {
@@ -44,6 +44,11 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
       };
     }),
   };
+}
+
+/** The nodes that hold a resource: the ones it names, else every node (a two-node cluster). */
+export function drbdHolders(cfg: ClusterConfig, res: DrbdResourceConfig) {
+  return cfg.nodes.filter((n) => !res.nodes || res.nodes.includes(n.name));
 }
 
 export function renderDrbdRes(view: DrbdView): string {
