@@ -18,7 +18,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { installRecordingMocks, NewResource, Registration } from "./mock-runtime";
+import { installRecordingMocks, NewResource, Registration, unwrapSecrets } from "./mock-runtime";
 import { readStackFile } from "../../components/stackfile";
 import { parseClusterConfig } from "../../components/validate";
 
@@ -109,7 +109,7 @@ async function buildProgram(args: Args, execute: (r: { name: string; inputs: any
       return { id: res.name, state: { ...res.inputs, base64: state[key], hex: Buffer.from(state[key], "base64").toString("hex") } };
     }
     if (res.type === "command:remote:Command") {
-      const out = await execute({ name: res.name, inputs: res.inputs });
+      const out = await execute({ name: res.name, inputs: unwrapSecrets(res.inputs) });
       return { id: res.name, state: { ...res.inputs, ...out } };
     }
     return { id: res.name, state: res.inputs };

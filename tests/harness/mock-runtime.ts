@@ -33,7 +33,7 @@ function secretKeys(obj: any): string[] {
 }
 
 /** Plain values of the serialized inputs (secrets unwrapped; secretInputs says which were). */
-function unwrapSecrets(value: any): any {
+export function unwrapSecrets(value: any): any {
   if (isSecret(value)) return unwrapSecrets(value.value);
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
