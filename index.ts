@@ -5,7 +5,13 @@ import { parseClusterConfig } from "./components/validate";
 
 const config = new pulumi.Config();
 const sshPrivateKey = config.getSecret("sshPrivateKey");
-const cfg = parseClusterConfig(config.getObject("cluster"), { sshPrivateKey: sshPrivateKey !== undefined });
+// Read raw so the node names are known now (validation); the values are wrapped as secret at once.
+const rawFencePasswords = pulumi.runtime.getConfig("zimbra-ha:fencePasswords");
+const fencePasswords: Record<string, string> | undefined = rawFencePasswords ? JSON.parse(rawFencePasswords) : undefined;
+const cfg = parseClusterConfig(config.getObject("cluster"), {
+  sshPrivateKey: sshPrivateKey !== undefined,
+  fencePasswords: Object.keys(fencePasswords ?? {}),
+});
 
 if (cfg.fencing.mode === "disabled-unsafe") {
   pulumi.log.warn(
@@ -13,7 +19,7 @@ if (cfg.fencing.mode === "disabled-unsafe") {
   );
 }
 
-const cluster = buildCluster(cfg, sshPrivateKey!);
+const cluster = buildCluster(cfg, sshPrivateKey!, fencePasswords && pulumi.secret(fencePasswords));
 
 export const nodes = cfg.nodes.map((n) => n.name);
 export const vips = cfg.pacemaker.vips.map((v) => v.address);

@@ -11,6 +11,8 @@ export interface CorosyncRingArgs {
   authkeyBase64: pulumi.Input<string>;
   /** Seconds to wait for all nodes to be members and quorate. */
   membershipTimeout: number;
+  /** Must be in place before the cluster stack starts (fencing: sbd starts with corosync). */
+  after?: pulumi.Resource[];
 }
 
 export class CorosyncRing extends pulumi.ComponentResource {
@@ -51,7 +53,7 @@ export class CorosyncRing extends pulumi.ComponentResource {
           rerunOn: [sha256(args.conf)],
           delete: "systemctl disable --now pacemaker.service corosync.service",
         },
-        { parent: this, dependsOn: allFiles },
+        { parent: this, dependsOn: [...allFiles, ...(args.after ?? [])] },
       ),
     );
     const first = args.nodes[0];

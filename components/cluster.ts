@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterConfig } from "./config";
 import { CorosyncRing } from "./CorosyncRing";
+import { Fencing } from "./Fencing";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
@@ -12,15 +13,22 @@ import { cibView, ownerTag, renderCibFragment } from "./render/cib";
 import { corosyncView, renderCorosyncConf } from "./render/corosync";
 import { drbdView, renderDrbdRes } from "./render/drbd";
 import { hostsView, renderHostsBlock } from "./render/hosts";
+import { renderSbdDefaults, sbdView } from "./render/sbd";
 
 export interface ClusterOutputs {
   nodes: Node[];
   drbd: DrbdResource[];
   ring: CorosyncRing;
   pacemaker: PacemakerGroup;
+  fencing?: Fencing;
 }
 
-export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<string>): ClusterOutputs {
+/** Packages the fencing mode needs on top of the cluster packages. */
+function fencingPackages(cfg: ClusterConfig): string[] {
+  return cfg.fencing.mode === "sbd" ? ["sbd"] : [];
+}
+
+export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<string>, fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>): ClusterOutputs {
   const toolsBundle = renderToolsBundle();
   const hostsBlock = renderHostsBlock(hostsView(cfg));
   const nodes = cfg.nodes.map((n) => {
@@ -38,7 +46,7 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
       toolsBundle,
       hostsBlock,
       aptSources: cfg.apt.sources,
-      packages: packagesFor(distro, cfg.apt.extraPackages),
+      packages: packagesFor(distro, [...fencingPackages(cfg), ...cfg.apt.extraPackages]),
       files: cfg.files,
       clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
     });
@@ -59,12 +67,25 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
     });
   });
 
+  const f = cfg.fencing;
+  const sbd = sbdView(cfg);
+  const fencing =
+    f.mode === "disabled-unsafe"
+      ? undefined
+      : new Fencing("fencing", {
+          nodes,
+          sbd: sbd && f.sbd && { defaults: renderSbdDefaults(sbd), ...f.sbd },
+          passwords: f.mode === "devices" ? fencePasswords : undefined,
+          fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
+        });
+
   const authkey = new random.RandomBytes(`${cfg.name}-corosync-authkey`, { length: 256 });
   const ring = new CorosyncRing("corosync", {
     nodes,
     conf: renderCorosyncConf(corosyncView(cfg)),
     authkeyBase64: pulumi.secret(authkey.base64),
     membershipTimeout: cfg.corosync.membershipTimeout,
+    after: fencing?.ready,
   });
 
   const pacemaker = new PacemakerGroup("pacemaker", {
@@ -76,5 +97,5 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
     after: [...ring.ready, ...drbd.flatMap((d) => d.ready)],
   });
 
-  return { nodes, drbd, ring, pacemaker };
+  return { nodes, drbd, ring, pacemaker, fencing };
 }

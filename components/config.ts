@@ -23,6 +23,21 @@ export const SshSchema = z.strictObject({
   hostKey: z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, "must be a public key line like 'ssh-ed25519 AAAA...'").optional(),
 });
 
+export const FenceDeviceSchema = z.strictObject({
+  /** Fence agent of this node's management controller. */
+  agent: z.enum(["fence_ipmilan", "fence_redfish"]),
+  /** Address of the BMC (iLO/iDRAC/IPMI/Redfish endpoint). */
+  address: z.string().min(1),
+  username: z.string().min(1),
+  port: port.optional(),
+  /** IPMI: use lanplus (IPMI 2.0). */
+  lanplus: z.boolean().default(true),
+  /** Redfish: systems URI, e.g. /redfish/v1/Systems/1. */
+  systemsUri: z.string().optional(),
+  /** Accept a self-signed BMC certificate (Redfish). */
+  sslInsecure: z.boolean().default(false),
+});
+
 export const NodeDiskSchema = z.strictObject({
   /** Backing block device of the DRBD resource on this node. */
   disk: absolutePath.optional(),
@@ -48,6 +63,8 @@ export const NodeSchema = z.strictObject({
   distro: distro.optional(),
   /** NIC names on this node. */
   nics: z.strictObject({ service: z.string().min(1).optional() }).default({}),
+  /** This node's fence device (fencing.mode: devices). Its password is the secret fencePasswords.<name>. */
+  fence: FenceDeviceSchema.optional(),
   /** Per DRBD resource overrides, keyed by resource name. */
   disks: z.record(z.string(), NodeDiskSchema).default({}),
 });
@@ -96,6 +113,13 @@ export const DrbdResourceSchema = z.strictObject({
   nodes: z.array(name).optional(),
   /** Allows creating metadata over a signature/data on every node's device. Destroys data. */
   allowWipe: z.boolean().default(false),
+  /** after-sb-{0,1,2}pri policies; anything that discards data needs allowAutomaticDataDiscard. */
+  splitBrain: z.strictObject({
+    after0pri: z.enum(["disconnect", "discard-younger-primary", "discard-older-primary", "discard-zero-changes", "discard-least-changes"]).default("disconnect"),
+    after1pri: z.enum(["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb"]).default("disconnect"),
+    after2pri: z.enum(["disconnect", "call-pri-lost-after-sb"]).default("disconnect"),
+  }).default({ after0pri: "disconnect", after1pri: "disconnect", after2pri: "disconnect" }),
+  allowAutomaticDataDiscard: z.boolean().default(false),
   /** When both devices are blank, mark them in sync instead of copying every block. */
   skipInitialSyncIfBlank: z.boolean().default(true),
   monitorPromoted: seconds.default(60),
@@ -166,9 +190,34 @@ export const PacemakerSchema = z.strictObject({
   convergeTimeout: seconds.default(900),
 });
 
+export const SbdSchema = z.strictObject({
+  /** Shared disk seen by every node (not a DRBD device), e.g. /dev/disk/by-id/... */
+  device: absolutePath,
+  /** Kernel module providing /dev/watchdog when there is no hardware watchdog (softdog). */
+  watchdogModule: z.string().regex(/^[a-z0-9_]*$/).default("softdog"),
+  watchdogDevice: absolutePath.default("/dev/watchdog"),
+  /** Seconds; written into the SBD header when it is created. */
+  watchdogTimeout: seconds.default(5),
+  msgwait: seconds.default(10),
+  /** Allows writing an SBD header over a device that holds other data. */
+  allowWipe: z.boolean().default(false),
+});
+
 export const FencingSchema = z.strictObject({
-  /** Only `disabled-unsafe` exists until STONITH devices are supported; it is refused on production stacks. */
-  mode: z.enum(["disabled-unsafe"]),
+  /**
+   * `sbd`: poison-pill fencing over a shared disk plus a watchdog; `devices`: each node's
+   * BMC (nodes[].fence); `disabled-unsafe`: no fencing, refused on production stacks.
+   */
+  mode: z.enum(["sbd", "devices", "disabled-unsafe"]),
+  sbd: SbdSchema.optional(),
+  /** Random delay before fencing (pcmk_delay_max), seconds: breaks fence races. */
+  delayMax: z.number().int().min(0).default(10),
+  /** priority-fencing-delay, seconds: the node running the promoted side waits less and wins a split. */
+  priorityFencingDelay: z.number().int().min(0).default(20),
+  /** stonith-timeout, seconds. */
+  stonithTimeout: seconds.default(60),
+  /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
+  fencePeerTimeout: seconds.default(60),
 });
 
 export const AptSchema = z.strictObject({
@@ -221,3 +270,4 @@ export type PacemakerConfig = ClusterConfig["pacemaker"];
 export type GroupConfig = PacemakerConfig["groups"][number];
 export type PrimitiveConfig = PacemakerConfig["primitives"][number];
 export type VipConfig = PacemakerConfig["vips"][number];
+export type FencingConfig = ClusterConfig["fencing"];

@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 export interface SecretPresence {
   /** Whether the `sshPrivateKey` config secret is set. */
   sshPrivateKey: boolean;
+  /** Node names for which `fencePasswords.<node>` is set. */
+  fencePasswords?: string[];
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -35,6 +37,13 @@ export function parseClusterConfig(raw: unknown, secrets: SecretPresence): Clust
     throw new ConfigError(problems);
   }
   problems.push(...crossFieldProblems(parsed.data));
+  if (parsed.data.fencing.mode === "devices") {
+    for (const node of parsed.data.nodes) {
+      if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
+        problems.push(`fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``);
+      }
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }
@@ -66,9 +75,37 @@ function duplicates<T>(values: T[]): Set<T> {
 }
 
 function checkFencing(cfg: ClusterConfig, at: At) {
-  if (cfg.production && cfg.fencing.mode === "disabled-unsafe") {
+  const f = cfg.fencing;
+  if (cfg.production && f.mode === "disabled-unsafe") {
     at("fencing.mode", "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain");
   }
+  if (f.mode === "disabled-unsafe") return;
+  if (f.priorityFencingDelay < 2 * f.delayMax) {
+    at("fencing.priorityFencingDelay", `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted side would not reliably win a fence race`);
+  }
+  if (f.mode === "sbd") {
+    if (!f.sbd) return at("fencing.sbd", "required when fencing.mode is sbd: give at least the shared device");
+    if (f.sbd.msgwait < 2 * f.sbd.watchdogTimeout) at("fencing.sbd.msgwait", `${f.sbd.msgwait} s is less than twice watchdogTimeout (${2 * f.sbd.watchdogTimeout} s)`);
+    if (f.stonithTimeout < 2 * f.sbd.msgwait) at("fencing.stonithTimeout", `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported failed while the victim may still be alive`);
+    cfg.drbd.resources.forEach((r, i) => {
+      const disks = cfg.nodes.map((n) => n.disks[r.name]?.disk ?? r.disk).concat(cfg.nodes.map((n) => n.disks[r.name]?.metaDisk ?? r.metaDisk));
+      if (disks.includes(f.sbd!.device)) at("fencing.sbd.device", `${f.sbd!.device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
+    });
+  }
+  if (f.mode === "devices") {
+    cfg.nodes.forEach((n, i) => {
+      if (!n.fence) at(`nodes[${i}].fence`, `fencing.mode is devices but node '${n.name}' has no fence device`);
+    });
+  } else {
+    cfg.nodes.forEach((n, i) => {
+      if (n.fence) at(`nodes[${i}].fence`, `is set but fencing.mode is ${f.mode}; set fencing.mode: devices to use it`);
+    });
+  }
+  cfg.drbd.resources.forEach((r, i) => {
+    if (r.promoteTimeout <= f.fencePeerTimeout) {
+      at(`drbd.resources[${i}].promoteTimeout`, `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits for the fence-peer handler`);
+    }
+  });
 }
 
 function checkLinks(cfg: ClusterConfig, at: At): (Subnet | undefined)[] {
@@ -161,6 +198,10 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     }
     if (!nodeNames.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' is not a node name (${nodeNames.join(", ")})`);
     else if (!holders.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' does not hold this resource (${holders.join(", ")})`);
+    const discards = Object.entries(res.splitBrain).filter(([, policy]) => policy.startsWith("discard") || policy === "consensus");
+    if (discards.length && !res.allowAutomaticDataDiscard) {
+      at(`${p}.splitBrain.${discards[0][0]}`, `${discards[0][1]} lets DRBD throw away one side's writes after a split brain; set allowAutomaticDataDiscard: true to accept that`);
+    }
     if (res.monitorPromoted === res.monitorUnpromoted) {
       at(`${p}.monitorUnpromoted`, `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`);
     }

@@ -139,6 +139,35 @@ describe("a config change reaches exactly the commands that consume it", () => {
   });
 });
 
+describe("fencing", () => {
+  test("SBD (Open-Xchange-like): header once, config on every node, all before corosync starts", async () => {
+    const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
+    expect(run.byName("fencing-sbd-header").inputs.create).toMatch(/sbd-init\.sh \/dev\/disk\/by-id\/scsi-shared-sbd 5 10 no$/);
+    for (const node of ["ox-a", "ox-b"]) {
+      expect(run.byName(`fencing-sbd-config-${node}`).dependsOn).toEqual(expect.arrayContaining([`fencing-watchdog-${node}`, "fencing-sbd-header"]));
+      expect(run.byName(`corosync-start-${node}`).dependsOn).toEqual(expect.arrayContaining(["fencing-sbd-config-ox-a", "fencing-sbd-config-ox-b"]));
+      expect(run.byName(`${node}-packages`).inputs.create).toContain(" sbd ");
+    }
+    expect(run.byName("pacemaker-apply").inputs.stdin).toContain('<primitive id="fence-sbd" class="stonith" type="fence_sbd">');
+  });
+
+  test("BMC devices (Kopano-like): passwords only on secret stdin, every node can fence every other", async () => {
+    const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));
+    const passwords = run.commands.filter((c) => c.name.startsWith("fencing-password-"));
+    expect(passwords.map((c) => c.name).sort()).toEqual(["fencing-password-kopano1-on-kopano1", "fencing-password-kopano1-on-kopano2", "fencing-password-kopano2-on-kopano1", "fencing-password-kopano2-on-kopano2"]);
+    for (const c of passwords) {
+      expect(c.secretInputs).toContain("stdin");
+      expect(c.inputs.logging).toBe("none");
+    }
+    expect(run.byName("fencing-password-kopano2-on-kopano1").inputs.stdin).toBe("FENCE-PASSWORD-OF-kopano2");
+    for (const c of run.commands) {
+      for (const field of ["create", "delete"]) expect(String(c.inputs[field] ?? "")).not.toContain("FENCE-PASSWORD-OF");
+      if (!c.secretInputs.includes("stdin")) expect(String(c.inputs.stdin ?? "")).not.toContain("FENCE-PASSWORD-OF");
+    }
+    expect(run.byName("corosync-start-kopano1").dependsOn).toEqual(expect.arrayContaining(passwords.map((c) => c.name)));
+  });
+});
+
 describe("examples", () => {
   test("Kopano-like: two DRBD resources, a sudo user, Pacemaker after both initialisations", async () => {
     const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));

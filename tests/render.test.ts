@@ -9,11 +9,15 @@ import { corosyncView, renderCorosyncConf } from "../components/render/corosync"
 import { drbdView, renderDrbdRes } from "../components/render/drbd";
 import { cibView, renderCibFragment } from "../components/render/cib";
 import { hostsView, renderHostsBlock } from "../components/render/hosts";
+import { renderSbdDefaults, sbdView } from "../components/render/sbd";
 import { renderToolsBundle, bundledFiles } from "../components/render/bundle";
 
 const ROOT = path.join(__dirname, "..");
 const GOLDEN = path.join(__dirname, "golden");
-const load = (file: string) => parseClusterConfig(readStackFile(path.join(ROOT, file)).cluster, { sshPrivateKey: true });
+const load = (file: string) => {
+  const raw = readStackFile(path.join(ROOT, file)).cluster as any;
+  return parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
+};
 
 function renderAll(cfg: ClusterConfig): Record<string, string> {
   const files: Record<string, string> = {
@@ -22,6 +26,8 @@ function renderAll(cfg: ClusterConfig): Record<string, string> {
     "cib-fragment.xml": renderCibFragment(cibView(cfg)),
   };
   for (const res of cfg.drbd.resources) files[`${res.name}.res`] = renderDrbdRes(drbdView(cfg, res));
+  const sbd = sbdView(cfg);
+  if (sbd) files["sbd"] = renderSbdDefaults(sbd);
   return files;
 }
 

@@ -6,7 +6,7 @@ import { ConfigError, parseClusterConfig } from "../components/validate";
 const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");
 const lab = () => JSON.parse(JSON.stringify(readStackFile(LAB).cluster));
 
-function problemsOf(mutate: (raw: any) => void, secrets = { sshPrivateKey: true }): string[] {
+function problemsOf(mutate: (raw: any) => void, secrets: { sshPrivateKey: boolean; fencePasswords?: string[] } = { sshPrivateKey: true }): string[] {
   const raw = lab();
   mutate(raw);
   try {
@@ -79,12 +79,38 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     r.drbd.resources[0].nodes = ["secondary", "third"];
   }, /^cluster\.drbd\.resources\[0\]\.initialPrimary: 'primary' does not hold this resource \(secondary, third\)/],
   ["duplicate file path", (r) => (r.files = [{ path: "/etc/a", content: "x" }, { path: "/etc/a", content: "y" }]), /^cluster\.files\[0\]\.path: \/etc\/a is listed twice/],
+  ["SBD mode without a device", (r) => (r.fencing = { mode: "sbd" }), /^cluster\.fencing\.sbd: required when fencing\.mode is sbd/],
+  ["stonith-timeout shorter than twice msgwait", (r) => (r.fencing = { mode: "sbd", stonithTimeout: 15, sbd: { device: "/dev/vdc" } }), /^cluster\.fencing\.stonithTimeout: 15 s is less than twice sbd\.msgwait \(20 s\)/],
+  ["msgwait shorter than twice the watchdog timeout", (r) => (r.fencing = { mode: "sbd", sbd: { device: "/dev/vdc", watchdogTimeout: 10, msgwait: 15 } }), /^cluster\.fencing\.sbd\.msgwait: 15 s is less than twice watchdogTimeout/],
+  ["SBD on a DRBD disk", (r) => (r.fencing = { mode: "sbd", sbd: { device: "/dev/vdb" } }), /^cluster\.fencing\.sbd\.device: \/dev\/vdb is also a disk of drbd\.resources\[0\]/],
+  ["priority fencing delay under twice the random delay", (r) => (r.fencing = { mode: "sbd", delayMax: 15, priorityFencingDelay: 20, stonithTimeout: 60, sbd: { device: "/dev/vdc" } }), /^cluster\.fencing\.priorityFencingDelay: 20 s is less than twice delayMax \(30 s\)/],
+  ["devices mode with a node lacking a device", (r) => {
+    r.fencing = { mode: "devices" };
+    r.nodes[0].fence = { agent: "fence_ipmilan", address: "10.9.9.1", username: "f" };
+  }, /^cluster\.nodes\[1\]\.fence: fencing\.mode is devices but node 'secondary' has no fence device/],
+  ["DRBD promote timeout not above the fence-peer timeout", (r) => {
+    r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 120, sbd: { device: "/dev/vdc" } };
+  }, /^cluster\.drbd\.resources\[0\]\.promoteTimeout: 90 s must exceed fencing\.fencePeerTimeout \(90 s\)/],
+  ["automatic split-brain recovery that discards data", (r) => (r.drbd.resources[0].splitBrain = { after0pri: "discard-zero-changes" }), /^cluster\.drbd\.resources\[0\]\.splitBrain\.after0pri: discard-zero-changes lets DRBD throw away one side's writes/],
+  ["unknown fence agent", (r) => {
+    r.fencing = { mode: "devices" };
+    r.nodes[0].fence = { agent: "fence_virsh", address: "h", username: "f" };
+  }, /^cluster\.nodes\[0\]\.fence\.agent: Invalid option: expected one of "fence_ipmilan"\|"fence_redfish"/],
   ["bad agent spelling", (r) => (r.pacemaker.primitives[0].agent = "postfix"), /^cluster\.pacemaker\.primitives\[0\]\.agent: must be ocf:PROVIDER:TYPE/],
   ["bad host key", (r) => (r.nodes[0].ssh.hostKey = "AAAAC3NzaC1lZDI1NTE5"), /^cluster\.nodes\[0\]\.ssh\.hostKey: must be a public key line/],
 ];
 
 test.each(cases)("rejects %s, naming the field", (_title, mutate, expected) => {
   expect(problemsOf(mutate)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+});
+
+test("rejects a missing fence password secret, naming the config key", () => {
+  const problems = problemsOf((r) => {
+    r.fencing = { mode: "devices" };
+    r.nodes[0].fence = { agent: "fence_ipmilan", address: "10.9.9.1", username: "f" };
+    r.nodes[1].fence = { agent: "fence_redfish", address: "10.9.9.2", username: "f" };
+  }, { sshPrivateKey: true, fencePasswords: ["primary"] });
+  expect(problems).toEqual([expect.stringMatching(/^fencePasswords\.secondary: missing: set it with `pulumi config set --secret --path 'fencePasswords\.secondary'/)]);
 });
 
 test("rejects a missing SSH key secret, naming the config key", () => {

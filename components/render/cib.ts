@@ -38,6 +38,7 @@ export interface CibView {
   tag: string;
   properties: (NameValue & { id: string })[];
   rscDefaults: NameValue[];
+  stonith: PrimitiveView[];
   promotables: { id: string; meta: NameValue[]; primitive: PrimitiveView }[];
   groups: { id: string; members: PrimitiveView[] }[];
   clones: { id: string; primitive: PrimitiveView }[];
@@ -126,8 +127,34 @@ function appPrimitive(p: PrimitiveConfig): PrimitiveView {
 }
 
 function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
-  const props: Record<string, string> = { "stonith-enabled": cfg.fencing.mode === "disabled-unsafe" ? "false" : "true", ...cfg.pacemaker.properties };
-  return nv(props).map((p) => ({ ...p, id: `cib-bootstrap-options-${p.name}` }));
+  const f = cfg.fencing;
+  const fencing: Record<string, string> =
+    f.mode === "disabled-unsafe"
+      ? { "stonith-enabled": "false" }
+      : { "stonith-enabled": "true", "stonith-timeout": `${f.stonithTimeout}s`, "priority-fencing-delay": `${f.priorityFencingDelay}s` };
+  return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: `cib-bootstrap-options-${p.name}` }));
+}
+
+/** Where fence agents read a node's BMC password (written by the Fencing component, root-only). */
+export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}.password`;
+
+/** STONITH resources, each kept off the node it fences. */
+function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; locations: CibView["locations"] } {
+  const f = cfg.fencing;
+  const ops = [{ name: "monitor", interval: 60, timeout: 20 }];
+  if (f.mode === "sbd") {
+    const params = nv({ devices: f.sbd!.device, pcmk_delay_max: `${f.delayMax}s` });
+    return { primitives: [primitive("fence-sbd", "stonith:fence_sbd", params, [], ops)], locations: [] };
+  }
+  if (f.mode !== "devices") return { primitives: [], locations: [] };
+  const primitives = cfg.nodes.map((n) => {
+    const d = n.fence!;
+    const common = { pcmk_host_list: n.name, pcmk_delay_max: `${f.delayMax}s`, ip: d.address, username: d.username, password_script: `cat ${fencePasswordFile(n.name)}`, ipport: d.port };
+    const specific = d.agent === "fence_ipmilan" ? { lanplus: d.lanplus ? "1" : undefined } : { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
+    return primitive(`fence-${n.name}`, `stonith:${d.agent}`, nv({ ...common, ...specific }), [], ops);
+  });
+  const locations = cfg.nodes.map((n) => ({ id: `loc-fence-${n.name}-not-on-${n.name}`, rsc: `fence-${n.name}`, node: n.name, score: "-INFINITY" }));
+  return { primitives, locations };
 }
 
 export function cibView(cfg: ClusterConfig): CibView {
@@ -173,11 +200,16 @@ export function cibView(cfg: ClusterConfig): CibView {
   const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));
   const clones = pm.clones.map((c) => ({ id: c.id, primitive: appPrimitive(primById.get(c.primitive)!) }));
   const properties = clusterProperties(cfg);
-  const rscDefaults = nv({ "resource-stickiness": pm.resourceStickiness, "migration-threshold": pm.migrationThreshold, "failure-timeout": pm.failureTimeout });
+  const stonith = stonithResources(cfg);
+  locations.push(...stonith.locations);
+  // With priority-fencing-delay, the node holding more (and the promoted) resources wins a fence race.
+  const priority = cfg.fencing.mode === "disabled-unsafe" ? undefined : 1;
+  const rscDefaults = nv({ "resource-stickiness": pm.resourceStickiness, "migration-threshold": pm.migrationThreshold, "failure-timeout": pm.failureTimeout, priority });
   const tag = ownerTag(cfg);
   const ownedIds = [
     ...properties.map((p) => p.id),
     `${tag}-rsc-defaults`,
+    ...stonith.primitives.map((p) => p.id),
     ...promotables.map((p) => p.id),
     ...groups.map((g) => g.id),
     ...clones.map((c) => c.id),
@@ -185,7 +217,7 @@ export function cibView(cfg: ClusterConfig): CibView {
     ...colocations.map((c) => c.id),
     ...orders.map((o) => o.id),
   ];
-  return { tag, properties, rscDefaults, promotables, groups, clones, locations, colocations, orders, ownedIds };
+  return { tag, properties, rscDefaults, stonith: stonith.primitives, promotables, groups, clones, locations, colocations, orders, ownedIds };
 }
 
 export function renderCibFragment(view: CibView): string {

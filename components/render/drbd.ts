@@ -19,6 +19,11 @@ export interface DrbdView {
   resyncRate: string;
   alExtents: number;
   degrWfcTimeout: number;
+  after0pri: string;
+  after1pri: string;
+  after2pri: string;
+  /** Set when the cluster fences: DRBD then fences its peer through the cluster (resource-only). */
+  fencing?: { fencePeerTimeout: number };
   nodes: DrbdNodeView[];
 }
 
@@ -30,6 +35,10 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
     resyncRate: res.resyncRate,
     alExtents: res.alExtents,
     degrWfcTimeout: res.degrWfcTimeout,
+    after0pri: res.splitBrain.after0pri,
+    after1pri: res.splitBrain.after1pri,
+    after2pri: res.splitBrain.after2pri,
+    fencing: cfg.fencing.mode === "disabled-unsafe" ? undefined : { fencePeerTimeout: cfg.fencing.fencePeerTimeout },
     nodes: drbdHolders(cfg, res).map((node) => {
       const override = node.disks[res.name] ?? {};
       const metaDisk = res.metaDiskMode === "internal" ? "internal" : (override.metaDisk ?? res.metaDisk)!;

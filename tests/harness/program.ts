@@ -14,12 +14,13 @@ export interface ProgramRun {
 export async function runStack(stackFile: string, opts: { sshPrivateKey?: string; newResource?: NewResource; overrides?: (raw: any) => void } = {}): Promise<ProgramRun> {
   const raw = readStackFile(stackFile).cluster as any;
   opts.overrides?.(raw);
-  const cfg = parseClusterConfig(raw, { sshPrivateKey: true });
+  const cfg = parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
   const { registrations, settled } = installRecordingMocks(opts.newResource ?? echoInputs);
   // Imported after setMocks, as the SDK requires.
   const { buildCluster } = await import("../../components/cluster");
   const pulumi = await import("@pulumi/pulumi");
-  buildCluster(cfg, pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"));
+  const fencePasswords = Object.fromEntries(cfg.nodes.map((n) => [n.name, `FENCE-PASSWORD-OF-${n.name}`]));
+  buildCluster(cfg, pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"), pulumi.secret(fencePasswords));
   await settled();
   const commands = registrations.filter((r) => r.type === "command:remote:Command");
   const byName = (name: string) => {

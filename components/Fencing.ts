@@ -1,0 +1,79 @@
+/**
+ * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk,
+ * /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
+ * agents read (root-only files, written from secret stdin). The STONITH resources themselves
+ * are part of the Pacemaker configuration (render/cib.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Node } from "./Node";
+import { hostCommand, tool } from "./remote";
+import { fencePasswordFile } from "./render/cib";
+
+export interface FencingArgs {
+  nodes: Node[];
+  sbd?: {
+    /** Rendered /etc/default/sbd. */
+    defaults: string;
+    device: string;
+    watchdogModule: string;
+    watchdogDevice: string;
+    watchdogTimeout: number;
+    msgwait: number;
+    allowWipe: boolean;
+  };
+  /** BMC password per fenced node (secret); written on every node. */
+  passwords?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Node names that have a fence device. */
+  fencedNodes: string[];
+}
+
+export class Fencing extends pulumi.ComponentResource {
+  /** The cluster stack starts after these. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: FencingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:fencing:Fencing", name, {}, opts);
+    const ready: pulumi.Resource[] = [];
+    const sbd = args.sbd;
+    if (sbd) {
+      const header = hostCommand(
+        `${name}-sbd-header`,
+        { connection: args.nodes[0].connection, sudo: args.nodes[0].sudo, create: tool("sbd-init.sh", sbd.device, sbd.watchdogTimeout, sbd.msgwait, sbd.allowWipe ? "yes" : "no") },
+        { parent: this, dependsOn: args.nodes[0].ready },
+      );
+      for (const node of args.nodes) {
+        const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
+          hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+        const watchdog = run("watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: "rm -f /etc/modules-load.d/zimbra-ha-watchdog.conf" });
+        const defaults = run("sbd-config", `${tool("put-file.sh", "/etc/default/sbd", "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, header], {
+          stdin: sbd.defaults,
+          delete: "systemctl disable sbd.service",
+        });
+        ready.push(defaults);
+      }
+    }
+    if (args.passwords) {
+      const passwords = pulumi.output(args.passwords);
+      for (const node of args.nodes) {
+        for (const target of args.fencedNodes) {
+          ready.push(
+            hostCommand(
+              `${name}-password-${target}-on-${node.name}`,
+              {
+                connection: node.connection,
+                sudo: node.sudo,
+                create: tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"),
+                stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
+                delete: `rm -f ${fencePasswordFile(target)}`,
+                secret: true,
+              },
+              { parent: this, dependsOn: node.ready },
+            ),
+          );
+        }
+      }
+    }
+    this.ready = ready;
+    this.registerOutputs({});
+  }
+}
