@@ -7,7 +7,7 @@ import { Fencing } from "./Fencing";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
-import { CLUSTER_MANAGED_UNITS, packagesFor } from "./packages";
+import { CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment } from "./render/cib";
 import { corosyncView, renderCorosyncConf } from "./render/corosync";
@@ -24,8 +24,9 @@ export interface ClusterOutputs {
 }
 
 /** Packages the fencing mode needs on top of the cluster packages. */
-function fencingPackages(cfg: ClusterConfig): string[] {
-  return cfg.fencing.mode === "sbd" ? ["sbd"] : [];
+function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
+  if (cfg.fencing.mode === "disabled-unsafe") return [];
+  return [...FENCE_AGENT_PACKAGES[distro], ...(cfg.fencing.mode === "sbd" ? ["sbd"] : [])];
 }
 
 export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<string>, fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>): ClusterOutputs {
@@ -46,7 +47,7 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
       toolsBundle,
       hostsBlock,
       aptSources: cfg.apt.sources,
-      packages: packagesFor(distro, [...fencingPackages(cfg), ...cfg.apt.extraPackages]),
+      packages: packagesFor(distro, [...fencingPackages(cfg, distro), ...cfg.apt.extraPackages]),
       files: cfg.files,
       clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
     });

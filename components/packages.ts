@@ -22,11 +22,18 @@ const common = [
   "kmod",
 ];
 
-/** Cluster packages per distro. Ubuntu 24.04 split resource-agents and fence-agents. */
+/** Cluster packages per distro. Ubuntu 24.04 split resource-agents. */
 export const CLUSTER_PACKAGES: Record<Distro, string[]> = {
-  "debian-12": [...common, "resource-agents", "fence-agents"],
-  "ubuntu-22.04": [...common, "resource-agents", "fence-agents"],
-  "ubuntu-24.04": [...common, "resource-agents-base", "resource-agents-extra", "fence-agents-base", "fence-agents-extra"],
+  "debian-12": [...common, "resource-agents"],
+  "ubuntu-22.04": [...common, "resource-agents"],
+  "ubuntu-24.04": [...common, "resource-agents-base", "resource-agents-extra"],
+};
+
+/** Fence agents, installed only when the stack fences (they pull in a large Python stack). */
+export const FENCE_AGENT_PACKAGES: Record<Distro, string[]> = {
+  "debian-12": ["fence-agents"],
+  "ubuntu-22.04": ["fence-agents"],
+  "ubuntu-24.04": ["fence-agents-base", "fence-agents-extra"],
 };
 
 /** Units that only the cluster may start: their boot-time start is disabled. */
