@@ -29,7 +29,7 @@ export interface NodeArgs {
   /** Units whose boot-time start is disabled. */
   clusterManagedUnits: string[];
   /** Application configuration files, written after the packages. */
-  files: { path: string; content: string; mode: string }[];
+  files: { path: string; content: string; mode: string; owner: string }[];
 }
 
 export class Node extends pulumi.ComponentResource {
@@ -76,7 +76,7 @@ export class Node extends pulumi.ComponentResource {
     const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: "rm -f /etc/modules-load.d/drbd.conf" });
 
     const files = args.files.map((file, i) =>
-      step(`file-${i}`, tool("put-file.sh", file.path, file.mode, "root:root") + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
+      step(`file-${i}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
         stdin: file.content,
         delete: `rm -f ${shq(file.path)}`,
       }),

@@ -232,6 +232,7 @@ export const FileSchema = z.strictObject({
   path: absolutePath,
   content: z.string(),
   mode: z.string().regex(/^0[0-7]{3}$/, "must be an octal mode like 0644").default("0644"),
+  owner: z.string().regex(/^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$/, "must be USER:GROUP").default("root:root"),
 });
 
 export const ClusterSchema = z.strictObject({
