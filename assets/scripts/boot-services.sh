@@ -9,7 +9,8 @@ for unit in "$@"; do
   fi
   state=$(systemctl is-enabled "$unit" 2>/dev/null || true)
   case $state in
-    disabled|masked|static|indirect) echo "$unit: $state (unchanged)" ;;
+    # enabled-runtime/generated/transient links live under /run and vanish at reboot.
+    disabled|masked|static|indirect|enabled-runtime|generated|transient) echo "$unit: $state (unchanged)" ;;
     *) systemctl disable "$unit" >/dev/null 2>&1; echo "$unit: disabled at boot (was $state)" ;;
   esac
 done
