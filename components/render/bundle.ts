@@ -30,12 +30,17 @@ export function bundledFiles(): BundledFile[] {
 }
 
 export function renderToolsBundle(files: BundledFile[] = bundledFiles()): string {
-  const lines = ["set -eu", `mkdir -p ${TOOLS_DIR} ${OCF_DIR}`];
+  const lines = ["set -eu", `mkdir -p ${TOOLS_DIR} ${OCF_DIR}`, "changed=0"];
   for (const file of files) {
     if (file.content.split("\n").includes(DELIMITER)) throw new Error(`${file.path} contains the bundle delimiter line`);
     const body = file.content.endsWith("\n") ? file.content : `${file.content}\n`;
-    lines.push(`cat > ${file.path}.new <<'${DELIMITER}'`, body + DELIMITER, `chmod ${file.mode} ${file.path}.new`, `mv -f ${file.path}.new ${file.path}`);
+    lines.push(
+      `cat > ${file.path}.new <<'${DELIMITER}'`,
+      body + DELIMITER,
+      `chmod ${file.mode} ${file.path}.new`,
+      `if cmp -s ${file.path}.new ${file.path} && [ "$(stat -c %a ${file.path})" = "${file.mode.replace(/^0/, "")}" ]; then rm -f ${file.path}.new; else mv -f ${file.path}.new ${file.path}; changed=$((changed + 1)); fi`,
+    );
   }
-  lines.push(`echo "tools: ${files.length} files installed in ${TOOLS_DIR} and ${OCF_DIR}"`);
+  lines.push(`if [ "$changed" -eq 0 ]; then echo "tools: ${files.length} files unchanged"; else echo "tools: $changed of ${files.length} files written to ${TOOLS_DIR} and ${OCF_DIR}"; fi`);
   return lines.join("\n") + "\n";
 }
