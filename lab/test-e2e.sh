@@ -56,7 +56,7 @@ nothing_changed() {
 import json, re, sys
 log = json.load(open(sys.argv[1]))
 changed = [f"{c['name']}: {line}" for c in log["commands"] for line in c["stdout"].splitlines()
-           if re.search(r"written|installed|created|started|patched|block updated|set to|disabled at boot|loaded|sync source|marked in sync", line)]
+           if re.search(r"written|installed|created|started|patched|block updated|set to|disabled at boot|enabled at boot|loaded|sync source|marked in sync", line)]
 print("\n".join(changed))
 sys.exit(0 if changed else 1)
 PY
