@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Shared settings of the two-node lab. Sourced by the other lab scripts.
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROOT=$(dirname "$LAB_DIR")
+LAB_STATE=${LAB_STATE:-$LAB_DIR/.state} # override (with LAB_NS) to run a second lab beside this one
+LAB_CACHE=$LAB_DIR/.cache
+LAB_IMAGE_DIR=$LAB_CACHE/image
+LAB_REPO_DIR=$LAB_CACHE/repo
+
+LAB_NS=${LAB_NS:-zha-lab}
+LAB_SUITE=bookworm
+LAB_MIRROR=${LAB_MIRROR:-http://deb.debian.org/debian}
+LAB_ACCEL=${LAB_ACCEL:-tcg}
+LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-300}
+
+# Host side of the two links (bridges inside the namespace).
+LAB_SVC_BRIDGE=br-svc
+LAB_SVC_HOST=192.168.77.1
+LAB_RING_BRIDGE=br-ring
+LAB_RING_HOST=10.0.66.1
+LAB_PREFIX=24
+LAB_VIP=192.168.77.203 # reserved for the cluster: never assigned by the lab
+
+LAB_REPO_PORT=8080
+LAB_APT_SOURCE="deb [trusted=yes] http://$LAB_SVC_HOST:$LAB_REPO_PORT ./"
+
+# Key the nodes accept for root; kept next to the cached image, whose authorized_keys holds it.
+LAB_SSH_KEY=$LAB_IMAGE_DIR/id_ed25519
+LAB_KNOWN_HOSTS=$LAB_STATE/known_hosts
+LAB_HOSTKEYS_JSON=$LAB_STATE/hostkeys.json
+
+# Node table.
+LAB_NODES=(primary secondary)
+declare -A LAB_SVC_IP=([primary]=192.168.77.201 [secondary]=192.168.77.202)
+declare -A LAB_RING_IP=([primary]=10.0.66.201 [secondary]=10.0.66.202)
+declare -A LAB_SVC_MAC=([primary]=52:54:00:77:00:01 [secondary]=52:54:00:77:00:02)
+declare -A LAB_RING_MAC=([primary]=52:54:00:66:00:01 [secondary]=52:54:00:66:00:02)
+declare -A LAB_MACHINE_ID=([primary]=2a4e0000000000000000000000000001 [secondary]=2a4e0000000000000000000000000002)
+declare -A LAB_SVC_TAP=([primary]=tap-pri-svc [secondary]=tap-sec-svc)
+declare -A LAB_RING_TAP=([primary]=tap-pri-ring [secondary]=tap-sec-ring)
+
+log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+need_root() { [[ $(id -u) == 0 ]] || die "run as root"; }
+
+# Install the Debian packages given whose status is not "installed".
+apt_deps() {
+  local missing=() p
+  for p in "$@"; do
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  log "apt-get install ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+is_node() { [[ -n ${LAB_SVC_IP[$1]:-} ]] || die "unknown node '$1' (expected: ${LAB_NODES[*]})"; }
+
+ns() { ip netns exec "$LAB_NS" "$@"; }
+ns_exists() { [[ -e /run/netns/$LAB_NS ]]; }
+
+# Pid from FILE if that process is alive and its command line contains PATTERN.
+pid_alive() {
+  local file=$1 pattern=$2 pid cmd
+  [[ -f $file ]] || return 1
+  pid=$(<"$file")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmd == *"$pattern"* ]] || return 1
+  echo "$pid"
+}
+
+node_pid() { pid_alive "$LAB_STATE/$1.pid" "guest=$1"; }
+
+SSH_OPTS=(-F /dev/null -i "$LAB_SSH_KEY" -o IdentitiesOnly=yes -o BatchMode=yes
+  -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS"
+  -o ConnectTimeout=5 -o LogLevel=ERROR)
+
+# lab_ssh NODE [command...]: root shell on the node's service address, through the namespace.
+lab_ssh() {
+  local node=$1; shift
+  is_node "$node"
+  ns ssh "${SSH_OPTS[@]}" "root@${LAB_SVC_IP[$node]}" "$@"
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -1,0 +1,8 @@
+// Prints, one per line, the packages the lab's local apt repository must provide: the
+// project's cluster packages and fence agents for Debian 12, plus the lab's stand-in mail
+// stack and SBD.
+import { FENCE_AGENT_PACKAGES, packagesFor } from "../components/packages";
+
+const labExtra = [...FENCE_AGENT_PACKAGES["debian-12"], "postfix", "dovecot-core", "dovecot-imapd", "sbd"];
+
+for (const name of packagesFor("debian-12", labExtra)) console.log(name);

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Brings the lab up: image, local apt repo, namespace, disks, both nodes booted and
+# answering ssh. Idempotent: what already runs is kept.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+need_root
+apt_deps qemu-system-x86 qemu-utils openssh-client python3
+mkdir -p "$LAB_STATE"
+t_all=$(now)
+
+stamp_mtime() { stat -c %Y "$1/stamp" 2>/dev/null || echo 0; }
+
+t=$(now) before=$(stamp_mtime "$LAB_IMAGE_DIR")
+bash "$LAB_DIR/image.sh"
+t_image=$(elapsed "$t") image_built=$([[ $(stamp_mtime "$LAB_IMAGE_DIR") != "$before" ]] && echo true || echo false)
+
+t=$(now) before=$(stamp_mtime "$LAB_REPO_DIR")
+bash "$LAB_DIR/repo.sh"
+t_repo=$(elapsed "$t") repo_built=$([[ $(stamp_mtime "$LAB_REPO_DIR") != "$before" ]] && echo true || echo false)
+
+t=$(now)
+bash "$LAB_DIR/net.sh" up
+if ! pid_alive "$LAB_STATE/http.pid" http.server >/dev/null; then
+  setsid ip netns exec "$LAB_NS" /usr/bin/python3 -m http.server --bind "$LAB_SVC_HOST" \
+    --directory "$LAB_REPO_DIR/www" "$LAB_REPO_PORT" </dev/null >>"$LAB_STATE/http.log" 2>&1 &
+  echo $! >"$LAB_STATE/http.pid"
+  log "repo: serving on http://$LAB_SVC_HOST:$LAB_REPO_PORT (inside $LAB_NS)"
+fi
+t_net=$(elapsed "$t")
+
+# Disks: root overlay on the read-only base, a DRBD disk per node, one SBD disk for both.
+# Every cache mode here honours guest flushes.
+disks() {
+  local n=$1 img=$LAB_IMAGE_DIR
+  if [[ -f $LAB_STATE/$n-root.qcow2 && $(cat "$LAB_STATE/$n-root.stamp" 2>/dev/null) != "$(<"$img/stamp")" ]]; then
+    log "$n: base image changed, new root overlay"
+    rm -f "$LAB_STATE/$n-root.qcow2"
+  fi
+  if [[ ! -f $LAB_STATE/$n-root.qcow2 ]]; then
+    qemu-img create -q -f qcow2 -F raw -b "$img/base.ext4" "$LAB_STATE/$n-root.qcow2"
+    cp "$img/stamp" "$LAB_STATE/$n-root.stamp"
+  fi
+  [[ -f $LAB_STATE/$n-drbd.qcow2 ]] || qemu-img create -q -f qcow2 "$LAB_STATE/$n-drbd.qcow2" 256M
+  [[ -f $LAB_STATE/sbd.raw ]] || truncate -s 16M "$LAB_STATE/sbd.raw"
+}
+
+start_node() {
+  local n=$1 accel=(-accel "tcg,tb-size=256" -cpu qemu64)
+  [[ $LAB_ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
+  disks "$n"
+  : >"$LAB_STATE/$n.console.log"
+  ns qemu-system-x86_64 -name "guest=$n,process=zha-$n" "${accel[@]}" -smp 1 -m 1536 \
+    -display none -monitor "unix:$LAB_STATE/$n.monitor,server,nowait" \
+    -serial "file:$LAB_STATE/$n.console.log" \
+    -kernel "$LAB_IMAGE_DIR/vmlinuz" -initrd "$LAB_IMAGE_DIR/initrd.img" \
+    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 mitigations=off systemd.hostname=$n systemd.machine_id=${LAB_MACHINE_ID[$n]}" \
+    -drive "if=none,id=root,file=$LAB_STATE/$n-root.qcow2,format=qcow2,cache=writeback,discard=unmap" \
+    -device virtio-blk-pci,drive=root,addr=0x5 \
+    -drive "if=none,id=drbd,file=$LAB_STATE/$n-drbd.qcow2,format=qcow2,cache=writeback" \
+    -device virtio-blk-pci,drive=drbd,addr=0x6 \
+    -drive "if=none,id=sbd,file=$LAB_STATE/sbd.raw,format=raw,cache=writeback,file.locking=off" \
+    -device virtio-blk-pci,drive=sbd,share-rw=on,addr=0x7 \
+    -netdev "tap,id=svc,ifname=${LAB_SVC_TAP[$n]},script=no,downscript=no" \
+    -device "virtio-net-pci,netdev=svc,mac=${LAB_SVC_MAC[$n]},addr=0x3" \
+    -netdev "tap,id=ring,ifname=${LAB_RING_TAP[$n]},script=no,downscript=no" \
+    -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4" \
+    -device virtio-rng-pci \
+    -pidfile "$LAB_STATE/$n.pid" -daemonize
+  log "$n: started (console: $LAB_STATE/$n.console.log)"
+}
+
+t=$(now) booted=false
+for n in "${LAB_NODES[@]}"; do
+  if node_pid "$n" >/dev/null; then log "$n: already running"; else start_node "$n"; booted=true; fi
+done
+
+# Wait until both nodes answer ssh; record their host keys.
+declare -A hostkey=()
+deadline=$((SECONDS + LAB_BOOT_TIMEOUT))
+while ((${#hostkey[@]} < ${#LAB_NODES[@]})); do
+  for n in "${LAB_NODES[@]}"; do
+    [[ -n ${hostkey[$n]:-} ]] && continue
+    node_pid "$n" >/dev/null || die "$n: emulator exited; see $LAB_STATE/$n.console.log"
+    key=$(ns ssh-keyscan -T 3 -t ed25519 "${LAB_SVC_IP[$n]}" 2>/dev/null | awk '$2 == "ssh-ed25519" { print $2, $3; exit }') || true
+    [[ -n $key ]] && hostkey[$n]=$key && log "$n: ssh answers after $(elapsed "$t") s"
+  done
+  if ((${#hostkey[@]} < ${#LAB_NODES[@]})); then
+    ((SECONDS < deadline)) || { tail -n 20 "$LAB_STATE"/*.console.log; die "nodes not up after $LAB_BOOT_TIMEOUT s"; }
+    sleep 2
+  fi
+done
+: >"$LAB_KNOWN_HOSTS.tmp"
+json="{"
+for n in "${LAB_NODES[@]}"; do
+  echo "${LAB_SVC_IP[$n]},${LAB_RING_IP[$n]} ${hostkey[$n]}" >>"$LAB_KNOWN_HOSTS.tmp"
+  json+="\"$n\":\"${hostkey[$n]}\","
+done
+mv "$LAB_KNOWN_HOSTS.tmp" "$LAB_KNOWN_HOSTS"
+echo "${json%,}}" >"$LAB_HOSTKEYS_JSON"
+for n in "${LAB_NODES[@]}"; do
+  lab_ssh "$n" true || die "$n: ssh login with the lab key failed"
+done
+t_boot=$(elapsed "$t")
+
+t_total=$(elapsed "$t_all")
+printf '{"image_s":%s,"image_built":%s,"repo_s":%s,"repo_built":%s,"net_s":%s,"boot_s":%s,"booted":%s,"total_s":%s}\n' \
+  "$t_image" "$image_built" "$t_repo" "$repo_built" "$t_net" "$t_boot" "$booted" "$t_total" >"$LAB_STATE/timings-up.json"
+log "lab up: image ${t_image}s, repo ${t_repo}s, net ${t_net}s, boot ${t_boot}s, total ${t_total}s"
+log "ssh: bash lab/ssh.sh primary|secondary [command]"
