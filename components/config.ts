@@ -123,6 +123,8 @@ export const DrbdResourceSchema = z.strictObject({
   /** When both devices are blank, mark them in sync instead of copying every block. */
   skipInitialSyncIfBlank: z.boolean().default(true),
   monitorPromoted: seconds.default(60),
+  /** Timeout of both DRBD monitors; raise it on slow or emulated hosts. */
+  monitorTimeout: seconds.default(20),
   monitorUnpromoted: seconds.default(50),
   startTimeout: seconds.default(240),
   stopTimeout: seconds.default(100),
@@ -131,6 +133,7 @@ export const DrbdResourceSchema = z.strictObject({
   fsStartTimeout: seconds.default(60),
   fsStopTimeout: seconds.default(60),
   fsMonitorInterval: seconds.default(40),
+  fsMonitorTimeout: seconds.default(40),
 });
 
 export const OpSchema = z.strictObject({ interval: z.number().int().min(0).optional(), timeout: seconds.optional() });
@@ -156,6 +159,7 @@ export const VipSchema = z.strictObject({
   /** NIC; defaults to each node's service NIC. */
   nic: z.string().optional(),
   monitorInterval: seconds.default(30),
+  monitorTimeout: seconds.default(20),
 });
 
 export const GroupSchema = z.strictObject({

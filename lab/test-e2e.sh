@@ -36,15 +36,19 @@ converged() {
   grep -q 'name="primary"[^>]*online="true"' <<<"$xml" && grep -q 'name="secondary"[^>]*online="true"' <<<"$xml" &&
     on primary 'corosync-quorumtool -s' | grep -q '^Quorate: *Yes'
 }
+# The node running the group; every check below must find everything there and nothing on the other.
+active_node() { on primary 'crm_resource --locate --resource zimbra' | sed -n 's/.* is running on: \([a-z]*\).*/\1/p'; }
+other_node() { [[ $1 == primary ]] && echo secondary || echo primary; }
 drbd_state_ok() {
-  on primary 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate' &&
-    on secondary 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate'
+  local a=$1 o; o=$(other_node "$1")
+  on "$a" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate' &&
+    on "$o" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate'
 }
-mounted_on_primary_only() {
-  on primary 'findmnt -n /opt/zimbra' | grep -q drbd0 && ! on secondary 'findmnt -n /opt/zimbra' >/dev/null
+mounted_on_only() {
+  on "$1" 'findmnt -n /opt/zimbra' | grep -q drbd0 && ! on "$(other_node "$1")" 'findmnt -n /opt/zimbra' >/dev/null
 }
-vip_on_primary_only() {
-  on primary 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on secondary 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
+vip_on_only() {
+  on "$1" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on "$(other_node "$1")" 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
     ns ping -c 1 -W 5 "$LAB_VIP" >/dev/null
 }
 unmounted_everywhere() {
@@ -66,9 +70,11 @@ start=$(now)
 log "deploy"
 check "first apply succeeds" deploy up "$LAB_STATE/e2e-apply-1.json"
 check "both nodes online and quorate" converged
-check "DRBD Connected, UpToDate/UpToDate, Primary on primary only" drbd_state_ok
-check "filesystem mounted on primary only" mounted_on_primary_only
-check "VIP on primary only and answering" vip_on_primary_only
+active=$(active_node)
+check "the group runs on the preferred node (primary) after a fresh deploy" test "$active" = primary
+check "DRBD Connected, UpToDate/UpToDate, Primary on the active node ($active) only" drbd_state_ok "$active"
+check "filesystem mounted on the active node only" mounted_on_only "$active"
+check "VIP on the active node only and answering" vip_on_only "$active"
 tag=e2e-$(date +%s)
 check "mail delivered over SMTP to the VIP" mail send "$LAB_VIP" "$tag" 3
 sleep 3

@@ -65,8 +65,8 @@ describe("lab files carry the reference values of DESIGN.md section 2", () => {
     const cib = files["cib-fragment.xml"];
     expect(cib).toContain('name="resource-stickiness" value="100"');
     expect(cib).toContain('<rsc_location id="loc-zimbra-prefers-primary" rsc="zimbra" node="primary" score="50"/>');
-    expect(cib).toMatch(/name="monitor" interval="60s" timeout="20s" role="Promoted"/);
-    expect(cib).toMatch(/name="monitor" interval="50s" timeout="20s" role="Unpromoted"/);
+    expect(cib).toMatch(/name="monitor" interval="60s" timeout="60s" role="Promoted"/);
+    expect(cib).toMatch(/name="monitor" interval="50s" timeout="60s" role="Unpromoted"/);
     expect(cib).toMatch(/<op id="vip-monitor-30s" name="monitor" interval="30s"/);
     expect(cib).toMatch(/drbd-zimbradata-start-0s" name="start" interval="0s" timeout="240s"/);
     expect(cib).toMatch(/drbd-zimbradata-stop-0s" name="stop" interval="0s" timeout="100s"/);

@@ -88,7 +88,7 @@ function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
   // Nodes whose service NIC is named differently get the nic parameter through a node rule.
   const perNode = nics.size === 1 ? [] : cfg.nodes.map((n) => ({ node: n.name, params: nv({ nic: nicOf(n) }) }));
   return primitive(vip.id, "ocf:heartbeat:IPaddr2", params, [], [
-    { name: "monitor", interval: vip.monitorInterval, timeout: 20 },
+    { name: "monitor", interval: vip.monitorInterval, timeout: vip.monitorTimeout },
     { name: "start", interval: 0, timeout: 20 },
     { name: "stop", interval: 0, timeout: 20 },
   ], perNode);
@@ -97,7 +97,7 @@ function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
 function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
   const params = nv({ device: `/dev/drbd${res.minor}`, directory: res.mountPoint, fstype: res.fsType, options: res.mountOptions || undefined });
   return primitive(filesystemId(res.name), "ocf:heartbeat:Filesystem", params, [], [
-    { name: "monitor", interval: res.fsMonitorInterval, timeout: 40 },
+    { name: "monitor", interval: res.fsMonitorInterval, timeout: res.fsMonitorTimeout },
     { name: "start", interval: 0, timeout: res.fsStartTimeout },
     { name: "stop", interval: 0, timeout: res.fsStopTimeout },
   ]);
@@ -105,8 +105,8 @@ function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
 
 function drbdPromotable(res: DrbdResourceConfig, holders: number) {
   const prim = primitive(drbdPrimitiveId(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
-    { name: "monitor", interval: res.monitorPromoted, timeout: 20, role: "Promoted" },
-    { name: "monitor", interval: res.monitorUnpromoted, timeout: 20, role: "Unpromoted" },
+    { name: "monitor", interval: res.monitorPromoted, timeout: res.monitorTimeout, role: "Promoted" },
+    { name: "monitor", interval: res.monitorUnpromoted, timeout: res.monitorTimeout, role: "Unpromoted" },
     { name: "start", interval: 0, timeout: res.startTimeout },
     { name: "stop", interval: 0, timeout: res.stopTimeout },
     { name: "promote", interval: 0, timeout: res.promoteTimeout },
