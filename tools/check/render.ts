@@ -1,0 +1,103 @@
+/**
+ * Renders every file a stack would write, per node, with the same functions the components
+ * call (components/render/*). Nothing here formats a config file itself: a new renderer or
+ * template shows up here only through those functions.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ClusterConfig } from "../../components/config";
+import { readStackFile, resolveStackFile } from "../../components/stackfile";
+import { ConfigError, parseClusterConfig } from "../../components/validate";
+import { bundledFiles, renderToolsBundle } from "../../components/render/bundle";
+import { cibView, renderCibFragment } from "../../components/render/cib";
+import { corosyncView, renderCorosyncConf } from "../../components/render/corosync";
+import { drbdResPath, drbdView, renderDrbdRes } from "../../components/render/drbd";
+import { hostsView, renderHostsBlock } from "../../components/render/hosts";
+import { renderSbdDefaults, sbdView } from "../../components/render/sbd";
+
+export const REPO_ROOT = path.join(__dirname, "..", "..");
+
+/** Rendered files keyed by their path inside the build folder: `<node>/<absolute path on the node>`, `cib/...`, `bundle/...`. */
+export type RenderedFiles = Record<string, string>;
+
+export interface LoadedStack {
+  stackFile: string;
+  /** `lab` for Pulumi.lab.yaml, `kopano` for examples/kopano.yaml. */
+  stack: string;
+  /** The raw `zimbra-ha:cluster` object (after any mutation). */
+  raw: unknown;
+  cfg?: ClusterConfig;
+  /** Validation problems, each naming its field; set when cfg is not. */
+  problems?: string[];
+}
+
+export function stackName(stackOrPath: string): string {
+  if (!stackOrPath.includes("/") && !stackOrPath.endsWith(".yaml")) return stackOrPath;
+  return path.basename(stackOrPath).replace(/\.ya?ml$/, "").replace(/^Pulumi\./, "");
+}
+
+/** Reads and validates a stack. Secrets are never needed to render: their presence is assumed. */
+export function loadStack(stackOrPath: string, mutateConfig?: (raw: any) => void): LoadedStack {
+  const stackFile = resolveStackFile(stackOrPath, REPO_ROOT);
+  const stack = stackName(stackOrPath);
+  if (!fs.existsSync(stackFile)) return { stackFile, stack, raw: undefined, problems: [`${stackFile}: no such stack file`] };
+  const raw = structuredClone(readStackFile(stackFile).cluster) as any;
+  if (raw === undefined) return { stackFile, stack, raw, problems: [`${stackFile}: no zimbra-ha:cluster key under config:`] };
+  mutateConfig?.(raw);
+  const nodeNames = Array.isArray(raw?.nodes) ? raw.nodes.map((n: any) => n?.name).filter((n: unknown) => typeof n === "string") : [];
+  try {
+    const cfg = parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: nodeNames });
+    return { stackFile, stack, raw, cfg };
+  } catch (e) {
+    if (e instanceof ConfigError) return { stackFile, stack, raw, problems: e.problems };
+    throw e;
+  }
+}
+
+export const nodePath = (node: string, file: string) => `${node}${file.startsWith("/") ? "" : "/"}${file}`;
+export const FRAGMENT = "cib/fragment.xml";
+export const BUNDLE = "bundle/tools-bundle.sh";
+
+/** Every file the stack writes, per node, plus the CIB fragment and the tools bundle. */
+export function renderStack(cfg: ClusterConfig): RenderedFiles {
+  const files: RenderedFiles = {};
+  const corosync = renderCorosyncConf(corosyncView(cfg));
+  const hosts = renderHostsBlock(hostsView(cfg));
+  const sbd = sbdView(cfg);
+  const tools = bundledFiles();
+  const drbd = cfg.drbd.resources.map((res) => {
+    const view = drbdView(cfg, res);
+    return { path: drbdResPath(res.name), holders: view.nodes.map((n) => n.name), content: renderDrbdRes(view) };
+  });
+  for (const node of cfg.nodes) {
+    const put = (file: string, content: string) => (files[nodePath(node.name, file)] = content);
+    put("/etc/corosync/corosync.conf", corosync);
+    for (const res of drbd.filter((r) => r.holders.includes(node.name))) put(res.path, res.content);
+    // The block hosts-block.sh keeps between its marker lines in /etc/hosts.
+    put("/etc/hosts.zimbra-ha-block", hosts);
+    if (sbd) put("/etc/default/sbd", renderSbdDefaults(sbd));
+    for (const tool of tools) put(tool.path, tool.content);
+    for (const file of cfg.files) put(file.path, file.content);
+  }
+  files[FRAGMENT] = renderCibFragment(cibView(cfg));
+  files[BUNDLE] = renderToolsBundle(tools);
+  return files;
+}
+
+const MARKER = ".zimbra-ha-check";
+
+/** Empties the build folder (only one this tool created, or an empty one) and writes the files. */
+export function writeBuild(outDir: string, files: RenderedFiles): void {
+  if (fs.existsSync(outDir)) {
+    const entries = fs.readdirSync(outDir);
+    if (entries.length && !entries.includes(MARKER)) throw new Error(`${outDir} exists and was not made by the check; refusing to empty it (choose another --out)`);
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, MARKER), "build folder of `npm run check`; emptied on every run\n");
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(outDir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
