@@ -102,7 +102,7 @@ export const DrbdResourceSchema = z.strictObject({
   /** Resync rate ceiling, DRBD units (10M = 10 MiB/s). */
   resyncRate: z.string().regex(/^\d+[KMG]?$/, "must be a number with optional K/M/G suffix, e.g. 10M").default("10M"),
   onIoError: z.enum(["detach", "pass_on", "call-local-io-error"]).default("detach"),
-  degrWfcTimeout: z.number().int().min(0).default(120),
+  degrWfcTimeout: z.number().int().min(0).max(300000).default(120),
   alExtents: z.number().int().min(7).max(65534).default(3389),
   mountPoint: absolutePath,
   fsType: z.enum(["ext4", "xfs"]).default("ext4"),

@@ -159,6 +159,7 @@ function checkCorosync(cfg: ClusterConfig, at: At) {
   if (c.consensusMs < 1.2 * c.tokenMs) {
     at("corosync.consensusMs", `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= 1.2 × token`);
   }
+  if (c.port + cfg.links.length - 1 > 65535) at("corosync.port", `${c.port} leaves no room for link ${cfg.links.length - 1} (port + link number must be <= 65535)`);
   if (c.joinMs >= c.tokenMs) at("corosync.joinMs", `${c.joinMs} ms must be shorter than tokenMs (${c.tokenMs} ms)`);
   if (c.transport === "udpu") {
     if (cfg.links.length > 1) at("corosync.transport", "udpu supports a single link in corosync 3; use knet for two links");
@@ -189,6 +190,8 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     if (corosyncPorts.includes(res.port)) at(`${p}.port`, `port ${res.port} clashes with corosync's knet port`);
     claim(`mount:${res.mountPoint}`, `${p}.mountPoint`, `mount point ${res.mountPoint}`);
     if (res.mountPoint === "/") at(`${p}.mountPoint`, "must not be /");
+    const rateKiB = resyncRateKiB(res.resyncRate);
+    if (rateKiB < 1 || rateKiB > 4194304) at(`${p}.resyncRate`, `${res.resyncRate} is outside DRBD's range 1K..4G`);
     const holders = res.nodes ?? nodeNames;
     (res.nodes ?? []).forEach((n, k) => {
       if (!nodeNames.includes(n)) at(`${p}.nodes[${k}]`, `'${n}' is not a node name (${nodeNames.join(", ")})`);
@@ -244,10 +247,18 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   for (const r of cfg.drbd.resources) {
     for (const derived of [`drbd-${r.name}`, `drbd-${r.name}-clone`, `fs-${r.name}`]) ids.set(derived, `drbd resource '${r.name}'`);
   }
-  pm.vips.forEach((v, i) => claimId(v.id, `pacemaker.vips[${i}].id`));
-  pm.primitives.forEach((p, i) => claimId(p.id, `pacemaker.primitives[${i}].id`));
-  pm.groups.forEach((g, i) => claimId(g.id, `pacemaker.groups[${i}].id`));
-  pm.clones.forEach((c, i) => claimId(c.id, `pacemaker.clones[${i}].id`));
+  const reserved = /^(cib-bootstrap-options|zimbra-ha-|loc-|col-|ord-|fence-|drbd-|fs-)/;
+  const claimUserId = (id: string, path: string) => {
+    if (reserved.test(id)) at(path, `'${id}' starts with a prefix zimbra-ha uses for the ids it generates (cib-bootstrap-options, zimbra-ha-, loc-, col-, ord-, fence-, drbd-, fs-)`);
+    claimId(id, path);
+  };
+  pm.vips.forEach((v, i) => claimUserId(v.id, `pacemaker.vips[${i}].id`));
+  pm.primitives.forEach((p, i) => claimUserId(p.id, `pacemaker.primitives[${i}].id`));
+  pm.groups.forEach((g, i) => claimUserId(g.id, `pacemaker.groups[${i}].id`));
+  pm.clones.forEach((c, i) => claimUserId(c.id, `pacemaker.clones[${i}].id`));
+  for (const name of ["stonith-enabled", "stonith-timeout", "priority-fencing-delay", "no-quorum-policy"]) {
+    if (name in pm.properties) at(`pacemaker.properties.${name}`, `is set by zimbra-ha from the fencing settings (or never, for no-quorum-policy); remove it here`);
+  }
 
   const vipAddresses = new Set<string>();
   pm.vips.forEach((v, i) => {
@@ -302,6 +313,12 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
     const ops = prim.ops;
     if (ops.monitor && ops.monitor.interval === 0) at(`pacemaker.primitives[${i}].ops.monitor.interval`, "must be > 0 for a recurring monitor");
   });
+}
+
+/** DRBD rate units: no suffix means KiB. */
+function resyncRateKiB(rate: string): number {
+  const m = /^(\d+)([KMG]?)$/.exec(rate)!;
+  return Number(m[1]) * { "": 1, K: 1, M: 1024, G: 1024 * 1024 }[m[2] as "" | "K" | "M" | "G"];
 }
 
 /** Returns the first cycle found in a directed graph, as a closed path of ids. */

@@ -96,6 +96,15 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     r.fencing = { mode: "devices" };
     r.nodes[0].fence = { agent: "fence_virsh", address: "h", username: "f" };
   }, /^cluster\.nodes\[0\]\.fence\.agent: Invalid option: expected one of "fence_ipmilan"\|"fence_redfish"/],
+  ["resync rate out of DRBD's range", (r) => (r.drbd.resources[0].resyncRate = "0"), /^cluster\.drbd\.resources\[0\]\.resyncRate: 0 is outside DRBD's range 1K\.\.4G/],
+  ["corosync port leaving no room for link 1", (r) => {
+    r.links.push({ subnet: "10.0.67.0/24" });
+    r.nodes[0].ringAddresses.push("10.0.67.201");
+    r.nodes[1].ringAddresses.push("10.0.67.202");
+    r.corosync.port = 65535;
+  }, /^cluster\.corosync\.port: 65535 leaves no room for link 1/],
+  ["a primitive id in the generated namespace", (r) => (r.pacemaker.primitives[1].id = "loc-mine"), /^cluster\.pacemaker\.primitives\[1\]\.id: 'loc-mine' starts with a prefix zimbra-ha uses/],
+  ["fencing switched off through a raw property", (r) => (r.pacemaker.properties["stonith-enabled"] = "false"), /^cluster\.pacemaker\.properties\.stonith-enabled: is set by zimbra-ha from the fencing settings/],
   ["bad agent spelling", (r) => (r.pacemaker.primitives[0].agent = "postfix"), /^cluster\.pacemaker\.primitives\[0\]\.agent: must be ocf:PROVIDER:TYPE/],
   ["bad host key", (r) => (r.nodes[0].ssh.hostKey = "AAAAC3NzaC1lZDI1NTE5"), /^cluster\.nodes\[0\]\.ssh\.hostKey: must be a public key line/],
 ];

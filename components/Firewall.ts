@@ -1,0 +1,62 @@
+/**
+ * The host firewall on every node: one nftables table, `inet zimbra_ha`, owned by the
+ * stack. Per node, `apply` checks the rendered ruleset with `nft -c`, loads it atomically
+ * and arms a rollback; `confirm`, a separate command and so a new SSH connection, proves
+ * the rules still let the operator in, disarms the rollback and persists the rules for
+ * boot. Rules that would lock SSH out roll themselves back after `confirmTimeout` seconds
+ * and the confirm step fails loudly. `pulumi destroy` removes the table and its files.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterConfig } from "./config";
+import { Node } from "./Node";
+import { hostCommand, sha256, tool } from "./remote";
+import { firewallView, renderFirewall } from "./render/firewall";
+import { FirewallConfig } from "./zimbra-config";
+
+export interface FirewallArgs {
+  /** Nodes that get the table. */
+  nodes: Node[];
+  /** Rendered ruleset per node name (render/firewall.ts). */
+  rulesets: Record<string, string>;
+  /** Seconds before rules not confirmed over a new SSH connection are rolled back. */
+  confirmTimeout: number;
+}
+
+/** Firewall arguments for a validated stack configuration. */
+export function firewallArgs(cfg: ClusterConfig, fw: FirewallConfig, nodes: Node[]): FirewallArgs {
+  return {
+    nodes,
+    rulesets: Object.fromEntries(cfg.nodes.map((n) => [n.name, renderFirewall(firewallView(cfg, fw, n.name))])),
+    confirmTimeout: fw.confirmTimeout,
+  };
+}
+
+export class Firewall extends pulumi.ComponentResource {
+  /** Ruleset hash per node, as confirmed. */
+  public readonly confirmed: pulumi.Output<string>[];
+  /** The rules are in force and persisted on every node once these are done. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: FirewallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:firewall:Firewall", name, {}, opts);
+    for (const node of args.nodes) {
+      if (args.rulesets[node.name] === undefined) throw new Error(`Firewall: no ruleset for node ${node.name}`);
+    }
+    const steps = args.nodes.map((node) => {
+      const ruleset = args.rulesets[node.name];
+      const hash = sha256(ruleset);
+      const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
+        hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+      const apply = run("apply", tool("firewall-apply.sh", args.confirmTimeout), node.ready, {
+        stdin: ruleset,
+        delete: tool("firewall-apply.sh", "--remove"),
+      });
+      // The hash in the command line: a new ruleset re-runs the confirmation too.
+      const confirm = run("confirm", tool("firewall-confirm.sh", hash), [apply]);
+      return { apply, confirm };
+    });
+    this.confirmed = steps.map((s) => s.confirm.stdout);
+    this.ready = steps.map((s) => s.confirm);
+    this.registerOutputs({ confirmed: this.confirmed });
+  }
+}

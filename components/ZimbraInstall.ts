@@ -1,0 +1,180 @@
+/**
+ * The automated Zimbra install, between the DRBD initialisation and the Pacemaker
+ * configuration. On every node: a preflight (FQDN → VIP, 127.0.0.1 → localhost,
+ * prerequisites). On the active node (the DRBD resource's initialPrimary), in order:
+ * installer fetched or uploaded and its SHA-256 verified → hold (DRBD promoted, mounted on
+ * the Zimbra directory, VIP added) → software (`install.sh -s` from a defaults file) →
+ * configuration (`zmsetup.pl -c` from the rendered file, on secret stdin) → agent (Zimbra
+ * stopped through ocf:zimbra-ha:zimbra, validated) → release (unmounted, demoted, VIP
+ * removed) so Pacemaker takes over. The passive node gets the installer's system footprint
+ * (same uid/gid, sudoers, logrotate, syslog, dependency packages) from the active node's
+ * capture. Both nodes: Zimbra's boot start disabled, and zimbra's crontab kept only where
+ * the tree is mounted. Every host step is idempotent and, once Zimbra is installed, a
+ * re-run never runs the installer again.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as random from "@pulumi/random";
+import { ClusterConfig } from "./config";
+import { DrbdResource } from "./DrbdResource";
+import { Node } from "./Node";
+import { Distro } from "./packages";
+import { hostCommand, tool } from "./remote";
+import { TOOLS_DIR } from "./render/bundle";
+import { installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
+import { ZIMBRA_PREREQUISITES, ZimbraConfig, zimbraResource } from "./zimbra-config";
+
+/** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
+export const UPLOAD_DIR = "/var/tmp/zimbra-ha-upload";
+
+export interface ZimbraInstallArgs {
+  /** Nodes that can run Zimbra: the holders of the DRBD resource. */
+  nodes: Node[];
+  /** Node that installs: the DRBD resource's initialPrimary. */
+  activeNode: string;
+  /** The DRBD resource whose filesystem holds /opt/zimbra, and how to mount it. */
+  drbd: { resource: string; minor: number; mountPoint: string; fsType: string; mountOptions: string };
+  /** VIP added on the active node while installing: the public FQDN resolves to it. */
+  vip: { address: string; cidr: number; nic: string };
+  /** The cluster's public FQDN, Zimbra's server name. */
+  fqdn: string;
+  /** Prerequisite packages per node name, checked by the preflight (the Node step installs them). */
+  prerequisites: Record<string, string[]>;
+  /** Installer source (exactly one of url / localPath) and its SHA-256. */
+  installer: { url?: string; localPath?: string; sha256: string };
+  /** ZCS packages to install (INSTALL_PACKAGES). */
+  packages: string[];
+  /** USE_ZIMBRA_PACKAGE_SERVER for install.sh. */
+  useZimbraPackageServer: boolean;
+  /** Pass --platform-override to install.sh. */
+  platformOverride: boolean;
+  /** Seconds install.sh may take. */
+  installTimeout: number;
+  /** Seconds zmsetup.pl may take. */
+  configureTimeout: number;
+  /** zmsetup.pl configuration without its secrets (render/zimbra.ts). */
+  config: ZmsetupPlainView;
+  /** Admin password (secret); generated with @pulumi/random when absent. */
+  adminPassword?: pulumi.Input<string>;
+  /** Done first: the DRBD resource's initialisation (DrbdResource.ready). */
+  after: pulumi.Resource[];
+}
+
+/** ZimbraInstall arguments for a validated stack configuration (checkZimbra passed). */
+export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, nodes: Node[], drbd: DrbdResource[], adminPassword?: pulumi.Input<string>): ZimbraInstallArgs {
+  const res = zimbraResource(cfg);
+  if (!res) throw new Error("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
+  const holders = nodes.filter((n) => !res.nodes || res.nodes.includes(n.name));
+  const active = cfg.nodes.find((n) => n.name === res.initialPrimary)!;
+  const vip = cfg.pacemaker.vips[0];
+  const prefix = Number(cfg.service.subnet.split("/")[1]);
+  const resource = drbd.find((d) => d.resourceName === res.name);
+  return {
+    nodes: holders,
+    activeNode: res.initialPrimary,
+    drbd: { resource: res.name, minor: res.minor, mountPoint: res.mountPoint, fsType: res.fsType, mountOptions: res.mountOptions || "defaults" },
+    vip: { address: vip.address, cidr: vip.cidrNetmask ?? prefix, nic: vip.nic ?? active.nics.service ?? cfg.service.nic },
+    fqdn: cfg.service.fqdn,
+    prerequisites: Object.fromEntries(cfg.nodes.map((n) => [n.name, ZIMBRA_PREREQUISITES[(n.distro ?? cfg.distro) as Distro]])),
+    installer: zimbra.installer,
+    packages: zimbra.packages,
+    useZimbraPackageServer: zimbra.useZimbraPackageServer,
+    platformOverride: zimbra.platformOverride,
+    installTimeout: zimbra.installTimeout,
+    configureTimeout: zimbra.configureTimeout,
+    config: zmsetupPlainView(cfg, zimbra),
+    adminPassword,
+    after: resource ? resource.ready : [],
+  };
+}
+
+export class ZimbraInstall extends pulumi.ComponentResource {
+  /** The admin account created at install. */
+  public readonly adminAccount: string;
+  /** Its password (secret): the configured one, or the generated one. */
+  public readonly adminPassword: pulumi.Output<string>;
+  /** What the software step found or did. */
+  public readonly installation: pulumi.Output<string>;
+  /** What the passive node received. */
+  public readonly footprint: pulumi.Output<string>;
+  /** Pacemaker may manage Zimbra once these are done. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: ZimbraInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zimbra-ha:zimbra:ZimbraInstall", name, {}, opts);
+    const inst = args.installer;
+    if ((inst.url === undefined) === (inst.localPath === undefined)) throw new Error("ZimbraInstall: give exactly one of installer.url and installer.localPath");
+    const active = args.nodes.find((n) => n.name === args.activeNode);
+    if (!active) throw new Error(`ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`);
+    const passive = args.nodes.filter((n) => n !== active);
+    const d = args.drbd;
+
+    const run = (id: string, node: Node, create: string, deps: pulumi.Input<pulumi.Resource>[], extra: { stdin?: pulumi.Input<string>; delete?: string; secret?: boolean } = {}) =>
+      hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+
+    const password = args.adminPassword
+      ? pulumi.secret(args.adminPassword)
+      : new random.RandomPassword(`${name}-admin-password`, { length: 20, special: true, overrideSpecial: "-_.+%", minUpper: 1, minLower: 1, minNumeric: 1 }, { parent: this }).result;
+    const suffix = new random.RandomString(`${name}-account-suffix`, { length: 10, special: false, upper: false }, { parent: this }).result;
+    const config = pulumi.secret(pulumi.all([password, suffix]).apply(([adminPassword, accountSuffix]) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix })));
+
+    // Every node: the checks the installer and a later failover rely on.
+    const preflight = new Map(
+      args.nodes.map((node) => [node.name, run("preflight", node, tool("zimbra-preflight.sh", args.fqdn, args.vip.address, ...(args.prerequisites[node.name] ?? [])), node.ready)]),
+    );
+
+    // Active node: the installer, verified before anything uses it.
+    const tarball = installerPath(inst.sha256);
+    let installer: command.remote.Command;
+    if (inst.url !== undefined) {
+      installer = run("installer", active, tool("zimbra-fetch.sh", "url", inst.url, inst.sha256, tarball), [preflight.get(active.name)!], {
+        delete: tool("zimbra-fetch.sh", "--remove", tarball),
+      });
+    } else {
+      // stdin is text: a binary tarball goes up with CopyToRemote, into a directory only the SSH user can write.
+      const uploadDir = run("upload-dir", active, `install -d -m 0700 -o "\${SUDO_USER:-root}" ${UPLOAD_DIR}`, [preflight.get(active.name)!], { delete: `rm -rf ${UPLOAD_DIR}` });
+      const uploaded = `${UPLOAD_DIR}/zcs-${inst.sha256.slice(0, 16)}.tgz`;
+      const upload = new command.remote.CopyToRemote(
+        `${name}-upload-${active.name}`,
+        { connection: active.connection, source: new pulumi.asset.FileAsset(inst.localPath!), remotePath: uploaded, triggers: [inst.sha256] },
+        { parent: this, dependsOn: [uploadDir], deleteBeforeReplace: true },
+      );
+      installer = run("installer", active, tool("zimbra-fetch.sh", "file", uploaded, inst.sha256, tarball), [upload], {
+        delete: tool("zimbra-fetch.sh", "--remove", tarball, UPLOAD_DIR),
+      });
+    }
+
+    const hold = run("hold", active, tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic), [
+      ...args.after,
+      installer,
+      ...preflight.values(),
+    ]);
+    const software = run(
+      "software",
+      active,
+      tool("zimbra-software.sh", d.mountPoint, tarball, inst.sha256, args.packages.join(","), args.useZimbraPackageServer ? "yes" : "no", args.platformOverride ? "yes" : "no", args.installTimeout),
+      [hold],
+    );
+    const configure = run("configure", active, tool("zimbra-configure.sh", d.mountPoint, args.configureTimeout), [software], { stdin: config, secret: true });
+    const agent = run("agent", active, tool("zimbra-agent-check.sh", d.mountPoint), [configure]);
+    const capture = run("footprint", active, tool("zimbra-footprint.sh", "capture"), [configure]);
+    const release = run("release", active, tool("zimbra-hold.sh", "release", d.resource, d.mountPoint, args.vip.address, args.vip.cidr, args.vip.nic), [agent, capture]);
+
+    const cronD = renderZimbraCronD(TOOLS_DIR);
+    const cron = (node: Node, deps: pulumi.Resource[]) =>
+      run("cron", node, tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, { stdin: cronD, delete: `rm -f ${ZIMBRA_CRON_D}` });
+    const ready: pulumi.Resource[] = [release, cron(active, [capture]), run("boot", active, tool("zimbra-boot.sh"), [agent])];
+    const applied = passive.map((node) => {
+      const apply = run("footprint", node, tool("zimbra-footprint.sh", "apply"), [preflight.get(node.name)!, capture], { stdin: capture.stdout });
+      ready.push(apply, cron(node, [apply]), run("boot", node, tool("zimbra-boot.sh"), [apply]));
+      return apply.stdout;
+    });
+
+    this.adminAccount = args.config.adminAccount;
+    this.adminPassword = pulumi.secret(password);
+    this.installation = software.stdout;
+    this.footprint = pulumi.all(applied).apply((outs) => outs.map((o) => o.trim()).join("\n"));
+    this.ready = ready;
+    this.registerOutputs({ adminAccount: this.adminAccount, adminPassword: this.adminPassword, installation: this.installation, footprint: this.footprint });
+  }
+}
