@@ -19,7 +19,13 @@ if (cfg.fencing.mode === "disabled-unsafe") {
   );
 }
 
-const cluster = buildCluster(cfg, sshPrivateKey!, fencePasswords && pulumi.secret(fencePasswords));
+// Absent: ZimbraInstall generates one with @pulumi/random (exported below as a secret).
+const zimbraAdminPasswordConfig = config.getSecret("zimbraAdminPassword");
+if (cfg.zimbra && !zimbraAdminPasswordConfig) {
+  pulumi.log.info("zimbraAdminPassword is not set: a password is generated; read it with `pulumi stack output --show-secrets zimbraAdminPassword`");
+}
+
+const cluster = buildCluster(cfg, sshPrivateKey!, fencePasswords && pulumi.secret(fencePasswords), zimbraAdminPasswordConfig);
 
 export const nodes = cfg.nodes.map((n) => n.name);
 export const vips = cfg.pacemaker.vips.map((v) => v.address);
@@ -27,3 +33,8 @@ export const distros = cluster.nodes.map((n) => n.distro);
 export const drbdInitialisation = cluster.drbd.map((d) => d.initialisation);
 export const membership = cluster.ring.membership;
 export const placement = cluster.pacemaker.placement;
+export const zimbraAdmin = cluster.zimbra?.adminAccount;
+export const zimbraAdminPassword = cluster.zimbra?.adminPassword;
+export const zimbraInstallation = cluster.zimbra?.installation;
+export const zimbraFootprint = cluster.zimbra?.footprint;
+export const firewall = cluster.firewall?.confirmed;

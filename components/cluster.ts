@@ -4,6 +4,9 @@ import * as random from "@pulumi/random";
 import { ClusterConfig } from "./config";
 import { CorosyncRing } from "./CorosyncRing";
 import { Fencing } from "./Fencing";
+import { Firewall, firewallArgs } from "./Firewall";
+import { ZimbraInstall, zimbraInstallArgs } from "./ZimbraInstall";
+import { FIREWALL_PACKAGES, ZIMBRA_PREREQUISITES } from "./zimbra-config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
@@ -21,6 +24,8 @@ export interface ClusterOutputs {
   ring: CorosyncRing;
   pacemaker: PacemakerGroup;
   fencing?: Fencing;
+  zimbra?: ZimbraInstall;
+  firewall?: Firewall;
 }
 
 /** Packages the fencing mode needs on top of the cluster packages. */
@@ -29,7 +34,12 @@ function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
   return [...FENCE_AGENT_PACKAGES[distro], ...(cfg.fencing.mode === "sbd" ? ["sbd"] : [])];
 }
 
-export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<string>, fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>): ClusterOutputs {
+export function buildCluster(
+  cfg: ClusterConfig,
+  sshPrivateKey: pulumi.Input<string>,
+  fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>,
+  zimbraAdminPassword?: pulumi.Input<string>,
+): ClusterOutputs {
   const toolsBundle = renderToolsBundle();
   const hostsBlock = renderHostsBlock(hostsView(cfg));
   const nodes = cfg.nodes.map((n) => {
@@ -47,7 +57,12 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
       toolsBundle,
       hostsBlock,
       aptSources: cfg.apt.sources,
-      packages: packagesFor(distro, [...fencingPackages(cfg, distro), ...cfg.apt.extraPackages]),
+      packages: packagesFor(distro, [
+        ...fencingPackages(cfg, distro),
+        ...(cfg.zimbra ? ZIMBRA_PREREQUISITES[distro] : []),
+        ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
+        ...cfg.apt.extraPackages,
+      ]),
       files: cfg.files,
       clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
     });
@@ -89,14 +104,17 @@ export function buildCluster(cfg: ClusterConfig, sshPrivateKey: pulumi.Input<str
     after: fencing?.ready,
   });
 
+  const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
+  const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword)) : undefined;
+
   const pacemaker = new PacemakerGroup("pacemaker", {
     nodes,
     fragment: renderCibFragment(cibView(cfg)),
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,
-    after: [...ring.ready, ...drbd.flatMap((d) => d.ready)],
+    after: [...ring.ready, ...drbd.flatMap((d) => d.ready), ...(zimbra?.ready ?? []), ...(firewall?.ready ?? [])],
   });
 
-  return { nodes, drbd, ring, pacemaker, fencing };
+  return { nodes, drbd, ring, pacemaker, fencing, zimbra, firewall };
 }

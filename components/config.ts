@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { SUPPORTED_DISTROS } from "./packages";
+import { FirewallSchema, ZimbraSchema } from "./zimbra-config";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and '-', starting with a letter");
 const resourceId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and hold only letters, digits, '_', '.', '-'");
@@ -265,6 +266,10 @@ export const ClusterSchema = z.strictObject({
   corosync: CorosyncSchema.default(CorosyncSchema.parse({})),
   drbd: z.strictObject({ resources: z.array(DrbdResourceSchema).default([]) }).default({ resources: [] }),
   pacemaker: PacemakerSchema,
+  /** Automated Zimbra install on the DRBD filesystem (components/ZimbraInstall.ts); absent: no Zimbra install. */
+  zimbra: ZimbraSchema.optional(),
+  /** Host firewall: the nftables table inet zimbra_ha on every node (components/Firewall.ts); absent: untouched. */
+  firewall: FirewallSchema.optional(),
 });
 
 export type ClusterInput = z.input<typeof ClusterSchema>;

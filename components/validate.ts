@@ -4,6 +4,7 @@
  */
 import { ClusterConfig, ClusterSchema } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
+import { checkFirewall, checkZimbra } from "./zimbra-config";
 
 export const CONFIG_KEY = "cluster";
 
@@ -61,6 +62,8 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
   checkCorosync(cfg, at);
   checkDrbd(cfg, at);
   checkPacemaker(cfg, serviceSubnet, at);
+  if (cfg.zimbra) checkZimbra(cfg, cfg.zimbra, at);
+  if (cfg.firewall?.enabled) checkFirewall(cfg, cfg.firewall, at);
   for (const dup of duplicates(cfg.files.map((f) => f.path))) at(`files[${cfg.files.findIndex((f) => f.path === dup)}].path`, `${dup} is listed twice`);
   return problems;
 }

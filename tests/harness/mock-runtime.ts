@@ -103,5 +103,7 @@ export const echoInputs: NewResource = (args) => {
     state.base64 = Buffer.alloc(args.inputs.length, 7).toString("base64");
     state.hex = Buffer.alloc(args.inputs.length, 7).toString("hex");
   }
+  if (args.type === "random:index/randomPassword:RandomPassword") state.result = "P".repeat(args.inputs.length);
+  if (args.type === "random:index/randomString:RandomString") state.result = "s".repeat(args.inputs.length);
   return { id: `${args.name}-id`, state };
 };
