@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { hostCommand, sha256, tool } from "./remote";
+import { hostCommand, sha256, shq, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 
 export interface PacemakerGroupArgs {
@@ -13,6 +13,8 @@ export interface PacemakerGroupArgs {
   nodes: Node[];
   /** Rendered CIB fragment (render/cib.ts). */
   fragment: string;
+  /** The fragment destroy applies first: properties only (render/cib.ts renderCibStopFragment). */
+  stopFragment: string;
   /** Tag naming the objects this stack owns. */
   ownerTag: string;
   /** Groups that must be running for the deployment to count as converged. */
@@ -37,8 +39,13 @@ export class PacemakerGroup extends pulumi.ComponentResource {
         sudo: first.sudo,
         create: tool("cib-apply.sh", merge),
         stdin: args.fragment,
-        // Removes exactly the objects the tag lists, then waits for the cluster to stop them.
-        delete: `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)} && crm_resource --wait --timeout=600s`,
+        // Resources and constraints go first and the cluster stops them while the stack's
+        // properties still hold; then the properties and the tag go.
+        delete: [
+          `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
+          "crm_resource --wait --timeout=600s",
+          `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
+        ].join(" && "),
       },
       { parent: this, dependsOn: args.after },
     );

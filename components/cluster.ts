@@ -12,7 +12,7 @@ import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
 import { CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
-import { cibView, ownerTag, renderCibFragment } from "./render/cib";
+import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncView, renderCorosyncConf } from "./render/corosync";
 import { drbdView, renderDrbdRes } from "./render/drbd";
 import { hostsView, renderHostsBlock } from "./render/hosts";
@@ -107,9 +107,11 @@ export function buildCluster(
   const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
   const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword)) : undefined;
 
+  const cib = cibView(cfg);
   const pacemaker = new PacemakerGroup("pacemaker", {
     nodes,
-    fragment: renderCibFragment(cibView(cfg)),
+    fragment: renderCibFragment(cib),
+    stopFragment: renderCibStopFragment(cib),
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,

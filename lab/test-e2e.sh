@@ -49,7 +49,7 @@ mounted_on_only() {
 }
 vip_on_only() {
   on "$1" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on "$(other_node "$1")" 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
-    ns ping -c 1 -W 5 "$LAB_VIP" >/dev/null
+    ns timeout 10 bash -c "exec 3<>/dev/tcp/$LAB_VIP/25"
 }
 unmounted_everywhere() {
   ! on primary 'findmnt -n /opt/zimbra' >/dev/null && ! on secondary 'findmnt -n /opt/zimbra' >/dev/null
@@ -60,7 +60,7 @@ nothing_changed() {
 import json, re, sys
 log = json.load(open(sys.argv[1]))
 changed = [f"{c['name']}: {line}" for c in log["commands"] for line in c["stdout"].splitlines()
-           if re.search(r"written|installed|created|started|patched|block updated|set to|disabled at boot|enabled at boot|loaded|sync source|marked in sync", line)]
+           if re.search(r"written|packages: installed|created|: started|patched|block updated|set to|disabled at boot|enabled at boot|loaded|sync source|marked in sync", line)]
 print("\n".join(changed))
 sys.exit(0 if changed else 1)
 PY

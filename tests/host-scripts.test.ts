@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { readStackFile } from "../components/stackfile";
 import { parseClusterConfig } from "../components/validate";
-import { cibView, renderCibFragment } from "../components/render/cib";
+import { cibView, renderCibFragment, renderCibStopFragment } from "../components/render/cib";
 
 const ROOT = path.join(__dirname, "..");
 const SCRIPTS = path.join(ROOT, "assets", "scripts");
@@ -72,6 +72,20 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
     expect(result.status).toBe(1);
     expect(result.out).toContain("does not verify; nothing applied");
     expect(query(cib)).toBe(before);
+  });
+
+  cibTest("destroy's first step removes resources and constraints but keeps the stack's properties", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    applyCib(cib, fragmentOf());
+    const raw = readStackFile(path.join(ROOT, "Pulumi.lab.yaml")).cluster as any;
+    const stop = renderCibStopFragment(cibView(parseClusterConfig(raw, { sshPrivateKey: true })));
+    expect(applyCib(cib, stop, "--remove").status).toBe(0);
+    const after = query(cib);
+    expect(after).not.toContain("drbd-zimbradata-clone");
+    expect(after).not.toContain('group id="zimbra"');
+    expect(after).toContain('name="stonith-enabled" value="false"');
+    expect(after).toContain("zimbra-ha-zimbraha-rsc-defaults");
   });
 
   cibTest("the empty fragment (destroy) removes every owned object and keeps the rest", () => {

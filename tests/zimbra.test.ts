@@ -203,7 +203,7 @@ export async function runZimbraCluster(raw: any, zimbraIn: any, opts: { firewall
   const { hostsView, renderHostsBlock } = await import("../components/render/hosts");
   const { drbdView, renderDrbdRes } = await import("../components/render/drbd");
   const { corosyncView, renderCorosyncConf } = await import("../components/render/corosync");
-  const { cibView, ownerTag, renderCibFragment } = await import("../components/render/cib");
+  const { cibView, ownerTag, renderCibFragment, renderCibStopFragment } = await import("../components/render/cib");
 
   const cfg = parseClusterConfig(raw, { sshPrivateKey: true });
   const zimbra = ZimbraSchema.parse(zimbraIn);
@@ -245,6 +245,7 @@ export async function runZimbraCluster(raw: any, zimbraIn: any, opts: { firewall
   new PacemakerGroup("pacemaker", {
     nodes,
     fragment: renderCibFragment(cibView(cfg)),
+    stopFragment: renderCibStopFragment(cibView(cfg)),
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,

@@ -223,3 +223,13 @@ export function cibView(cfg: ClusterConfig): CibView {
 export function renderCibFragment(view: CibView): string {
   return renderTemplate("cib-fragment.xml.mustache", view, "xml", ["cib-primitive"]);
 }
+
+/**
+ * What destroy applies first: the stack's cluster properties and resource defaults only, so
+ * the cluster stops the removed resources while fencing settings are still in force (without
+ * `stonith-enabled=false` a fencing-less lab would refuse to act at all).
+ */
+export function renderCibStopFragment(view: CibView): string {
+  const keep = [...view.properties.map((p) => p.id), `${view.tag}-rsc-defaults`];
+  return renderCibFragment({ ...view, stonith: [], promotables: [], groups: [], clones: [], locations: [], colocations: [], orders: [], ownedIds: keep });
+}
