@@ -182,75 +182,14 @@ interface Run {
   outputs: Record<string, any>;
 }
 
-/**
- * Builds the cluster the way components/cluster.ts does once the wiring patch is applied:
- * Zimbra prerequisites (and nftables) in the Node packages, ZimbraInstall after the DRBD
- * initialisation, Pacemaker after ZimbraInstall (and the firewall).
- */
+/** Builds the whole program (components/cluster.ts) for a stack with `zimbra` (and `firewall`) set. */
 export async function runZimbraCluster(raw: any, zimbraIn: any, opts: { firewall?: any; adminPassword?: string } = {}): Promise<Run> {
   const { registrations, settled } = installRecordingMocks(mockState);
   const pulumi = await import("@pulumi/pulumi");
-  const random = await import("@pulumi/random");
-  const { Node } = await import("../components/Node");
-  const { DrbdResource } = await import("../components/DrbdResource");
-  const { CorosyncRing } = await import("../components/CorosyncRing");
-  const { PacemakerGroup } = await import("../components/PacemakerGroup");
-  const { ZimbraInstall, zimbraInstallArgs } = await import("../components/ZimbraInstall");
-  const { Firewall, firewallArgs } = await import("../components/Firewall");
-  const { FirewallSchema, FIREWALL_PACKAGES, ZIMBRA_PREREQUISITES: PREREQS } = await import("../components/zimbra-config");
-  const { CLUSTER_MANAGED_UNITS, packagesFor } = await import("../components/packages");
-  const { renderToolsBundle } = await import("../components/render/bundle");
-  const { hostsView, renderHostsBlock } = await import("../components/render/hosts");
-  const { drbdView, renderDrbdRes } = await import("../components/render/drbd");
-  const { corosyncView, renderCorosyncConf } = await import("../components/render/corosync");
-  const { cibView, ownerTag, renderCibFragment, renderCibStopFragment } = await import("../components/render/cib");
-
-  const cfg = parseClusterConfig(raw, { sshPrivateKey: true });
-  const zimbra = ZimbraSchema.parse(zimbraIn);
-  const fw = opts.firewall ? FirewallSchema.parse(opts.firewall) : undefined;
-  const check: string[] = [];
-  checkZimbra(cfg, zimbra, (p, m) => check.push(`${p}: ${m}`), () => true);
-  if (check.length) throw new Error(check.join("\n"));
-
-  const toolsBundle = renderToolsBundle();
-  const hostsBlock = renderHostsBlock(hostsView(cfg));
-  const nodes = cfg.nodes.map((n) => {
-    const distro = n.distro ?? cfg.distro;
-    return new Node(n.name, {
-      name: n.name,
-      host: n.ssh.host,
-      port: n.ssh.port,
-      user: n.ssh.user,
-      hostKey: n.ssh.hostKey,
-      privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----\n"),
-      dialErrorLimit: cfg.ssh.dialErrorLimit,
-      perDialTimeout: cfg.ssh.perDialTimeout,
-      distro,
-      toolsBundle,
-      hostsBlock,
-      aptSources: cfg.apt.sources,
-      packages: packagesFor(distro, [...PREREQS[distro], ...(fw?.enabled ? FIREWALL_PACKAGES : []), ...cfg.apt.extraPackages]),
-      files: cfg.files,
-      clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot],
-    });
-  });
-  const drbd = cfg.drbd.resources.map((res) => {
-    const view = drbdView(cfg, res);
-    return new DrbdResource(`drbd-${res.name}`, { nodes, view, resFile: renderDrbdRes(view), minor: res.minor, mountPoint: res.mountPoint, fsType: res.fsType, initialPrimary: res.initialPrimary, skipInitialSyncIfBlank: res.skipInitialSyncIfBlank, initTimeout: Math.max(120, res.degrWfcTimeout) });
-  });
-  const authkey = new random.RandomBytes(`${cfg.name}-corosync-authkey`, { length: 256 });
-  const ring = new CorosyncRing("corosync", { nodes, conf: renderCorosyncConf(corosyncView(cfg)), authkeyBase64: pulumi.secret(authkey.base64), membershipTimeout: cfg.corosync.membershipTimeout });
-  const firewall = fw?.enabled ? new Firewall("firewall", firewallArgs(cfg, fw, nodes)) : undefined;
-  const zi = new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, zimbra, nodes, drbd, opts.adminPassword === undefined ? undefined : pulumi.secret(opts.adminPassword)));
-  new PacemakerGroup("pacemaker", {
-    nodes,
-    fragment: renderCibFragment(cibView(cfg)),
-    stopFragment: renderCibStopFragment(cibView(cfg)),
-    ownerTag: ownerTag(cfg),
-    groups: cfg.pacemaker.groups.map((g) => g.id),
-    convergeTimeout: cfg.pacemaker.convergeTimeout,
-    after: [...ring.ready, ...drbd.flatMap((d) => d.ready), ...zi.ready, ...(firewall?.ready ?? [])],
-  });
+  const { buildCluster } = await import("../components/cluster");
+  const cfg = parseClusterConfig({ ...raw, zimbra: zimbraIn, firewall: opts.firewall }, { sshPrivateKey: true });
+  const key = pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----\n");
+  const zi = buildCluster(cfg, key, undefined, opts.adminPassword === undefined ? undefined : pulumi.secret(opts.adminPassword)).zimbra!;
   const outputs: Record<string, any> = {};
   zi.adminPassword.apply((v) => (outputs.adminPassword = v));
   (zi.adminPassword as any).isSecret.then((s: boolean) => (outputs.adminPasswordIsSecret = s));
