@@ -84,6 +84,6 @@ export class Node extends pulumi.ComponentResource {
 
     this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
     this.ready = [tools, hostname, hosts, packages, bootServices, drbdModule, ...files];
-    this.registerOutputs({ distro: this.distro, host: shq(args.host) });
+    this.registerOutputs({ distro: this.distro });
   }
 }
