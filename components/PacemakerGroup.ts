@@ -19,6 +19,8 @@ export interface PacemakerGroupArgs {
   ownerTag: string;
   /** Groups that must be running for the deployment to count as converged. */
   groups: string[];
+  /** Top-level resources (groups, clones, STONITH devices): destroy stops them before removing them. */
+  topLevelResources: string[];
   convergeTimeout: number;
   /** The ring must be quorate and every DRBD resource initialised first. */
   after: pulumi.Resource[];
@@ -39,9 +41,12 @@ export class PacemakerGroup extends pulumi.ComponentResource {
         sudo: first.sudo,
         create: tool("cib-apply.sh", merge),
         stdin: args.fragment,
-        // Resources and constraints go first and the cluster stops them while the stack's
-        // properties still hold; then the properties and the tag go.
+        // The cluster stops the resources while they are still configured (an orphaned
+        // resource is stopped without its parameters: ocf:linbit:drbd then fails), then
+        // resources and constraints go while the stack's properties still hold, then the rest.
         delete: [
+          ...args.topLevelResources.map((id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`),
+          "crm_resource --wait --timeout=600s",
           `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
           "crm_resource --wait --timeout=600s",
           `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
