@@ -112,7 +112,8 @@ export function buildCluster(
     nodes,
     fragment: renderCibFragment(cib),
     stopFragment: renderCibStopFragment(cib),
-    topLevelResources: [...cib.groups.map((g) => g.id), ...cib.clones.map((c) => c.id), ...cib.promotables.map((p) => p.id), ...cib.stonith.map((p) => p.id)],
+    // STONITH devices are not stopped first: fencing must stay possible while the rest stops.
+    topLevelResources: [...cib.groups.map((g) => g.id), ...cib.clones.map((c) => c.id), ...cib.promotables.map((p) => p.id)],
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,

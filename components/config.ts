@@ -105,6 +105,8 @@ export const DrbdResourceSchema = z.strictObject({
   onIoError: z.enum(["detach", "pass_on", "call-local-io-error"]).default("detach"),
   degrWfcTimeout: z.number().int().min(0).max(300000).default(120),
   alExtents: z.number().int().min(7).max(65534).default(3389),
+  /** Hash for `drbdadm verify` (online verify compares the two sides block by block). */
+  verifyAlg: z.enum(["sha1", "sha256", "md5", "crc32c"]).default("sha1"),
   mountPoint: absolutePath,
   fsType: z.enum(["ext4", "xfs"]).default("ext4"),
   mountOptions: z.string().regex(/^[a-z0-9=,_-]*$/).default("noatime"),

@@ -80,7 +80,9 @@ judgeTest(
     expect(r.stdout).toMatch(/^== Corosync: corosync -t per node =+ PASS$/m);
     expect(r.stdout).toMatch(/^ {2}PASS {2}2\. preferred node primary fails/m);
     expect(r.stdout).toMatch(/resource +before +after +actions/);
-    expect(r.stdout).toMatch(/zimbra\/imap +primary +secondary +start secondary/);
+    expect(r.stdout).toMatch(/zimbra\/imap +primary +secondary +move primary→secondary/);
+    // The lab fences (SBD): the failed node is fenced before its resources move.
+    expect(r.stdout).toMatch(/node actions: Fence \(reboot\) primary/);
     expect(r.stdout).toMatch(/^PASS: \d+ passed, 0 failed/m);
     expect(fs.readFileSync(path.join(dir, "report.txt"), "utf8")).toContain("crm_verify");
   },

@@ -84,7 +84,7 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
     const after = query(cib);
     expect(after).not.toContain("drbd-zimbradata-clone");
     expect(after).not.toContain('group id="zimbra"');
-    expect(after).toContain('name="stonith-enabled" value="false"');
+    expect(after).toContain('name="stonith-enabled" value="true"');
     expect(after).toContain("zimbra-ha-zimbraha-rsc-defaults");
   });
 
@@ -138,6 +138,13 @@ describe("shellcheck", () => {
   shellTest("every host script is clean under shellcheck -s sh", () => {
     const scripts = fs.readdirSync(SCRIPTS).filter((f) => f.endsWith(".sh")).map((f) => path.join(SCRIPTS, f));
     const result = spawnSync("shellcheck", ["-s", "sh", ...scripts], { encoding: "utf8" });
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+  shellTest("every lab script is clean under shellcheck (bash, sourced files followed)", () => {
+    const lab = path.join(__dirname, "..", "lab");
+    const scripts = fs.readdirSync(lab).filter((f) => f.endsWith(".sh")).map((f) => path.join("lab", f));
+    const result = spawnSync("shellcheck", ["-x", ...scripts], { encoding: "utf8", cwd: path.join(__dirname, "..") });
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
   });

@@ -35,11 +35,20 @@ test("bad config fails before any resource is registered, naming every bad field
   expect(registrations.filter((r) => r.type === "command:remote:Command")).toEqual([]);
 });
 
-test("the lab stack builds, warns loudly that fencing is disabled, and exports its outputs", async () => {
-  const { registrations, settled, program, error, warn } = loadProgram(lab(), "KEY");
+test("a stack without fencing builds but warns loudly", async () => {
+  const raw = lab();
+  raw.fencing = { mode: "disabled-unsafe" };
+  const { settled, error, warn } = loadProgram(raw, "KEY");
   await settled();
   expect(error).toBeUndefined();
   expect(warn).toHaveBeenCalledWith(expect.stringContaining("FENCING IS DISABLED"));
+});
+
+test("the lab stack (SBD fencing) builds without a fencing warning and exports its outputs", async () => {
+  const { registrations, settled, program, error, warn } = loadProgram(lab(), "KEY");
+  await settled();
+  expect(error).toBeUndefined();
+  expect(warn).not.toHaveBeenCalledWith(expect.stringContaining("FENCING IS DISABLED"));
   expect(program.nodes).toEqual(["primary", "secondary"]);
   expect(program.vips).toEqual(["192.168.77.203"]);
   expect(registrations.filter((r) => r.type === "command:remote:Command").length).toBeGreaterThan(20);

@@ -72,7 +72,10 @@ describe("lab files carry the reference values of DESIGN.md section 2", () => {
     expect(cib).toMatch(/drbd-zimbradata-stop-0s" name="stop" interval="0s" timeout="100s"/);
     expect(cib).toMatch(/fs-zimbradata-start-0s" name="start" interval="0s" timeout="60s"/);
     expect(cib).toContain('name="ip" value="192.168.77.203"');
-    expect(cib).toContain('name="stonith-enabled" value="false"');
+    // The lab fences with SBD on its shared disk.
+    expect(cib).toContain('name="stonith-enabled" value="true"');
+    expect(cib).toContain('type="fence_sbd"');
+    expect(files["drbd/zimbradata.res"] ?? Object.entries(files).find(([k]) => k.endsWith("zimbradata.res"))?.[1]).toContain("verify-alg sha1;");
   });
   test("hosts block maps the VIP to the public FQDN and ring addresses to node names", () => {
     expect(files["hosts-block"]).toBe("192.168.77.203 public.zimbraha.lan public\n10.0.66.201 primary\n10.0.66.202 secondary\n");

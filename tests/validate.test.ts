@@ -51,7 +51,7 @@ const cases: [string, (raw: any) => void, RegExp][] = [
   ["identical DRBD monitor intervals", (r) => (r.drbd.resources[0].monitorUnpromoted = 60), /^cluster\.drbd\.resources\[0\]\.monitorUnpromoted: equals monitorPromoted \(60 s\); Pacemaker refuses/],
   ["initial primary is not a node", (r) => (r.drbd.resources[0].initialPrimary = "tertiary"), /^cluster\.drbd\.resources\[0\]\.initialPrimary: 'tertiary' is not a node name/],
   ["preferred node is not a node", (r) => (r.pacemaker.groups[0].preferredNode = "tertiary"), /^cluster\.pacemaker\.groups\[0\]\.preferredNode: 'tertiary' is not a node name/],
-  ["fencing disabled on a production stack", (r) => (r.production = true), /^cluster\.fencing\.mode: disabled-unsafe is refused on a production stack/],
+  ["fencing disabled on a production stack", (r) => ((r.production = true), (r.fencing = { mode: "disabled-unsafe" })), /^cluster\.fencing\.mode: disabled-unsafe is refused on a production stack/],
   ["fencing not stated", (r) => delete r.fencing, /^cluster\.fencing: Invalid input: expected object/],
   ["a single node", (r) => r.nodes.pop(), /^cluster\.nodes: Too small: expected array to have >=2 items/],
   ["ring address count differs from link count", (r) => r.links.push({ subnet: "10.0.67.0/24" }), /^cluster\.nodes\[0\]\.ringAddresses: has 1 address\(es\) but the cluster has 2 link\(s\)/],

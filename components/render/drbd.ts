@@ -18,6 +18,7 @@ export interface DrbdView {
   onIoError: string;
   resyncRate: string;
   alExtents: number;
+  verifyAlg: string;
   degrWfcTimeout: number;
   after0pri: string;
   after1pri: string;
@@ -34,6 +35,7 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
     onIoError: res.onIoError,
     resyncRate: res.resyncRate,
     alExtents: res.alExtents,
+    verifyAlg: res.verifyAlg,
     degrWfcTimeout: res.degrWfcTimeout,
     after0pri: res.splitBrain.after0pri,
     after1pri: res.splitBrain.after1pri,
