@@ -4,19 +4,19 @@
 # End-to-end test of the lab stack on the running lab nodes (npm run lab:up first).
 # Deploys, checks the converged cluster and the mail path through the VIP, re-applies
 # (nothing may change), destroys and re-applies (the data must survive), and proves the
-# DRBD step refuses a device that holds a filesystem.
-# --quick stops after the re-apply checks (what CI runs; the destroy/rebuild and refusal
-# steps take another ~10 min on 2 cores).
+# DRBD step refuses a device that holds a filesystem, then runs the OCF agent test.
+# --quick stops after the re-apply checks (the rest takes another ~15 min on 2 cores).
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=lab/checks.sh
+source "$(dirname "$0")/checks.sh"
 cd "$LAB_ROOT"
 failures=0
 ran=0
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
 check() { local what=$1; shift; ran=$((ran + 1)); if "$@"; then pass "$what"; else fail "$what"; fi; }
-on() { lab_ssh "$@"; }
 mail() { ns python3 lab/mailcheck.py "$@"; }
 
 deploy() {
@@ -33,27 +33,6 @@ snapshot() {
            drbdadm get-gi zimbradata 2>/dev/null | cut -d: -f1-3'
 }
 
-converged() {
-  local xml
-  xml=$(on primary 'crm_mon -1 --output-as=xml') || return 1
-  grep -q 'name="primary"[^>]*online="true"' <<<"$xml" && grep -q 'name="secondary"[^>]*online="true"' <<<"$xml" &&
-    on primary 'corosync-quorumtool -s' | grep -q '^Quorate: *Yes'
-}
-# The node running the group; every check below must find everything there and nothing on the other.
-active_node() { on primary 'crm_resource --locate --resource zimbra' | sed -n 's/.* is running on: \([a-z]*\).*/\1/p'; }
-other_node() { [[ $1 == primary ]] && echo secondary || echo primary; }
-drbd_state_ok() {
-  local a=$1 o; o=$(other_node "$1")
-  on "$a" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate' &&
-    on "$o" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate'
-}
-mounted_on_only() {
-  on "$1" 'findmnt -n /opt/zimbra' | grep -q drbd0 && ! on "$(other_node "$1")" 'findmnt -n /opt/zimbra' >/dev/null
-}
-vip_on_only() {
-  on "$1" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on "$(other_node "$1")" 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
-    ns timeout 10 bash -c "exec 3<>/dev/tcp/$LAB_VIP/25"
-}
 unmounted_everywhere() {
   ! on primary 'findmnt -n /opt/zimbra' >/dev/null && ! on secondary 'findmnt -n /opt/zimbra' >/dev/null
 }
@@ -72,7 +51,7 @@ PY
 start=$(now)
 log "deploy"
 check "first apply succeeds" deploy up "$LAB_STATE/e2e-apply-1.json"
-check "both nodes online and quorate" converged
+check "both nodes online and quorate" both_online_and_quorate
 active=$(active_node)
 check "the group runs on the preferred node (primary) after a fresh deploy" test "$active" = primary
 check "DRBD Connected, UpToDate/UpToDate, Primary on the active node ($active) only" drbd_state_ok "$active"
@@ -96,7 +75,7 @@ fi
 check "destroy succeeds" deploy destroy "$LAB_STATE/e2e-destroy.json"
 check "after destroy the filesystem is unmounted everywhere" unmounted_everywhere
 check "apply after destroy succeeds" deploy up "$LAB_STATE/e2e-apply-3.json"
-check "cluster rebuilt" converged
+check "cluster rebuilt" both_online_and_quorate
 check "the mail from before the destroy is still there" mail read "$LAB_VIP" "$tag" 3
 
 refusal() {
@@ -118,6 +97,8 @@ RES
     [ "$rc" -ne 0 ] && grep -q "refusing to create DRBD metadata" /root/refusal.err && [ "$content" = precious ]'
 }
 check "a device holding a filesystem is refused by the DRBD step, and its file is intact" refusal
+agent_test() { bash lab/test-agent.sh > "$LAB_STATE/e2e-agent.out" 2>&1 || { cat "$LAB_STATE/e2e-agent.out"; return 1; }; }
+check "the Zimbra OCF agent runs a stand-in tree on DRBD under Pacemaker: start, monitor, failover, stop (lab/test-agent.sh)" agent_test
 
 printf '%d passed, %d failed (%ss)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
 exit $((failures > 0))

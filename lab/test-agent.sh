@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The project's OCF agent (ocf:zimbra-ha:zimbra) under real Pacemaker in the deployed lab:
+# a TEST DOUBLE of an installed Zimbra (tests/fixtures/zimbra-double, real processes, not
+# Zimbra) is placed on the DRBD filesystem and managed by the agent next to the lab's
+# group. Pacemaker must start it, notice a killed daemon through monitor and restart it,
+# move it with the group (standby of the active node) leaving nothing behind, and stop it.
+# Everything the test adds (user, tree, resource, constraints) is removed at the end.
+# Needs a deployed lab. Usage: bash lab/test-agent.sh
+# shellcheck disable=SC2016,SC2317  # node commands are single-quoted; checks run through check()
+set -euo pipefail
+# shellcheck source=lab/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=lab/checks.sh
+source "$(dirname "$0")/checks.sh"
+cd "$LAB_ROOT"
+
+RSC=zimbra-double
+TREE=$MOUNT_POINT/zimbra-double
+USER_NAME=zhadouble
+USER_ID=5100
+failures=0
+ran=0
+check() { local what=$1; shift; ran=$((ran + 1)); if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi; }
+
+double_pids() { on "$1" "pgrep -u $USER_NAME || true" | tr '\n' ' '; }
+runs_on() { [[ -n $(double_pids "$1") ]] && [[ -z $(double_pids "$(other_node "$1")") ]] && on_cluster "crm_resource --locate --resource $RSC" | grep -q "running on: $1"; }
+stopped_everywhere() { [[ -z $(double_pids primary) && -z $(double_pids secondary) ]] && on_cluster "crm_resource --locate --resource $RSC" | grep -q 'NOT running'; }
+failcount() { on "$1" "crm_failcount --query --resource $RSC --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
+
+cleanup() {
+  on_cluster "crm_resource --resource $RSC --meta --set-parameter target-role --parameter-value Stopped >/dev/null 2>&1 || true
+    crm_resource --wait --timeout=300 >/dev/null 2>&1 || true
+    cibadmin --delete -o constraints -X '<rsc_colocation id=\"col-$RSC\"/>' >/dev/null 2>&1 || true
+    cibadmin --delete -o constraints -X '<rsc_order id=\"ord-$RSC\"/>' >/dev/null 2>&1 || true
+    cibadmin --delete -o resources -X '<primitive id=\"$RSC\"/>' >/dev/null 2>&1 || true
+    crm_resource --cleanup --resource $RSC >/dev/null 2>&1 || true" || true
+  for n in "${LAB_NODES[@]}"; do
+    on "$n" "crm_standby --node $n --update off >/dev/null 2>&1 || true; rm -rf $TREE 2>/dev/null || true
+      userdel $USER_NAME 2>/dev/null || true; groupdel $USER_NAME 2>/dev/null || true" || true
+  done
+}
+trap cleanup EXIT
+
+start=$(now)
+a=$(active_node)
+[[ -n $a ]] || die "the group runs nowhere: deploy the lab first"
+b=$(other_node "$a")
+log "agent test: group on $a"
+
+# The same uid/gid on both nodes, as the Zimbra footprint step does for the real user.
+for n in "${LAB_NODES[@]}"; do
+  on "$n" "getent group $USER_NAME >/dev/null || groupadd --system --gid $USER_ID $USER_NAME
+    id -u $USER_NAME >/dev/null 2>&1 || useradd --system --uid $USER_ID --gid $USER_ID --no-create-home --home-dir / --shell /bin/sh $USER_NAME"
+done
+# The stand-in tree on the DRBD filesystem, owned like a real /opt/zimbra (redolog/ left to root for the agent to fix).
+tar -C tests/fixtures -cf - zimbra-double | on "$a" "rm -rf $TREE && tar -C $MOUNT_POINT -xf - && chown -R root:root $TREE &&
+  install -d -o $USER_NAME -g $USER_NAME $TREE/data $TREE/log $TREE/double-knobs"
+
+on "$a" "cibadmin --create -o resources -X '<primitive id=\"$RSC\" class=\"ocf\" provider=\"zimbra-ha\" type=\"zimbra\">
+  <instance_attributes id=\"$RSC-ia\">
+    <nvpair id=\"$RSC-ia-dir\" name=\"zimbra_dir\" value=\"$TREE\"/>
+    <nvpair id=\"$RSC-ia-user\" name=\"zimbra_user\" value=\"$USER_NAME\"/>
+    <nvpair id=\"$RSC-ia-group\" name=\"zimbra_group\" value=\"$USER_NAME\"/>
+  </instance_attributes>
+  <operations>
+    <op id=\"$RSC-start\" name=\"start\" interval=\"0s\" timeout=\"180s\"/>
+    <op id=\"$RSC-stop\" name=\"stop\" interval=\"0s\" timeout=\"240s\"/>
+    <op id=\"$RSC-monitor\" name=\"monitor\" interval=\"20s\" timeout=\"90s\"/>
+  </operations>
+</primitive>'
+  cibadmin --create -o constraints -X '<rsc_colocation id=\"col-$RSC\" rsc=\"$RSC\" with-rsc=\"$RESOURCE_GROUP\" score=\"INFINITY\"/>'
+  cibadmin --create -o constraints -X '<rsc_order id=\"ord-$RSC\" first=\"$RESOURCE_GROUP\" then=\"$RSC\" kind=\"Mandatory\"/>'"
+
+check "Pacemaker starts the stand-in through the agent on $a, nothing on $b" wait_for 300 "start" runs_on "$a"
+redolog_owned() { [[ $(on "$a" "stat -c %U $TREE/redolog") == "$USER_NAME" ]]; }
+probe_clean() { ! on "$a" 'crm_mon -1 -r' | grep -q "Failed.*$RSC"; }
+check "the agent fixed the redo log's ownership" redolog_owned
+check "the probe on $b (no data filesystem there) reports not running, not an error" probe_clean
+
+before=$(failcount "$a"); before=${before:-0}
+victim=$(on "$a" "cat $TREE/data/double/mailbox.pid")
+on "$a" "kill -9 $victim"
+restarted() { [[ $(failcount "$a") == $((before + 1)) ]] && runs_on "$a" && ! on "$a" "kill -0 $victim 2>/dev/null"; }
+check "monitor notices the killed daemon; restarted in place, fail count $before -> $((before + 1))" wait_for 300 "restart" restarted
+on "$a" "crm_resource --cleanup --resource $RSC" >/dev/null
+
+t=$(now)
+on "$a" "crm_standby --node $a --update on"
+moved() { runs_on "$b" && group_runs_on "$b"; }
+check "standby of $a: the stand-in moves with the group to $b" wait_for 600 "move" moved
+log "moved in $(elapsed "$t") s"
+left_nothing() { [[ -z $(double_pids "$a") ]] && ! on "$a" "findmnt -n $MOUNT_POINT" >/dev/null; }
+check "nothing left on $a: no stand-in process, the data filesystem unmounted" left_nothing
+on "$a" "crm_standby --node $a --update off"
+
+on "$b" "crm_resource --resource $RSC --meta --set-parameter target-role --parameter-value Stopped" >/dev/null
+check "target-role=Stopped: the agent stops every stand-in process" wait_for 300 "stop" stopped_everywhere
+check "the group kept running on $b" healthy_on "$b"
+
+printf '%d passed, %d failed (%ss, agent test)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
+exit $((failures > 0))
