@@ -121,7 +121,7 @@ drbd_verify() {
 # Fault 11, after every fault: the same configuration on both nodes, nothing orphaned,
 # no leftover fence constraint, the stack's resource set unchanged.
 config_fingerprint() { on "$1" 'cibadmin -Q --local -o configuration | grep -v "epoch\|num_updates" | md5sum' | cut -d' ' -f1; }
-resource_ids() { on_cluster 'crm_resource --list-raw' | sort | tr '\n' ' '; }
+resource_ids() { on_cluster 'cibadmin -Q -o resources' | grep -o '<primitive id="[^"]*"' | sort | tr '\n' ' '; }
 check_fault_11() {
   expect "fault 11: identical cluster configuration on both nodes" test "$(config_fingerprint primary)" = "$(config_fingerprint secondary)"
   no_orphans() { ! on_cluster 'crm_mon -1 -r' | grep -qi orphan; }
