@@ -14,7 +14,7 @@ other_node() { [[ $1 == primary ]] && echo secondary || echo primary; }
 live_node() {
   local n
   for n in "${LAB_NODES[@]}"; do
-    node_pid "$n" >/dev/null && timeout 15 lab_ssh "$n" true 2>/dev/null && { echo "$n"; return 0; }
+    node_pid "$n" >/dev/null && lab_ssh "$n" true 2>/dev/null && { echo "$n"; return 0; }
   done
   return 1
 }

@@ -87,13 +87,23 @@ boot_id() { on "$1" 'cat /proc/sys/kernel/random/boot_id'; }
 nft_fault() { ns nft -f - <<<"$1"; }
 heal() { ns nft delete table bridge zha_fault 2>/dev/null || true; }
 cut_replication() {
-  nft_fault "table bridge zha_fault { chain fwd { type filter hook forward priority 0; policy accept;
-    ether type ip tcp dport 7788 drop; ether type ip tcp sport 7788 drop; } }"
+  nft_fault "table bridge zha_fault {
+    chain cut {
+      type filter hook forward priority 0; policy accept;
+      ether type ip tcp dport 7788 drop
+      ether type ip tcp sport 7788 drop
+    }
+  }"
 }
 partition() {
-  nft_fault "table bridge zha_fault { chain fwd { type filter hook forward priority 0; policy accept;
-    iifname { ${LAB_SVC_TAP[primary]}, ${LAB_RING_TAP[primary]} } oifname { ${LAB_SVC_TAP[secondary]}, ${LAB_RING_TAP[secondary]} } drop;
-    iifname { ${LAB_SVC_TAP[secondary]}, ${LAB_RING_TAP[secondary]} } oifname { ${LAB_SVC_TAP[primary]}, ${LAB_RING_TAP[primary]} } drop; } }"
+  local p=${LAB_SVC_TAP[primary]},${LAB_RING_TAP[primary]} s=${LAB_SVC_TAP[secondary]},${LAB_RING_TAP[secondary]}
+  nft_fault "table bridge zha_fault {
+    chain cut {
+      type filter hook forward priority 0; policy accept;
+      iifname { $p } oifname { $s } drop
+      iifname { $s } oifname { $p } drop
+    }
+  }"
 }
 
 # ---- cluster facts -----------------------------------------------------------------------
@@ -102,7 +112,7 @@ fence_count() {
   on "$1" "stonith_admin --history '*' --output-as=xml" 2>/dev/null |
     grep -o '<fence_event[^>]*>' | grep "target=\"$2\"" | grep -c 'status="success"' || true
 }
-imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 3 >/dev/null; }
+imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 20 >/dev/null; }
 no_split_brain_logged() { ! on primary 'dmesg' | grep -q 'Split-Brain detected' && ! on secondary 'dmesg' | grep -q 'Split-Brain detected'; }
 # KiB the rejoining NODE was told to resync in its last resync ("will sync N KB").
 last_resync_kib() { on "$1" 'dmesg' | sed -n 's/.*Began resync as SyncTarget (will sync \([0-9]*\) KB.*/\1/p' | tail -n 1; }

@@ -106,7 +106,7 @@ def wait_login(host, since, timeout):
     deadline = since + timeout
     while time.time() < deadline:
         try:
-            imap = imaplib.IMAP4(host, 143, timeout=2)
+            imap = imaplib.IMAP4(host, 143, timeout=5)
             imap.login(USER, PASSWORD)
             done = time.time()
             imap.logout()
