@@ -131,7 +131,7 @@ export const DrbdResourceSchema = z.strictObject({
   monitorUnpromoted: seconds.default(50),
   startTimeout: seconds.default(240),
   stopTimeout: seconds.default(100),
-  promoteTimeout: seconds.default(90),
+  promoteTimeout: seconds.default(120),
   demoteTimeout: seconds.default(90),
   fsStartTimeout: seconds.default(60),
   fsStopTimeout: seconds.default(60),
@@ -224,7 +224,7 @@ export const FencingSchema = z.strictObject({
   /** stonith-timeout, seconds. */
   stonithTimeout: seconds.default(60),
   /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
-  fencePeerTimeout: seconds.default(60),
+  fencePeerTimeout: seconds.default(90),
 });
 
 export const AptSchema = z.strictObject({

@@ -104,6 +104,9 @@ function checkFencing(cfg: ClusterConfig, at: At) {
       if (n.fence) at(`nodes[${i}].fence`, `is set but fencing.mode is ${f.mode}; set fencing.mode: devices to use it`);
     });
   }
+  if (f.fencePeerTimeout <= f.stonithTimeout) {
+    at("fencing.fencePeerTimeout", `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while its fence-peer handler waits for the cluster to fence the peer`);
+  }
   cfg.drbd.resources.forEach((r, i) => {
     if (r.promoteTimeout <= f.fencePeerTimeout) {
       at(`drbd.resources[${i}].promoteTimeout`, `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits for the fence-peer handler`);

@@ -89,8 +89,12 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     r.nodes[0].fence = { agent: "fence_ipmilan", address: "10.9.9.1", username: "f" };
   }, /^cluster\.nodes\[1\]\.fence: fencing\.mode is devices but node 'secondary' has no fence device/],
   ["DRBD promote timeout not above the fence-peer timeout", (r) => {
-    r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 120, sbd: { device: "/dev/vdc" } };
+    r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 60, sbd: { device: "/dev/vdc" } };
+    r.drbd.resources[0].promoteTimeout = 90;
   }, /^cluster\.drbd\.resources\[0\]\.promoteTimeout: 90 s must exceed fencing\.fencePeerTimeout \(90 s\)/],
+  ["fence-peer timeout not above the STONITH timeout", (r) => {
+    r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 120, sbd: { device: "/dev/vdc" } };
+  }, /^cluster\.fencing\.fencePeerTimeout: 90 s must exceed fencing\.stonithTimeout \(120 s\)/],
   ["automatic split-brain recovery that discards data", (r) => (r.drbd.resources[0].splitBrain = { after0pri: "discard-zero-changes" }), /^cluster\.drbd\.resources\[0\]\.splitBrain\.after0pri: discard-zero-changes lets DRBD throw away one side's writes/],
   ["unknown fence agent", (r) => {
     r.fencing = { mode: "devices" };
