@@ -223,6 +223,8 @@ export const FencingSchema = z.strictObject({
   priorityFencingDelay: z.number().int().min(0).default(20),
   /** stonith-timeout, seconds. */
   stonithTimeout: seconds.default(60),
+  /** Timeout of the STONITH devices' monitor, seconds (a BMC or a slow host answers late). */
+  monitorTimeout: seconds.default(60),
   /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
   fencePeerTimeout: seconds.default(90),
 });

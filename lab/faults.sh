@@ -107,15 +107,18 @@ partition() {
 }
 
 # ---- cluster facts -----------------------------------------------------------------------
-# Successful fencing operations against NODE in the history kept on node ON.
+# Successful fencing operations against NODE that node ON has logged (its log survives the
+# fenced node; stonith_admin's history view keeps too little for counting).
 fence_count() {
-  on "$1" "stonith_admin --history '*' --output-as=xml" 2>/dev/null |
-    grep -o '<fence_event[^>]*>' | grep "target=\"$2\"" | grep -c 'status="success"' || true
+  on "$1" "grep -c \"Operation 'reboot' targeting $2 by [a-z]* for .*: OK\" /var/log/pacemaker/pacemaker.log || true"
 }
 imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 20 >/dev/null; }
-no_split_brain_logged() { ! on primary 'dmesg' | grep -q 'Split-Brain detected' && ! on secondary 'dmesg' | grep -q 'Split-Brain detected'; }
+dmesg_count() { on "$1" "dmesg | grep -Ec '$2' || true"; }
+no_split_brain_logged() { [[ $(dmesg_count primary 'Split-Brain detected') == 0 && $(dmesg_count secondary 'Split-Brain detected') == 0 ]]; }
 # KiB the rejoining NODE was told to resync in its last resync ("will sync N KB").
-last_resync_kib() { on "$1" 'dmesg' | sed -n 's/.*Began resync as SyncTarget (will sync \([0-9]*\) KB.*/\1/p' | tail -n 1; }
+last_resync_kib() { on "$1" 'dmesg || true' | sed -n 's/.*Began resync as SyncTarget (will sync \([0-9]*\) KB.*/\1/p' | tail -n 1; }
+# KiB the peer had marked changed when NODE last rejoined (handshake "peer ... bits:N", 4 KiB a bit).
+peer_changes_kib() { on "$1" 'dmesg || true' | sed -n 's/.*block drbd0: peer [0-9A-F:]* bits:\([0-9]*\).*/\1/p' | tail -n 1 | awk '{ print $1 * 4 }'; }
 drbd_kib() { on "$1" "blockdev --getsize64 /dev/drbd0" | awk '{ print int($1 / 1024) }'; }
 
 # Online verify from the active node; prints the out-of-sync KiB it found.
@@ -147,7 +150,7 @@ settle() {
 
 # ---- the faults --------------------------------------------------------------------------
 fault_1_power_off() {
-  local run=$1 a s t0 failover fenced_before kib size
+  local run=$1 a s t0 failover fenced_before kib changed
   problems=""
   a=$(active_node); s=$(other_node "$a")
   fenced_before=$(fence_count "$s" "$a")
@@ -161,13 +164,14 @@ fault_1_power_off() {
   expect "$a fenced by $s" wait_for 120 "fence of $a" fenced_more
   boot
   expect "cluster healthy after $a rejoined, nothing moved back (fault 6)" settle "$s"
-  kib=$(last_resync_kib "$a"); size=$(drbd_kib "$s")
-  expect "fault 6: rejoin resynced only changed blocks (${kib:-?} of $size KiB)" test "${kib:-$size}" -lt "$((size / 2))"
+  # A node that crashed as Primary also resyncs its activity log's extents (up to al-extents
+  # x 4 MiB): on the lab's 256 MiB disk that is all of it. Fault 4 checks the bitmap-only case.
+  kib=$(last_resync_kib "$a"); changed=$(peer_changes_kib "$a")
   load_stop_and_verify
   local oos; oos=$(drbd_verify "$s")
   expect "DRBD verify after rejoin: 0 out-of-sync (found ${oos:-?} KiB)" test "${oos:-1}" = 0
   check_fault_11
-  record 1 "$run" "$(outcome)" "$failover" "$acked" "$lost" "power-off $a; resync ${kib:-?} KiB; ${problems}"
+  record 1 "$run" "$(outcome)" "$failover" "$acked" "$lost" "power-off $a; survivor changed ${changed:-?} KiB, resync ${kib:-?} KiB (incl. crashed primary's activity log); ${problems}"
 }
 
 failcount() { on "$1" "crm_failcount --query --resource $2 --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
@@ -222,7 +226,7 @@ fault_4_partition() {
   partition
   fenced_once() { (($(fence_count "$a" "$p") == before_p + 1)); }
   rebooted() { [[ $(boot_id "$p") != "$boot_before" ]]; }
-  inquorate() { on "$p" 'corosync-quorumtool -s' | grep -q '^Quorate: *No'; }
+  inquorate() { on "$p" 'corosync-quorumtool -s || true' | grep -q '^Quorate: *No'; }
   idle() { ! on "$p" "findmnt -n $MOUNT_POINT" && ! on "$p" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! promoted_on_p; }
   promoted_on_p() { on "$p" "drbdadm role $DRBD_RES 2>/dev/null" | grep -q '^Primary'; }
   no_loop() { [[ $(boot_id "$p") == "$boot_after" && $(boot_id "$a") == "$boot_a" ]] && fenced_once; }
@@ -241,9 +245,12 @@ fault_4_partition() {
   heal
   expect "rejoined, nothing moved back, no split brain" settle "$a"
   expect "no split brain logged" no_split_brain_logged
+  local kib size
+  kib=$(last_resync_kib "$p"); size=$(drbd_kib "$a")
+  expect "fault 6: the rejoining node resynced only the changed blocks (${kib:-?} of $size KiB)" test "${kib:-$size}" -lt "$((size / 4))"
   load_stop_and_verify
   check_fault_11
-  record 4 "$run" "$(outcome)" "" "$acked" "$lost" "partition; $p fenced and rebooted isolated (fault 5); ${problems}"
+  record 4 "$run" "$(outcome)" "" "$acked" "$lost" "partition; $p fenced and rebooted isolated (fault 5); resync ${kib:-?} KiB (fault 6); ${problems}"
 }
 
 fault_7_standby() {
@@ -296,10 +303,10 @@ fault_9_split_brain() {
   on "$v" "drbdadm disconnect $DRBD_RES && drbdsetup disk-options 0 --fencing=dont-care && drbdadm primary $DRBD_RES &&
            mkdir -p /mnt/sb && mount /dev/drbd0 /mnt/sb && echo split > /mnt/sb/victim-change && umount /mnt/sb &&
            drbdadm secondary $DRBD_RES && drbdadm adjust $DRBD_RES"
-  sb_detected() { on "$a" 'dmesg' | grep -q 'Split-Brain detected' || on "$v" 'dmesg' | grep -q 'Split-Brain detected'; }
+  sb_detected() { ! no_split_brain_logged; }
   expect "split brain detected" wait_for 120 "split brain" sb_detected
   stopped_replicating() { on "$v" "drbdadm cstate $DRBD_RES" | grep -q StandAlone && ! on "$a" "drbdadm cstate $DRBD_RES" | grep -q Connected; }
-  not_auto_solved() { ! on "$a" dmesg | grep -Eiq 'Split-Brain detected, .*automatically solved' && ! on "$v" dmesg | grep -Eiq 'Split-Brain detected, .*automatically solved'; }
+  not_auto_solved() { [[ $(dmesg_count "$a" 'Split-Brain detected, .*automatically solved') == 0 && $(dmesg_count "$v" 'Split-Brain detected, .*automatically solved') == 0 ]]; }
   change_discarded() { ! on "$a" "test -e $MOUNT_POINT/victim-change"; }
   expect "both sides stopped replicating" stopped_replicating
   expect "nothing discarded automatically" not_auto_solved

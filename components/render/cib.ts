@@ -141,7 +141,7 @@ export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}
 /** STONITH resources, each kept off the node it fences. */
 function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; locations: CibView["locations"] } {
   const f = cfg.fencing;
-  const ops = [{ name: "monitor", interval: 60, timeout: 20 }];
+  const ops = [{ name: "monitor", interval: 60, timeout: f.monitorTimeout }];
   if (f.mode === "sbd") {
     const params = nv({ devices: f.sbd!.device, pcmk_delay_max: `${f.delayMax}s` });
     return { primitives: [primitive("fence-sbd", "stonith:fence_sbd", params, [], ops)], locations: [] };
