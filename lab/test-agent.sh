@@ -23,8 +23,8 @@ ran=0
 check() { local what=$1; shift; ran=$((ran + 1)); if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi; }
 
 double_pids() { on "$1" "pgrep -u $USER_NAME || true" | tr '\n' ' '; }
-runs_on() { [[ -n $(double_pids "$1") ]] && [[ -z $(double_pids "$(other_node "$1")") ]] && on_cluster "crm_resource --locate --resource $RSC" | grep -q "running on: $1"; }
-stopped_everywhere() { [[ -z $(double_pids primary) && -z $(double_pids secondary) ]] && on_cluster "crm_resource --locate --resource $RSC" | grep -q 'NOT running'; }
+runs_on() { [[ -n $(double_pids "$1") ]] && [[ -z $(double_pids "$(other_node "$1")") ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q "running on: $1"; }
+stopped_everywhere() { [[ -z $(double_pids primary) && -z $(double_pids secondary) ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q 'NOT running'; }
 failcount() { on "$1" "crm_failcount --query --resource $RSC --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
 
 cleanup() {
@@ -49,8 +49,8 @@ log "agent test: group on $a"
 
 # The same uid/gid on both nodes, as the Zimbra footprint step does for the real user.
 for n in "${LAB_NODES[@]}"; do
-  on "$n" "getent group $USER_NAME >/dev/null || groupadd --system --gid $USER_ID $USER_NAME
-    id -u $USER_NAME >/dev/null 2>&1 || useradd --system --uid $USER_ID --gid $USER_ID --no-create-home --home-dir / --shell /bin/sh $USER_NAME"
+  on "$n" "getent group $USER_NAME >/dev/null || groupadd --gid $USER_ID $USER_NAME
+    id -u $USER_NAME >/dev/null 2>&1 || useradd --uid $USER_ID --gid $USER_ID --no-create-home --home-dir / --shell /bin/sh $USER_NAME"
 done
 # The stand-in tree on the DRBD filesystem, owned like a real /opt/zimbra (redolog/ left to root for the agent to fix).
 tar -C tests/fixtures -cf - zimbra-double | on "$a" "rm -rf $TREE && tar -C $MOUNT_POINT -xf - && chown -R root:root $TREE &&
