@@ -45,6 +45,8 @@ vip_on_only() {
   on "$1" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on "$(other_node "$1")" 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
     ns timeout 10 bash -c "exec 3<>/dev/tcp/$LAB_VIP/25"
 }
+# failcount NODE RESOURCE: the resource's fail count on NODE (0, N or INFINITY).
+failcount() { on "$1" "crm_failcount --query --resource $2 --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
 # No constraint left by DRBD's fence-peer handler.
 no_fence_constraint() { ! on_cluster 'cibadmin -Q -o constraints' | grep -q 'drbd-fence-by-handler'; }
 

@@ -174,7 +174,6 @@ fault_1_power_off() {
   record 1 "$run" "$(outcome)" "$failover" "$acked" "$lost" "power-off $a; survivor changed ${changed:-?} KiB, resync ${kib:-?} KiB (incl. crashed primary's activity log); ${problems}"
 }
 
-failcount() { on "$1" "crm_failcount --query --resource $2 --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
 fault_2_kill_application() {
   local a before pid t0 recovered=""
   problems=""

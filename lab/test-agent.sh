@@ -25,7 +25,6 @@ check() { local what=$1; shift; ran=$((ran + 1)); if "$@"; then printf 'PASS %s\
 double_pids() { on "$1" "pgrep -u $USER_NAME || true" | tr '\n' ' '; }
 runs_on() { [[ -n $(double_pids "$1") ]] && [[ -z $(double_pids "$(other_node "$1")") ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q "running on: $1"; }
 stopped_everywhere() { [[ -z $(double_pids primary) && -z $(double_pids secondary) ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q 'NOT running'; }
-failcount() { on "$1" "crm_failcount --query --resource $RSC --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
 
 cleanup() {
   on_cluster "crm_resource --resource $RSC --meta --set-parameter target-role --parameter-value Stopped >/dev/null 2>&1 || true
@@ -77,10 +76,10 @@ probe_clean() { ! on "$a" 'crm_mon -1 -r' | grep -q "Failed.*$RSC"; }
 check "the agent fixed the redo log's ownership" redolog_owned
 check "the probe on $b (no data filesystem there) reports not running, not an error" probe_clean
 
-before=$(failcount "$a"); before=${before:-0}
+before=$(failcount "$a" "$RSC"); before=${before:-0}
 victim=$(on "$a" "cat $TREE/data/double/mailbox.pid")
 on "$a" "kill -9 $victim"
-restarted() { [[ $(failcount "$a") == $((before + 1)) ]] && runs_on "$a" && ! on "$a" "kill -0 $victim 2>/dev/null"; }
+restarted() { [[ $(failcount "$a" "$RSC") == $((before + 1)) ]] && runs_on "$a" && ! on "$a" "kill -0 $victim 2>/dev/null"; }
 check "monitor notices the killed daemon; restarted in place, fail count $before -> $((before + 1))" wait_for 300 "restart" restarted
 on "$a" "crm_resource --cleanup --resource $RSC" >/dev/null
 
