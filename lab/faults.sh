@@ -298,8 +298,9 @@ fault_9_split_brain() {
   a=$(active_node); v=$(other_node "$a")
   load_start f9
   on "$a" 'crm_attribute --name maintenance-mode --update true'
-  # The victim leaves, is promoted without fencing and writes: two diverging data sets.
-  on "$v" "drbdadm disconnect $DRBD_RES && drbdsetup disk-options 0 --fencing=dont-care && drbdadm primary $DRBD_RES &&
+  # The victim leaves, is forced Primary without fencing and writes: two diverging data sets.
+  # (Its graceful disconnect from a fencing Primary outdates its own disk, hence --force.)
+  on "$v" "drbdadm disconnect $DRBD_RES && drbdsetup disk-options 0 --fencing=dont-care && drbdadm primary --force $DRBD_RES &&
            mkdir -p /mnt/sb && mount /dev/drbd0 /mnt/sb && echo split > /mnt/sb/victim-change && umount /mnt/sb &&
            drbdadm secondary $DRBD_RES && drbdadm adjust $DRBD_RES"
   sb_detected() { ! no_split_brain_logged; }

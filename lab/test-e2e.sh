@@ -87,8 +87,6 @@ refusal() {
     cat > /etc/drbd.d/refusal.res <<RES
 resource refusal { on primary { device /dev/drbd9; disk /dev/loop7; address 10.0.66.201:7799; meta-disk internal; }
                    on secondary { device /dev/drbd9; disk $dev; address 10.0.66.202:7799; meta-disk internal; } }
-resource refusal { on primary { device /dev/drbd9; disk /dev/loop7; address 10.0.66.201:7799; meta-disk internal; }
-                   on secondary { device /dev/drbd9; disk $dev; address 10.0.66.202:7799; meta-disk internal; } }
 RES
     rc=0; /usr/local/lib/zimbra-ha/drbd-create-md.sh refusal 9 "$dev" internal no 2>/root/refusal.err || rc=$?
     mount "$dev" /mnt/refusal; content=$(cat /mnt/refusal/file); umount /mnt/refusal
