@@ -223,6 +223,7 @@ fault_4_partition() {
   a=$(active_node); p=$(other_node "$a")
   before_p=$(fence_count "$a" "$p")
   boot_before=$(boot_id "$p")
+  local since stamps; since=$(date +%s); stamps=$(unit_stamps "$a")
   load_start "f4r$run"
   partition
   fenced_once() { (($(fence_count "$a" "$p") == before_p + 1)); }
@@ -231,9 +232,10 @@ fault_4_partition() {
   idle() { ! on "$p" "findmnt -n $MOUNT_POINT" && ! on "$p" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! promoted_on_p; }
   promoted_on_p() { on "$p" "drbdadm role $DRBD_RES 2>/dev/null" | grep -q '^Primary'; }
   no_loop() { [[ $(boot_id "$p") == "$boot_after" && $(boot_id "$a") == "$boot_a" ]] && fenced_once; }
-  local boot_a since; boot_a=$(boot_id "$a"); since=$(date +%s)
+  local boot_a; boot_a=$(boot_id "$a")
   expect "exactly one node fenced: $p (the node without the promoted side)" wait_for 180 "fence of $p" fenced_once
-  expect "service stays on $a" group_runs_on "$a"
+  stayed() { wait_for 120 "group on $a" group_runs_on "$a" && [[ $(unit_stamps "$a") == "$stamps" ]]; }
+  expect "service stays on $a, never restarted" stayed
   # Fault 5: the fenced node reboots while still isolated.
   expect "$p rebooted" wait_for 300 "$p back" rebooted
   sleep 60
@@ -273,7 +275,8 @@ fault_7_standby() {
   record 7 1 "$(outcome)" "$moved" "$acked" "$lost" "standby $a, online; ${problems}"
 }
 
-service_stamps() { on "$1" 'for u in dovecot postfix@- lab-mailroot; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done; findmnt -n -o SOURCE '"$MOUNT_POINT"'; drbdadm role '"$DRBD_RES"; }
+unit_stamps() { on "$1" 'for u in dovecot postfix@- lab-mailroot; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done'; }
+service_stamps() { unit_stamps "$1" && on "$1" "findmnt -n -o SOURCE $MOUNT_POINT; drbdadm role $DRBD_RES"; }
 fault_8_maintenance() {
   local a p before
   problems=""

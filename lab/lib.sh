@@ -78,7 +78,7 @@ node_pid() { pid_alive "$LAB_STATE/$1.pid" "guest=$1"; }
 
 SSH_OPTS=(-F /dev/null -i "$LAB_SSH_KEY" -o IdentitiesOnly=yes -o BatchMode=yes
   -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS"
-  -o ConnectTimeout=5 -o LogLevel=ERROR)
+  -o ConnectTimeout=15 -o LogLevel=ERROR)
 
 # lab_ssh NODE [command...]: root shell on the node's service address, through the namespace.
 lab_ssh() {
