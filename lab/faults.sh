@@ -187,7 +187,7 @@ fault_2_kill_application() {
   on "$a" "kill -9 $pid"
   restarted() { [[ $(failcount "$a" imap) == $((before + 1)) ]] && on "$a" 'systemctl is-active -q dovecot' && [[ $(on "$a" 'systemctl show -p MainPID --value dovecot') != "$pid" ]]; }
   expect "dovecot restarted in place with fail count $before -> $((before + 1))" wait_for 240 "imap restarted" restarted
-  recovered=$(ns python3 lab/mailload.py wait-login "$LAB_VIP" "$t0" 120 || true)
+  recovered=$(ns python3 lab/mailload.py wait-login "$LAB_VIP" "$t0" 300 || true)
   expect "group still on $a" group_runs_on "$a"
   not_on_other() { ! on "$(other_node "$a")" 'systemctl is-active -q dovecot'; }
   expect "never active on two nodes" not_on_other
