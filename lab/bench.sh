@@ -2,12 +2,14 @@
 # Deploy benchmark on fresh lab nodes. Prints the figures and writes lab/.state/bench.json.
 #   1. fresh nodes, full deploy of both (phases from the harness log), then a no-op re-apply;
 #   2. fresh nodes, one node's own steps alone (the floor: packages + host setup, no competition).
-# Takes ~20 min on 2 cores. Usage: npm run bench:lab
+# Takes ~45 min on 2 cores. Usage: npm run bench:lab
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$LAB_ROOT"
-out=$LAB_STATE/bench
+# Each fresh lab removes lab/.state, so the logs wait elsewhere until the end.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 fresh_lab() {
   bash lab/down.sh >/dev/null 2>&1 || true
@@ -20,17 +22,20 @@ harness() {
     --hostkeys "$LAB_HOSTKEYS_JSON" --state "$LAB_STATE/harness-state.json" "$@" >/dev/null
 }
 
-mkdir -p "$out"
 log "fresh lab for the full deploy"
 boot_s=$(fresh_lab)
-harness --log "$out/deploy.json"
+harness --log "$work/deploy.json"
 resync=$(lab_ssh secondary 'dmesg | grep -c "Began resync" || true')
 received_kib=$(lab_ssh secondary "sed -n 's/.* nr:\([0-9]*\).*/\1/p' /proc/drbd")
-harness --log "$out/noop.json"
+harness --log "$work/noop.json"
 log "fresh lab for the one-node floor"
 fresh_lab >/dev/null
-harness --only '^primary-' --log "$out/alone.json"
+harness --only '^primary-' --log "$work/alone.json"
 
-python3 lab/bench-report.py "$out/deploy.json" "$out/noop.json" "$out/alone.json" |
+python3 lab/bench-report.py "$work/deploy.json" "$work/noop.json" "$work/alone.json" |
   python3 -c 'import json,sys; r=json.load(sys.stdin); r.update({"boot_to_ssh_s": float(sys.argv[1]), "drbd_resyncs_at_first_deploy": int(sys.argv[2]), "drbd_kib_received_by_secondary": int(sys.argv[3] or 0)}); print(json.dumps(r, indent=2))' \
-    "$boot_s" "$resync" "$received_kib" | tee "$LAB_STATE/bench.json"
+    "$boot_s" "$resync" "$received_kib" > "$work/bench.json"
+mkdir -p "$LAB_STATE/bench"
+cp "$work"/{deploy,noop,alone}.json "$LAB_STATE/bench/"
+cp "$work/bench.json" "$LAB_STATE/bench.json"
+cat "$LAB_STATE/bench.json"

@@ -166,7 +166,10 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = (await destroyInReverse(commands, (c) => runOne(c.name, c.inputs, "delete").then(() => undefined))) ? 0 : 1;
     }
   }
-  if (args.log) fs.writeFileSync(args.log, JSON.stringify({ mode: args.mode, seconds: (Date.now() - t0) / 1000, commands: logs, failures }, null, 2));
+  if (args.log) {
+    fs.mkdirSync(path.dirname(args.log), { recursive: true });
+    fs.writeFileSync(args.log, JSON.stringify({ mode: args.mode, seconds: (Date.now() - t0) / 1000, commands: logs, failures }, null, 2));
+  }
   say(failures.length ? `FAILED:\n  ${failures.join("\n  ")}` : `${args.mode}: done in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return exitCode;
 }
