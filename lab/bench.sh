@@ -9,7 +9,11 @@ source "$(dirname "$0")/lib.sh"
 cd "$LAB_ROOT"
 # Each fresh lab removes lab/.state, so the logs wait elsewhere until the end.
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+finish() {
+  local rc=$?
+  if [ "$rc" = 0 ]; then rm -rf "$work"; else log "bench failed (exit $rc); its logs so far are in $work"; fi
+}
+trap finish EXIT
 
 fresh_lab() {
   bash lab/down.sh >/dev/null 2>&1 || true
