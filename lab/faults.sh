@@ -7,7 +7,7 @@
 #   full:      faults 1 (x FAULT_POWEROFF_RUNS, default 10), 2, 3, 4 (x FAULT_PARTITION_RUNS,
 #              default 5, each with fault 5), 7, 8, 9, 10; 6 and 11 are checked inside the others
 #   --reduced: faults 1 (x2), 2, 3, 7 (what CI runs)
-# Prints a table and writes lab/.state/faults.json (read by lab/bench-report.py).
+# Prints a table and writes lab/results/faults.json (bench:lab copies its failover times).
 # Needs a deployed lab: npm run lab:up && npm run lab:deploy.
 # shellcheck disable=SC2016,SC2317  # checks are functions called through expect/wait_for
 set -euo pipefail
@@ -377,5 +377,7 @@ for f in $faults; do
 done
 
 python3 lab/faults-report.py "$rows" "$(elapsed "$start")" | tee "$work/table.txt"
-cp "$work/results.json" "$LAB_STATE/faults.json" 2>/dev/null || true
+mkdir -p "$LAB_RESULTS"
+cp "$work/results.json" "$LAB_RESULTS/faults.json" 2>/dev/null || true
+cp "$work/table.txt" "$LAB_RESULTS/faults-table.txt"
 exit $((failures > 0))
