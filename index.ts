@@ -19,7 +19,7 @@ if (cfg.fencing.mode === "disabled-unsafe") {
   );
 }
 
-// Absent: ZimbraInstall generates one with @pulumi/random (exported below as a secret).
+// Absent: ZimbraInstall generates one (random-secret.ts), exported below as a secret.
 const zimbraAdminPasswordConfig = config.getSecret("zimbraAdminPassword");
 if (cfg.zimbra && !zimbraAdminPasswordConfig) {
   pulumi.log.info("zimbraAdminPassword is not set: a password is generated; read it with `pulumi stack output --show-secrets zimbraAdminPassword`");
@@ -27,14 +27,24 @@ if (cfg.zimbra && !zimbraAdminPasswordConfig) {
 
 const cluster = buildCluster(cfg, sshPrivateKey!, fencePasswords && pulumi.secret(fencePasswords), zimbraAdminPasswordConfig);
 
-export const nodes = cfg.nodes.map((n) => n.name);
-export const vips = cfg.pacemaker.vips.map((v) => v.address);
-export const distros = cluster.nodes.map((n) => n.distro);
-export const drbdInitialisation = cluster.drbd.map((d) => d.initialisation);
-export const membership = cluster.ring.membership;
-export const placement = cluster.pacemaker.placement;
-export const zimbraAdmin = cluster.zimbra?.adminAccount;
-export const zimbraAdminPassword = cluster.zimbra?.adminPassword;
-export const zimbraInstallation = cluster.zimbra?.installation;
-export const zimbraFootprint = cluster.zimbra?.footprint;
-export const firewall = cluster.firewall?.confirmed;
+// Stack outputs; the Zimbra and firewall ones only when the stack turns those on (the
+// engine warns about every undefined output).
+const outputs: Record<string, unknown> = {
+  nodes: cfg.nodes.map((n) => n.name),
+  vips: cfg.pacemaker.vips.map((v) => v.address),
+  distros: cluster.nodes.map((n) => n.distro),
+  drbdInitialisation: cluster.drbd.map((d) => d.initialisation),
+  membership: cluster.ring.membership,
+  placement: cluster.pacemaker.placement,
+};
+if (cluster.zimbra) {
+  Object.assign(outputs, {
+    zimbraAdmin: cluster.zimbra.adminAccount,
+    zimbraAdminPassword: cluster.zimbra.adminPassword,
+    zimbraInstallation: cluster.zimbra.installation,
+    zimbraFootprint: cluster.zimbra.footprint,
+  });
+}
+if (cluster.firewall) outputs.firewall = cluster.firewall.confirmed;
+
+export = outputs;

@@ -32,6 +32,11 @@ export interface NodeArgs {
   files: { path: string; content: string; mode: string; owner: string }[];
 }
 
+/** The file step's name part for a path: "/etc/postfix/main.cf" → "etc_postfix_main.cf". */
+export function fileStepId(path: string): string {
+  return path.replace(/^\/+/, "").replace(/\//g, "_");
+}
+
 export class Node extends pulumi.ComponentResource {
   public readonly name: string;
   public readonly connection: Connection;
@@ -75,8 +80,9 @@ export class Node extends pulumi.ComponentResource {
     const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
     const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: "rm -f /etc/modules-load.d/drbd.conf" });
 
-    const files = args.files.map((file, i) =>
-      step(`file-${i}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
+    // Named by path, not by position: removing one entry deletes that file and touches no other.
+    const files = args.files.map((file) =>
+      step(`file-${fileStepId(file.path)}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
         stdin: file.content,
         delete: `rm -f ${shq(file.path)}`,
       }),

@@ -14,11 +14,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import * as random from "@pulumi/random";
 import { ClusterConfig } from "./config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { Distro } from "./packages";
+import { randomSecret } from "./random-secret";
 import { hostCommand, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 import { installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
@@ -54,7 +54,7 @@ export interface ZimbraInstallArgs {
   configureTimeout: number;
   /** zmsetup.pl configuration without its secrets (render/zimbra.ts). */
   config: ZmsetupPlainView;
-  /** Admin password (secret); generated with @pulumi/random when absent. */
+  /** Admin password (secret); generated (random-secret.ts) when absent. */
   adminPassword?: pulumi.Input<string>;
   /** Done first: the DRBD resource's initialisation (DrbdResource.ready). */
   after: pulumi.Resource[];
@@ -112,10 +112,11 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     const run = (id: string, node: Node, create: string, deps: pulumi.Input<pulumi.Resource>[], extra: { stdin?: pulumi.Input<string>; delete?: string; secret?: boolean } = {}) =>
       hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
 
+    const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", lower = "abcdefghijklmnopqrstuvwxyz", digits = "0123456789";
     const password = args.adminPassword
       ? pulumi.secret(args.adminPassword)
-      : new random.RandomPassword(`${name}-admin-password`, { length: 20, special: true, overrideSpecial: "-_.+%", minUpper: 1, minLower: 1, minNumeric: 1 }, { parent: this }).result;
-    const suffix = new random.RandomString(`${name}-account-suffix`, { length: 10, special: false, upper: false }, { parent: this }).result;
+      : randomSecret(`${name}-admin-password`, { kind: "word", length: 20, alphabet: upper + lower + digits + "-_.+%", require: [upper, lower, digits] }, { parent: this });
+    const suffix = randomSecret(`${name}-account-suffix`, { kind: "word", length: 10, alphabet: lower + digits }, { parent: this });
     const config = pulumi.secret(pulumi.all([password, suffix]).apply(([adminPassword, accountSuffix]) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix })));
 
     // Every node: the checks the installer and a later failover rely on.

@@ -1,6 +1,5 @@
 /** Composes the components for one validated stack configuration. */
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { ClusterConfig } from "./config";
 import { CorosyncRing } from "./CorosyncRing";
 import { Fencing } from "./Fencing";
@@ -10,6 +9,7 @@ import { FIREWALL_PACKAGES, ZIMBRA_PREREQUISITES } from "./zimbra-config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
+import { randomSecret } from "./random-secret";
 import { CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
@@ -95,11 +95,11 @@ export function buildCluster(
           fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
         });
 
-  const authkey = new random.RandomBytes(`${cfg.name}-corosync-authkey`, { length: 256 });
+  const authkey = randomSecret(`${cfg.name}-corosync-authkey`, { kind: "bytes", length: 256 });
   const ring = new CorosyncRing("corosync", {
     nodes,
     conf: renderCorosyncConf(corosyncView(cfg)),
-    authkeyBase64: pulumi.secret(authkey.base64),
+    authkeyBase64: authkey,
     membershipTimeout: cfg.corosync.membershipTimeout,
     after: fencing?.ready,
   });

@@ -21,7 +21,15 @@ export const SshSchema = z.strictObject({
   port: port.default(22),
   user: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("root"),
   /** Pinned host key, "ssh-ed25519 AAAA..."; without it the host key is not checked. */
-  hostKey: z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, "must be a public key line like 'ssh-ed25519 AAAA...'").optional(),
+  hostKey: z
+    .string()
+    .refine((key) => !key.startsWith("ssh-rsa "), {
+      message:
+        "ssh-rsa host keys cannot be pinned: the SSH client pins the key's own algorithm (SHA-1 ssh-rsa), which OpenSSH 8.8 and later refuse; pin the host's ed25519 key (ssh-keyscan -t ed25519 HOST)",
+      abort: true,
+    })
+    .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, "must be a public key line like 'ssh-ed25519 AAAA...'")
+    .optional(),
 });
 
 export const FenceDeviceSchema = z.strictObject({

@@ -43,14 +43,43 @@ function privileged(line: string, sudo: boolean): string {
   return sudo ? `sudo -n -- sh -c ${shq(line)}` : line;
 }
 
+/** Where each host records which command (by resource name) owns what a delete would undo. */
+export const OWNERS_DIR = "/var/lib/zimbra-ha/owners";
+
+/** One marker per distinct delete command: two commands with the same delete undo the same thing. */
+function ownerMarker(deleteLine: string, dir: string): string {
+  return `${dir}/${sha256(deleteLine).slice(0, 16)}`;
+}
+
+/**
+ * A create line that, once the step succeeded, records `owner` as the owner of what
+ * `deleteLine` would undo. After a rename (node, resource, component) the engine creates
+ * the successor first and deletes the old name last, on the same host: the successor's
+ * claim makes the old delete a no-op instead of undoing what the successor just did.
+ */
+export function claimingCreate(create: string, deleteLine: string, owner: string, dir = OWNERS_DIR): string {
+  const marker = ownerMarker(deleteLine, dir);
+  return `${create} && mkdir -p ${dir} && printf '%s\\n' ${shq(owner)} > ${marker}`;
+}
+
+/** A delete line that runs only while `owner` (or nobody) owns what it undoes. */
+export function ownedDelete(deleteLine: string, owner: string, dir = OWNERS_DIR): string {
+  const marker = ownerMarker(deleteLine, dir);
+  return (
+    `if [ -s ${marker} ] && [ "$(cat ${marker})" != ${shq(owner)} ]; ` +
+    `then echo "kept: owned by $(cat ${marker}), not by ${owner}"; ` +
+    `else ${deleteLine} && rm -f ${marker}; fi`
+  );
+}
+
 export function hostCommand(name: string, args: HostCommandArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
   const rerun = args.rerunOn && args.rerunOn.length > 0 ? ` # rerun-on ${args.rerunOn.map((h) => h.slice(0, 16)).join(" ")}` : "";
   return new command.remote.Command(
     name,
     {
       connection: args.connection,
-      create: privileged(args.create, args.sudo) + rerun,
-      delete: args.delete ? privileged(args.delete, args.sudo) : undefined,
+      create: privileged(args.delete ? claimingCreate(args.create, args.delete, name) : args.create, args.sudo) + rerun,
+      delete: args.delete ? privileged(ownedDelete(args.delete, name), args.sudo) : undefined,
       stdin: args.stdin,
       addPreviousOutputInEnv: false,
       logging: args.secret ? "none" : "stdoutAndStderr",

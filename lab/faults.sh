@@ -336,11 +336,11 @@ fault_10_apply_with_node_down() {
   a=$(active_node); d=$(other_node "$a")
   power_off "$d"
   degraded_ok() { group_runs_on "$a" && imap_login_ok; }
-  names_node() { grep -E "create $d-|${LAB_SVC_IP[$d]}" "$work/apply-node-down.out" | grep -qiE 'fail|exit|error|timed out'; }
+  names_node() { grep -E "${d}-[a-z]|${LAB_SVC_IP[$d]}" "$work/apply-node-down.out" | grep -qiE 'fail|exit|error|timed out|unreachable'; }
   expect "$d down, service stays on $a" wait_for 180 "degraded" degraded_ok
   before=$(service_stamps "$a")
   load_start f10
-  out=$(bash lab/deploy.sh up --log "$work/apply-node-down.json" 2>&1) || rc=$?
+  out=$(bash lab/deploy.sh up --log "$work/apply-node-down.events.jsonl" 2>&1) || rc=$?
   echo "$out" >"$work/apply-node-down.out"
   expect "the apply fails" test "$rc" -ne 0
   expect "its error names the node $d (${LAB_SVC_IP[$d]})" names_node

@@ -32,7 +32,7 @@ describe("lab stack", () => {
     expect(count("zimbra-ha:drbd:DrbdResource")).toBe(1);
     expect(count("zimbra-ha:corosync:CorosyncRing")).toBe(1);
     expect(count("zimbra-ha:pacemaker:PacemakerGroup")).toBe(1);
-    expect(count("random:index/randomBytes:RandomBytes")).toBe(1);
+    expect(count("command:local:Command")).toBe(1); // the corosync authkey (random-secret.ts)
   });
 
   test("every host command waits for the node's readiness gate", () => {

@@ -111,6 +111,7 @@ const cases: [string, (raw: any) => void, RegExp][] = [
   ["fencing switched off through a raw property", (r) => (r.pacemaker.properties["stonith-enabled"] = "false"), /^cluster\.pacemaker\.properties\.stonith-enabled: is set by zimbra-ha from the fencing settings/],
   ["bad agent spelling", (r) => (r.pacemaker.primitives[0].agent = "postfix"), /^cluster\.pacemaker\.primitives\[0\]\.agent: must be ocf:PROVIDER:TYPE/],
   ["bad host key", (r) => (r.nodes[0].ssh.hostKey = "AAAAC3NzaC1lZDI1NTE5"), /^cluster\.nodes\[0\]\.ssh\.hostKey: must be a public key line/],
+  ["ssh-rsa host key (refused by OpenSSH >= 8.8 when pinned)", (r) => (r.nodes[0].ssh.hostKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7"), /^cluster\.nodes\[0\]\.ssh\.hostKey: ssh-rsa host keys cannot be pinned/],
 ];
 
 test.each(cases)("rejects %s, naming the field", (_title, mutate, expected) => {

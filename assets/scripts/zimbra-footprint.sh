@@ -109,7 +109,9 @@ put_file() {
   fi
 }
 
-while IFS= read -r line; do
+# `|| [ -n "$line" ]`: the command provider stores a captured stdout without its last
+# newline, and a plain read loop would drop that last entry.
+while IFS= read -r line || [ -n "$line" ]; do
   case $line in
     "" | "#"*) ;;
     "group "*) add_group "${line#group }" ;;

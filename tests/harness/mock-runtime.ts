@@ -92,18 +92,25 @@ export function installRecordingMocks(newResource: NewResource, stack = "lab"): 
   return { registrations, settled };
 }
 
-/** Mock state: echo inputs; commands print nothing; RandomBytes returns fixed bytes. */
+/** What the command provider stores of a command's output: all of it but one trailing newline. */
+export function providerOutput(printed: string): string {
+  return printed.endsWith("\n") ? printed.slice(0, -1) : printed;
+}
+
+/**
+ * Mock state: echo inputs; remote commands print nothing; local commands (random-secret.ts)
+ * print a fixed value in place of the random one.
+ */
 export const echoInputs: NewResource = (args) => {
   const state: Record<string, any> = { ...args.inputs };
   if (args.type === "command:remote:Command") {
     state.stdout = "";
     state.stderr = "";
   }
-  if (args.type === "random:index/randomBytes:RandomBytes") {
-    state.base64 = Buffer.alloc(args.inputs.length, 7).toString("base64");
-    state.hex = Buffer.alloc(args.inputs.length, 7).toString("hex");
+  if (args.type === "command:local:Command") {
+    const spec = JSON.parse(/'(\{.*\})'$/.exec(args.inputs.create)![1]);
+    state.stdout = providerOutput(spec.kind === "bytes" ? Buffer.alloc(spec.length, 7).toString("base64") : "Fixed1".padEnd(spec.length, "x"));
+    state.stderr = "";
   }
-  if (args.type === "random:index/randomPassword:RandomPassword") state.result = "P".repeat(args.inputs.length);
-  if (args.type === "random:index/randomString:RandomString") state.result = "s".repeat(args.inputs.length);
   return { id: `${args.name}-id`, state };
 };
