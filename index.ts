@@ -5,12 +5,18 @@ import { parseClusterConfig } from "./components/validate";
 
 const config = new pulumi.Config();
 const sshPrivateKey = config.getSecret("sshPrivateKey");
-// Read raw so the node names are known now (validation); the values are wrapped as secret at once.
+// Every secret comes from the stack config, which the engine masks in everything it prints
+// and logs (a secret the program generated would reach the engine's debug log in plaintext).
+// Read raw where validation needs to look at it (names, length); wrapped as secret at once.
 const rawFencePasswords = pulumi.runtime.getConfig("zimbra-ha:fencePasswords");
 const fencePasswords: Record<string, string> | undefined = rawFencePasswords ? JSON.parse(rawFencePasswords) : undefined;
+const rawAuthkey = pulumi.runtime.getConfig("zimbra-ha:corosyncAuthkey")?.trim();
+const zimbraAdminPassword = config.getSecret("zimbraAdminPassword");
 const cfg = parseClusterConfig(config.getObject("cluster"), {
   sshPrivateKey: sshPrivateKey !== undefined,
   fencePasswords: Object.keys(fencePasswords ?? {}),
+  corosyncAuthkey: rawAuthkey === undefined ? "missing" : /^[A-Za-z0-9+/]+={0,2}$/.test(rawAuthkey) ? Buffer.from(rawAuthkey, "base64").length : -1,
+  zimbraAdminPassword: zimbraAdminPassword !== undefined,
 });
 
 if (cfg.fencing.mode === "disabled-unsafe") {
@@ -19,13 +25,12 @@ if (cfg.fencing.mode === "disabled-unsafe") {
   );
 }
 
-// Absent: ZimbraInstall generates one (random-secret.ts), exported below as a secret.
-const zimbraAdminPasswordConfig = config.getSecret("zimbraAdminPassword");
-if (cfg.zimbra && !zimbraAdminPasswordConfig) {
-  pulumi.log.info("zimbraAdminPassword is not set: a password is generated; read it with `pulumi stack output --show-secrets zimbraAdminPassword`");
-}
-
-const cluster = buildCluster(cfg, sshPrivateKey!, fencePasswords && pulumi.secret(fencePasswords), zimbraAdminPasswordConfig);
+const cluster = buildCluster(cfg, {
+  sshPrivateKey: sshPrivateKey!,
+  corosyncAuthkey: pulumi.secret(rawAuthkey!),
+  fencePasswords: fencePasswords && pulumi.secret(fencePasswords),
+  zimbraAdminPassword,
+});
 
 // Stack outputs; the Zimbra and firewall ones only when the stack turns those on (the
 // engine warns about every undefined output).

@@ -18,10 +18,9 @@ import { ClusterConfig } from "./config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { Distro } from "./packages";
-import { randomSecret } from "./random-secret";
 import { hostCommand, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
-import { installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
+import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
 import { ZIMBRA_PREREQUISITES, ZimbraConfig, zimbraResource } from "./zimbra-config";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
@@ -54,14 +53,14 @@ export interface ZimbraInstallArgs {
   configureTimeout: number;
   /** zmsetup.pl configuration without its secrets (render/zimbra.ts). */
   config: ZmsetupPlainView;
-  /** Admin password (secret); generated (random-secret.ts) when absent. */
-  adminPassword?: pulumi.Input<string>;
+  /** Admin password (secret, from the stack config). */
+  adminPassword: pulumi.Input<string>;
   /** Done first: the DRBD resource's initialisation (DrbdResource.ready). */
   after: pulumi.Resource[];
 }
 
 /** ZimbraInstall arguments for a validated stack configuration (checkZimbra passed). */
-export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, nodes: Node[], drbd: DrbdResource[], adminPassword?: pulumi.Input<string>): ZimbraInstallArgs {
+export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, nodes: Node[], drbd: DrbdResource[], adminPassword: pulumi.Input<string>): ZimbraInstallArgs {
   const res = zimbraResource(cfg);
   if (!res) throw new Error("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
   const holders = nodes.filter((n) => !res.nodes || res.nodes.includes(n.name));
@@ -112,12 +111,8 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     const run = (id: string, node: Node, create: string, deps: pulumi.Input<pulumi.Resource>[], extra: { stdin?: pulumi.Input<string>; delete?: string; secret?: boolean } = {}) =>
       hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
 
-    const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", lower = "abcdefghijklmnopqrstuvwxyz", digits = "0123456789";
-    const password = args.adminPassword
-      ? pulumi.secret(args.adminPassword)
-      : randomSecret(`${name}-admin-password`, { kind: "word", length: 20, alphabet: upper + lower + digits + "-_.+%", require: [upper, lower, digits] }, { parent: this });
-    const suffix = randomSecret(`${name}-account-suffix`, { kind: "word", length: 10, alphabet: lower + digits }, { parent: this });
-    const config = pulumi.secret(pulumi.all([password, suffix]).apply(([adminPassword, accountSuffix]) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix })));
+    const password = pulumi.secret(args.adminPassword);
+    const config = pulumi.secret(pulumi.output(password).apply((adminPassword) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) })));
 
     // Every node: the checks the installer and a later failover rely on.
     const preflight = new Map(

@@ -9,7 +9,6 @@ import { FIREWALL_PACKAGES, ZIMBRA_PREREQUISITES } from "./zimbra-config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
-import { randomSecret } from "./random-secret";
 import { CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
@@ -34,12 +33,19 @@ function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
   return [...FENCE_AGENT_PACKAGES[distro], ...(cfg.fencing.mode === "sbd" ? ["sbd"] : [])];
 }
 
-export function buildCluster(
-  cfg: ClusterConfig,
-  sshPrivateKey: pulumi.Input<string>,
-  fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>,
-  zimbraAdminPassword?: pulumi.Input<string>,
-): ClusterOutputs {
+/** The stack's secrets, all from its config (secret values). */
+export interface ClusterSecrets {
+  sshPrivateKey: pulumi.Input<string>;
+  /** base64 of the corosync authkey. */
+  corosyncAuthkey: pulumi.Input<string>;
+  /** BMC password per node name (fencing.mode devices). */
+  fencePasswords?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The Zimbra admin password (with cluster.zimbra). */
+  zimbraAdminPassword?: pulumi.Input<string>;
+}
+
+export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): ClusterOutputs {
+  const { sshPrivateKey, fencePasswords, zimbraAdminPassword } = secrets;
   const toolsBundle = renderToolsBundle();
   const hostsBlock = renderHostsBlock(hostsView(cfg));
   const nodes = cfg.nodes.map((n) => {
@@ -95,17 +101,17 @@ export function buildCluster(
           fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
         });
 
-  const authkey = randomSecret(`${cfg.name}-corosync-authkey`, { kind: "bytes", length: 256 });
   const ring = new CorosyncRing("corosync", {
     nodes,
     conf: renderCorosyncConf(corosyncView(cfg)),
-    authkeyBase64: authkey,
+    authkeyBase64: pulumi.secret(secrets.corosyncAuthkey),
     membershipTimeout: cfg.corosync.membershipTimeout,
     after: fencing?.ready,
   });
 
   const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
-  const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword)) : undefined;
+  if (cfg.zimbra && zimbraAdminPassword === undefined) throw new Error("zimbraAdminPassword: missing (cluster.zimbra is set)");
+  const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword!)) : undefined;
 
   const cib = cibView(cfg);
   const pacemaker = new PacemakerGroup("pacemaker", {

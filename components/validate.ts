@@ -20,6 +20,35 @@ export interface SecretPresence {
   sshPrivateKey: boolean;
   /** Node names for which `fencePasswords.<node>` is set. */
   fencePasswords?: string[];
+  /** The `corosyncAuthkey` config secret: its decoded length in bytes, -1 if it is not base64, "missing"; undefined: not checked. */
+  corosyncAuthkey?: number | "missing";
+  /** Whether the `zimbraAdminPassword` config secret is set (needed with `cluster.zimbra`); undefined: not checked. */
+  zimbraAdminPassword?: boolean;
+}
+
+/** What corosync accepts as an authkey file (knet: 1024 to 32768 bits). */
+export const AUTHKEY_BYTES = { min: 128, max: 4096 };
+const MAKE_AUTHKEY = "openssl rand -base64 256 | tr -d '\\n' | pulumi config set --secret corosyncAuthkey";
+
+function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
+  const problems: string[] = [];
+  const key = secrets.corosyncAuthkey;
+  if (key === "missing") {
+    problems.push(`corosyncAuthkey: missing: make one with \`${MAKE_AUTHKEY}\``);
+  } else if (key !== undefined && (key < AUTHKEY_BYTES.min || key > AUTHKEY_BYTES.max)) {
+    problems.push(`corosyncAuthkey: must be base64 of ${AUTHKEY_BYTES.min} to ${AUTHKEY_BYTES.max} random bytes (${key < 0 ? "it is not base64" : `it decodes to ${key}`}); make one with \`${MAKE_AUTHKEY}\``);
+  }
+  if (cfg.zimbra && secrets.zimbraAdminPassword === false) {
+    problems.push("zimbraAdminPassword: missing (cluster.zimbra is set): set it with `pulumi config set --secret zimbraAdminPassword` (it is prompted for, never on the command line)");
+  }
+  if (cfg.fencing.mode === "devices") {
+    for (const node of cfg.nodes) {
+      if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
+        problems.push(`fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``);
+      }
+    }
+  }
+  return problems;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -37,14 +66,7 @@ export function parseClusterConfig(raw: unknown, secrets: SecretPresence): Clust
     for (const issue of parsed.error.issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`);
     throw new ConfigError(problems);
   }
-  problems.push(...crossFieldProblems(parsed.data));
-  if (parsed.data.fencing.mode === "devices") {
-    for (const node of parsed.data.nodes) {
-      if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
-        problems.push(`fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``);
-      }
-    }
-  }
+  problems.push(...crossFieldProblems(parsed.data), ...secretProblems(parsed.data, secrets));
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
 }

@@ -50,6 +50,10 @@ failcount() { on "$1" "crm_failcount --query --resource $2 --node $1" | sed -n '
 # No constraint left by DRBD's fence-peer handler.
 no_fence_constraint() { ! on_cluster 'cibadmin -Q -o constraints' | grep -q 'drbd-fence-by-handler'; }
 
+# Start times of the lab's services on NODE, then its mount and DRBD role; fails when a query does.
+unit_stamps() { on "$1" 'for u in dovecot postfix@- lab-mailroot; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done'; }
+service_stamps() { unit_stamps "$1" && on "$1" "findmnt -n -o SOURCE $MOUNT_POINT; drbdadm role $DRBD_RES"; }
+
 # Everything as after a clean deploy, with the group on NODE.
 healthy_on() {
   both_online_and_quorate && group_runs_on "$1" && drbd_state_ok "$1" && mounted_on_only "$1" && vip_on_only "$1" && no_fence_constraint

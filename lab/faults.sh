@@ -275,8 +275,6 @@ fault_7_standby() {
   record 7 1 "$(outcome)" "$moved" "$acked" "$lost" "standby $a, online; ${problems}"
 }
 
-unit_stamps() { on "$1" 'for u in dovecot postfix@- lab-mailroot; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done'; }
-service_stamps() { unit_stamps "$1" && on "$1" "findmnt -n -o SOURCE $MOUNT_POINT; drbdadm role $DRBD_RES"; }
 fault_8_maintenance() {
   local a p before
   problems=""

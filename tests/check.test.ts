@@ -9,7 +9,7 @@ import { formatReport, missingJudges, runCheck } from "../tools/check/index";
 import { CheckResult } from "../tools/check/types";
 import { loadStack, renderStack } from "../tools/check/render";
 import { TOOLS_DIR, OCF_DIR } from "../components/render/bundle";
-import { runStack } from "./harness/program";
+import { runStack, plainCreate } from "./harness/program";
 import { LAB, ROOT, stackFiles, tempOut, testWithJudges } from "./fixtures/check/judges";
 
 const judgeTest = testWithJudges();
@@ -129,7 +129,7 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s: the che
     const notRendered = ["/etc/apt/sources.list.d/zimbra-ha.list"];
     // Secret files (authkey, fence passwords) are not rendered: the judges use throwaway ones.
     for (const c of run.commands.filter((c) => typeof c.inputs.stdin === "string" && !c.secretInputs.includes("stdin"))) {
-      const create = unsudo(String(c.inputs.create));
+      const create = plainCreate(unsudo(String(c.inputs.create)));
       const put = create.match(/put-file\.sh (\/\S+)/);
       let key: string | undefined;
       if (create.startsWith("sh -s")) key = "bundle/tools-bundle.sh";

@@ -4,6 +4,7 @@
  * Firewall component under Pulumi's mock runtime, and firewall-apply.sh / firewall-confirm.sh
  * run for real in a private network namespace (apply, confirm, unchanged, rollback, remove).
  */
+import { plainCreate } from "./harness/program";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -185,7 +186,7 @@ describe("Firewall component under the mock runtime", () => {
     const byName = (name: string) => registrations.find((r) => r.name === name)!;
     for (const node of cfg.nodes) {
       const apply = byName(`firewall-apply-${node.name}`);
-      expect(apply.inputs.create).toMatch(/^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/);
+      expect(plainCreate(apply.inputs.create)).toMatch(/^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/);
       expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, fw, node.name)));
       expect(apply.inputs.delete).toContain("firewall-apply.sh --remove");
       expect(apply.dependsOn).toEqual(expect.arrayContaining([`${node.name}-packages`, `${node.name}-hosts`]));

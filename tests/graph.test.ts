@@ -1,6 +1,6 @@
 /** The resource graph under the mock runtime: which commands, on which node, in which order. */
 import * as path from "path";
-import { runStack, ProgramRun } from "./harness/program";
+import { runStack, ProgramRun, plainCreate } from "./harness/program";
 import { sha256 } from "../components/remote";
 import { renderCorosyncConf, corosyncView } from "../components/render/corosync";
 import { drbdView, renderDrbdRes } from "../components/render/drbd";
@@ -32,7 +32,7 @@ describe("lab stack", () => {
     expect(count("zimbra-ha:drbd:DrbdResource")).toBe(1);
     expect(count("zimbra-ha:corosync:CorosyncRing")).toBe(1);
     expect(count("zimbra-ha:pacemaker:PacemakerGroup")).toBe(1);
-    expect(count("command:local:Command")).toBe(1); // the corosync authkey (random-secret.ts)
+    expect(count("command:local:Command")).toBe(0); // every secret comes from the stack config
   });
 
   test("every host command waits for the node's readiness gate", () => {
@@ -120,7 +120,7 @@ describe("lab stack", () => {
       expect(String(cmd.inputs.create)).not.toMatch(/wipefs|mkfs|dd /);
       expect(String(cmd.inputs.delete ?? "")).not.toMatch(/wipe|create-md|mkfs|dd /);
     }
-    expect(run.byName("drbd-zimbradata-metadata-primary").inputs.create).toMatch(/drbd-create-md\.sh zimbradata 0 \/dev\/vdb internal no$/);
+    expect(plainCreate(run.byName("drbd-zimbradata-metadata-primary").inputs.create)).toMatch(/drbd-create-md\.sh zimbradata 0 \/dev\/vdb internal no$/);
   });
 });
 
@@ -137,12 +137,24 @@ describe("a config change reaches exactly the commands that consume it", () => {
       .sort();
     expect(changed).toEqual(["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary", "drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]);
   });
+
+  test("files[]: removing the first entry removes its two steps and leaves every other command as it was", async () => {
+    const before = await runStack(path.join(ROOT, "Pulumi.lab.yaml"));
+    const after = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { overrides: (raw) => raw.files.shift() });
+    const names = (run: ProgramRun) => run.commands.map((c) => c.name).sort();
+    expect(names(before).filter((n) => !names(after).includes(n))).toEqual(["primary-file-etc_postfix_main.cf", "secondary-file-etc_postfix_main.cf"]);
+    expect(names(after).filter((n) => !names(before).includes(n))).toEqual([]);
+    for (const cmd of after.commands) {
+      const old = before.byName(cmd.name);
+      expect([cmd.name, cmd.inputs.create, cmd.inputs.stdin, cmd.inputs.delete]).toEqual([cmd.name, old.inputs.create, old.inputs.stdin, old.inputs.delete]);
+    }
+  });
 });
 
 describe("fencing", () => {
   test("SBD (Open-Xchange-like): header once, config on every node, all before corosync starts", async () => {
     const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
-    expect(run.byName("fencing-sbd-header").inputs.create).toMatch(/sbd-init\.sh \/dev\/disk\/by-id\/scsi-shared-sbd 5 10 no$/);
+    expect(plainCreate(run.byName("fencing-sbd-header").inputs.create)).toMatch(/sbd-init\.sh \/dev\/disk\/by-id\/scsi-shared-sbd 5 10 no$/);
     for (const node of ["ox-a", "ox-b"]) {
       expect(run.byName(`fencing-sbd-config-${node}`).dependsOn).toEqual(expect.arrayContaining([`fencing-watchdog-${node}`, "fencing-sbd-header"]));
       expect(run.byName(`corosync-start-${node}`).dependsOn).toEqual(expect.arrayContaining(["fencing-sbd-config-ox-a", "fencing-sbd-config-ox-b"]));
@@ -173,7 +185,7 @@ describe("examples", () => {
     const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));
     expect(run.registrations.filter((r) => r.type === "zimbra-ha:drbd:DrbdResource")).toHaveLength(2);
     expect(run.byName("drbd-attachments-initialize").inputs.connection.host).toBe("172.16.5.12");
-    expect(run.byName("kopano2-packages").inputs.create).toMatch(/^sudo -n -- sh -c /);
+    expect(plainCreate(run.byName("kopano2-packages").inputs.create)).toMatch(/^sudo -n -- sh -c /);
     expect(run.byName("drbd-attachments-metadata-kopano2").inputs.create).toContain("/dev/sdc1");
     expect(run.byName("drbd-attachments-metadata-kopano1").inputs.create).toContain("/dev/sdb2");
     const deps = ancestors(run, "pacemaker-apply");
@@ -185,7 +197,7 @@ describe("examples", () => {
   test("Open-Xchange-like: four DRBD resources, external metadata passed to the metadata step", async () => {
     const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
     expect(run.registrations.filter((r) => r.type === "zimbra-ha:drbd:DrbdResource")).toHaveLength(4);
-    expect(run.byName("drbd-imapdata-metadata-ox-b").inputs.create).toMatch(/drbd-create-md\.sh imapdata 3 \/dev\/vdc \/dev\/vdb4 no/);
+    expect(plainCreate(run.byName("drbd-imapdata-metadata-ox-b").inputs.create)).toMatch(/drbd-create-md\.sh imapdata 3 \/dev\/vdc \/dev\/vdb4 no/);
     const fragment: string = run.byName("pacemaker-apply").inputs.stdin;
     const order = ["vip", "fs-ldap", "slapd", "fs-pgsql", "postgresql", "fs-spool", "fs-imapdata", "imap", "mta", "groupware"].map((id) => fragment.indexOf(`<primitive id="${id}"`));
     expect(order.every((pos, i) => pos > 0 && (i === 0 || pos > order[i - 1]))).toBe(true);

@@ -141,9 +141,12 @@ describe("shellcheck", () => {
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
   });
-  shellTest("every lab script is clean under shellcheck (bash, sourced files followed)", () => {
-    const lab = path.join(__dirname, "..", "lab");
-    const scripts = fs.readdirSync(lab).filter((f) => f.endsWith(".sh")).map((f) => path.join("lab", f));
+  shellTest("every lab, engine and engine-test script is clean under shellcheck (bash, sourced files followed)", () => {
+    const root = path.join(__dirname, "..");
+    const scripts = ["lab", "tools/engine", "tests/engine"].flatMap((dir) =>
+      fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".sh")).map((f) => path.join(dir, f)),
+    );
+    expect(scripts).toEqual(expect.arrayContaining(["lab/pulumi.sh", "tools/engine/build.sh", "tools/engine/env.sh", "tests/engine/engine-test.sh"]));
     const result = spawnSync("shellcheck", ["-x", ...scripts], { encoding: "utf8", cwd: path.join(__dirname, "..") });
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);

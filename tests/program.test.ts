@@ -1,16 +1,20 @@
 /** index.ts, the program `pulumi up` runs: config read from the stack, validated before any resource exists. */
+import * as fs from "fs";
 import * as path from "path";
+import YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingMocks, echoInputs } from "./harness/mock-runtime";
 import { readStackFile } from "../components/stackfile";
 
 const lab = () => JSON.parse(JSON.stringify(readStackFile(path.join(__dirname, "..", "Pulumi.lab.yaml")).cluster));
 
-function loadProgram(cluster: unknown, sshKey: string | undefined) {
+const AUTHKEY = { "zimbra-ha:corosyncAuthkey": Buffer.alloc(256, 9).toString("base64") };
+
+function loadProgram(cluster: unknown, sshKey: string | undefined, extraConfig: Record<string, string> = AUTHKEY) {
   const recorder = installRecordingMocks(echoInputs);
-  const config: Record<string, string> = { "zimbra-ha:cluster": JSON.stringify(cluster) };
+  const config: Record<string, string> = { "zimbra-ha:cluster": JSON.stringify(cluster), ...extraConfig };
   if (sshKey) config["zimbra-ha:sshPrivateKey"] = sshKey;
-  pulumi.runtime.setAllConfig(config, sshKey ? ["zimbra-ha:sshPrivateKey"] : []);
+  pulumi.runtime.setAllConfig(config, Object.keys(config).filter((k) => k !== "zimbra-ha:cluster"));
   let program: any;
   let error: unknown;
   let warn: jest.SpyInstance | undefined;
@@ -52,4 +56,27 @@ test("the lab stack (SBD fencing) builds without a fencing warning and exports i
   expect(program.nodes).toEqual(["primary", "secondary"]);
   expect(program.vips).toEqual(["192.168.77.203"]);
   expect(registrations.filter((r) => r.type === "command:remote:Command").length).toBeGreaterThan(20);
+});
+
+test("Pulumi.yaml declares only the keys every run needs: the engine refuses a stack that lacks a declared key without a default", () => {
+  const project = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+  const required = Object.entries(project.config as Record<string, { default?: unknown }>)
+    .filter(([, decl]) => decl.default === undefined)
+    .map(([key]) => key)
+    .sort();
+  expect(required).toEqual(["zimbra-ha:cluster", "zimbra-ha:sshPrivateKey"]);
+});
+
+test("the corosync authkey is a config secret: missing or malformed, refused naming the key, never showing its value", async () => {
+  const missing = loadProgram(lab(), "KEY", {});
+  await missing.settled(300);
+  expect(String(missing.error)).toContain("corosyncAuthkey: missing: make one with `openssl rand -base64 256");
+  const short = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "c2hvcnQta2V5LXZhbHVl" });
+  await short.settled(300);
+  expect(String(short.error)).toContain("corosyncAuthkey: must be base64 of 128 to 4096 random bytes (it decodes to 15)");
+  expect(String(short.error)).not.toContain("c2hvcnQta2V5LXZhbHVl");
+  const notBase64 = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "not base64!" });
+  await notBase64.settled(300);
+  expect(String(notBase64.error)).toContain("(it is not base64)");
+  expect(missing.registrations.concat(short.registrations, notBase64.registrations).filter((r) => r.type === "command:remote:Command")).toEqual([]);
 });

@@ -9,6 +9,7 @@
  * Key names follow zm-build's rpmconf/Install/zmsetup.pl and the unattended installs that
  * feed it a config file (`install.sh -s`, then `zmsetup.pl -c`).
  */
+import * as crypto from "crypto";
 import { ClusterConfig } from "../config";
 import { ZimbraConfig, zimbraDomain } from "../zimbra-config";
 import { renderTemplate } from "./template";
@@ -38,6 +39,11 @@ export interface ZmsetupView extends ZmsetupPlainView {
 }
 
 const yn = (b: boolean): "yes" | "no" => (b ? "yes" : "no");
+
+/** The suffix of Zimbra's spam/ham/quarantine account names: stable per cluster, not a secret. */
+export function accountSuffix(fqdn: string): string {
+  return crypto.createHash("sha256").update(`zimbra-ha accounts ${fqdn}`).digest("hex").slice(0, 10);
+}
 
 export function zmsetupPlainView(cfg: ClusterConfig, zimbra: ZimbraConfig): ZmsetupPlainView {
   const domain = zimbraDomain(cfg, zimbra);

@@ -97,19 +97,11 @@ export function providerOutput(printed: string): string {
   return printed.endsWith("\n") ? printed.slice(0, -1) : printed;
 }
 
-/**
- * Mock state: echo inputs; remote commands print nothing; local commands (random-secret.ts)
- * print a fixed value in place of the random one.
- */
+/** Mock state: echo inputs; commands print nothing. */
 export const echoInputs: NewResource = (args) => {
   const state: Record<string, any> = { ...args.inputs };
   if (args.type === "command:remote:Command") {
     state.stdout = "";
-    state.stderr = "";
-  }
-  if (args.type === "command:local:Command") {
-    const spec = JSON.parse(/'(\{.*\})'$/.exec(args.inputs.create)![1]);
-    state.stdout = providerOutput(spec.kind === "bytes" ? Buffer.alloc(spec.length, 7).toString("base64") : "Fixed1".padEnd(spec.length, "x"));
     state.stderr = "";
   }
   return { id: `${args.name}-id`, state };

@@ -3,6 +3,10 @@ import { installRecordingMocks, NewResource, echoInputs, Registration } from "./
 import { readStackFile } from "../../components/stackfile";
 import { parseClusterConfig } from "../../components/validate";
 import { ClusterConfig } from "../../components/config";
+import { OWNERS_DIR } from "../../components/remote";
+
+/** The corosync authkey the mock runs use (a config secret in real stacks). */
+export const TEST_AUTHKEY_BASE64 = Buffer.alloc(256, 7).toString("base64");
 
 export interface ProgramRun {
   cfg: ClusterConfig;
@@ -20,7 +24,11 @@ export async function runStack(stackFile: string, opts: { sshPrivateKey?: string
   const { buildCluster } = await import("../../components/cluster");
   const pulumi = await import("@pulumi/pulumi");
   const fencePasswords = Object.fromEntries(cfg.nodes.map((n) => [n.name, `FENCE-PASSWORD-OF-${n.name}`]));
-  buildCluster(cfg, pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"), pulumi.secret(fencePasswords));
+  buildCluster(cfg, {
+    sshPrivateKey: pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"),
+    corosyncAuthkey: pulumi.secret(TEST_AUTHKEY_BASE64),
+    fencePasswords: pulumi.secret(fencePasswords),
+  });
   await settled();
   const commands = registrations.filter((r) => r.type === "command:remote:Command");
   const byName = (name: string) => {
@@ -29,4 +37,15 @@ export async function runStack(stackFile: string, opts: { sshPrivateKey?: string
     return found;
   };
   return { cfg, registrations, commands, byName };
+}
+
+const owners = OWNERS_DIR.replace(/\//g, "\\/");
+/** A create line without the ownership claim hostCommand appends (remote.ts claimingCreate). */
+export function plainCreate(create: string): string {
+  return create.replace(new RegExp(` && mkdir -p ${owners} && printf (?:'%s\\\\n'|'\\\\''%s\\\\n'\\\\'') \\S+ > ${owners}\\/[0-9a-f]{16}`), "");
+}
+/** The delete line inside hostCommand's ownership check (remote.ts ownedDelete). */
+export function plainDelete(line: string): string {
+  const m = new RegExp(`; else (.*) && rm -f ${owners}\\/[0-9a-f]{16}; fi$`, "s").exec(line);
+  return m ? m[1] : line;
 }
