@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Summarises harness logs (lab/deploy.sh --log) into deploy phases. Prints JSON.
-With --faults, adds each fault's failover times from the fault suite's results file.
+"""Summarises the engine's event logs (lab/deploy.sh --log, pulumi --event-log) into deploy
+phases. Prints JSON. With --faults, adds each fault's failover times from the fault suite's
+results file.
 
-Usage: bench-report.py [--faults FAULTS_JSON] DEPLOY_LOG [NOOP_LOG] [PREP_ALONE_LOG]
+Usage: bench-report.py [--faults FAULTS_JSON] DEPLOY_EVENTS [ALONE_EVENTS]
 """
 import argparse
 import json
@@ -11,7 +12,7 @@ import re
 PHASES = [
     ("prepare", r"^(primary|secondary)-(ready|tools|distro|hostname|hosts|apt-sources)$"),
     ("packages", r"-packages$"),
-    ("host-config", r"-(boot-services|drbd-module|file-\d+)$"),
+    ("host-config", r"-(boot-services|drbd-module|file-.+)$"),
     ("drbd", r"^drbd-"),
     ("fencing", r"^fencing-"),
     ("corosync", r"^corosync-"),
@@ -20,28 +21,37 @@ PHASES = [
 ]
 
 
-def load(path):
+def steps(path):
+    """Per resource name: [start, end] in seconds, from its pre and outputs (or failed) events."""
+    out, first, last = {}, None, None
     with open(path) as f:
-        return json.load(f)
+        for line in f:
+            event = json.loads(line)
+            ts = event.get("timestamp")
+            if ts is not None:
+                first = ts if first is None else min(first, ts)
+                last = ts if last is None else max(last, ts)
+            for kind in ("resourcePreEvent", "resOutputsEvent", "resOpFailedEvent"):
+                meta = event.get(kind, {}).get("metadata")
+                if not meta or meta.get("op") == "same" or not meta.get("type", "").startswith("command:"):
+                    continue
+                name = meta["urn"].split("::")[-1]
+                span = out.setdefault(name, [ts, ts])
+                span[0], span[1] = min(span[0], ts), max(span[1], ts)
+    return out, (last - first if first is not None else 0)
 
 
-def span(commands):
-    if not commands:
-        return 0.0
-    return (max(c["end"] for c in commands) - min(c["start"] for c in commands)) / 1000
+def span(spans):
+    return float(max(e for _, e in spans) - min(s for s, _ in spans)) if spans else 0.0
 
 
-def phases(log):
-    out = {}
-    for name, pattern in PHASES:
-        out[name] = round(span([c for c in log["commands"] if re.search(pattern, c["name"])]), 1)
-    return out
+def phases(named):
+    return {phase: span([v for n, v in named.items() if re.search(pattern, n)]) for phase, pattern in PHASES}
 
 
-def node_prep(log, node):
+def node_prep(named, node):
     """Wall time of one node's own steps (readiness gate through its files)."""
-    own = [c for c in log["commands"] if c["name"].startswith(node + "-")]
-    return round(span(own), 1)
+    return span([v for n, v in named.items() if n.startswith(node + "-")])
 
 
 def failover(results):
@@ -51,24 +61,21 @@ def failover(results):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description="Summarise harness logs into deploy figures.")
+    parser = argparse.ArgumentParser(description="Summarise the engine's event logs into deploy figures.")
     parser.add_argument("--faults", help="the fault suite's results file (lab/results/faults.json)")
-    parser.add_argument("deploy_log")
-    parser.add_argument("noop_log", nargs="?")
-    parser.add_argument("alone_log", nargs="?", help="the one-node run (--only '^primary-')")
+    parser.add_argument("deploy_events")
+    parser.add_argument("alone_events", nargs="?", help="the one-node run (primary's own steps, --target)")
     args = parser.parse_args()
-    deploy = load(args.deploy_log)
-    report = {"deploy_s": round(deploy["seconds"], 1), "phases_s": phases(deploy),
-              "node_prep_s": {n: node_prep(deploy, n) for n in ("primary", "secondary")}}
-    if args.noop_log:
-        report["noop_reapply_s"] = round(load(args.noop_log)["seconds"], 1)
-    if args.alone_log:
-        floor = node_prep(load(args.alone_log), "primary")
-        report["floor_one_node_prep_alone_s"] = floor
+    named, total = steps(args.deploy_events)
+    report = {"deploy_s": float(total), "phases_s": phases(named),
+              "node_prep_s": {n: node_prep(named, n) for n in ("primary", "secondary")}}
+    if args.alone_events:
+        floor = node_prep(steps(args.alone_events)[0], "primary")
         two = max(report["node_prep_s"].values())
-        report["two_nodes_prep_s"] = two
-        report["ratio_two_nodes_over_one"] = round(two / floor, 2) if floor else None
-        report["ratio_deploy_over_floor"] = round(report["deploy_s"] / floor, 2) if floor else None
+        report.update({"floor_one_node_prep_alone_s": floor, "two_nodes_prep_s": two,
+                       "ratio_two_nodes_over_one": round(two / floor, 2) if floor else None,
+                       "ratio_deploy_over_floor": round(total / floor, 2) if floor else None})
     if args.faults:
-        report["faults"] = failover(load(args.faults))
+        with open(args.faults) as f:
+            report["faults"] = failover(json.load(f))
     print(json.dumps(report, indent=2))

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Deploy benchmark on fresh lab nodes. Prints the figures and writes lab/results/bench.json
-# (harness logs in lab/results/bench/; the failover times of the fault suite's last
-# lab/results/faults.json are copied in when there is one).
-#   1. fresh nodes, full deploy of both (phases from the harness log), then a no-op re-apply;
-#   2. fresh nodes, one node's own steps alone (the floor: packages + host setup, no competition).
-# Takes ~45 min on 2 cores. Usage: npm run bench:lab
+# Deploy benchmark on fresh lab nodes with the real engine. Prints the figures and writes
+# lab/results/bench.json (the engine's event logs in lab/results/bench/; the failover times
+# of the fault suite's last lab/results/faults.json are copied in when there is one):
+#   1. fresh nodes, `pulumi up` of the whole stack (phases from the event log), then, side by
+#      side on the deployed lab, the wall time of `pulumi preview` and of a no-op `pulumi up`;
+#   2. fresh nodes, one node's own steps alone (`pulumi up --target` of primary's steps: the
+#      floor, packages and host setup without competition).
+# Takes ~50 min on 2 cores. Usage: npm run bench:lab
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$LAB_ROOT"
 out=$LAB_RESULTS/bench # outside lab/.state, which each fresh lab removes
 mkdir -p "$out"
+lp() { bash lab/pulumi.sh "$@"; }
+timed() { local t; t=$(now); "$@" >>"$out/bench.out" 2>&1; elapsed "$t"; }
 
 fresh_lab() {
   bash lab/down.sh >/dev/null 2>&1 || true
@@ -18,23 +22,33 @@ fresh_lab() {
   bash lab/up.sh >/dev/null
   elapsed "$t"
 }
-harness() {
-  ns npx --no-install tsx tests/harness/lab-apply.ts up --stack Pulumi.lab.yaml --key "$LAB_SSH_KEY" \
-    --hostkeys "$LAB_HOSTKEYS_JSON" --state "$LAB_STATE/harness-state.json" "$@" >/dev/null
-}
 
+: >"$out/bench.out"
 log "fresh lab for the full deploy"
 boot_s=$(fresh_lab)
-harness --log "$out/deploy.json"
+log "pulumi up (log: $out/bench.out)"
+deploy_s=$(timed bash lab/deploy.sh up --log "$out/deploy.events.jsonl")
 resync=$(lab_ssh secondary 'dmesg | grep -c "Began resync" || true')
 received_kib=$(lab_ssh secondary "sed -n 's/.* nr:\([0-9]*\).*/\1/p' /proc/drbd")
-harness --log "$out/noop.json"
-log "fresh lab for the one-node floor"
+log "pulumi preview, then a no-op pulumi up"
+preview_s=$(timed lp preview --stack lab --expect-no-changes)
+noop_s=$(timed lp up --stack lab --yes --skip-preview --event-log "$out/noop.events.jsonl")
+primary_steps=$(python3 -c '
+import json, sys
+urns = set()
+for line in open(sys.argv[1]):
+    meta = json.loads(line).get("resourcePreEvent", {}).get("metadata", {})
+    name = meta.get("urn", "").split("::")[-1]
+    if name == "primary" or name.startswith("primary-"): urns.add(meta["urn"])
+print("\n".join(sorted(urns)))' "$out/deploy.events.jsonl")
+log "fresh lab for the one-node floor ($(wc -l <<<"$primary_steps") resources)"
 fresh_lab >/dev/null
-harness --only '^primary-' --log "$out/alone.json"
+targets=()
+while read -r urn; do targets+=(--target "$urn"); done <<<"$primary_steps"
+bash lab/pulumi.sh --fresh-config up --stack lab --yes --skip-preview "${targets[@]}" --event-log "$out/alone.events.jsonl" >>"$out/bench.out" 2>&1
 
 faults=()
 [ -f "$LAB_RESULTS/faults.json" ] && faults=(--faults "$LAB_RESULTS/faults.json")
-python3 lab/bench-report.py "${faults[@]}" "$out/deploy.json" "$out/noop.json" "$out/alone.json" |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); r.update({"boot_to_ssh_s": float(sys.argv[1]), "drbd_resyncs_at_first_deploy": int(sys.argv[2]), "drbd_kib_received_by_secondary": int(sys.argv[3] or 0)}); print(json.dumps(r, indent=2))' \
-    "$boot_s" "$resync" "$received_kib" | tee "$LAB_RESULTS/bench.json"
+python3 lab/bench-report.py "${faults[@]}" "$out/deploy.events.jsonl" "$out/alone.events.jsonl" |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); a=sys.argv[1:]; r.update({"boot_to_ssh_s": float(a[0]), "pulumi_up_wall_s": float(a[1]), "pulumi_preview_noop_s": float(a[2]), "pulumi_up_noop_s": float(a[3]), "drbd_resyncs_at_first_deploy": int(a[4]), "drbd_kib_received_by_secondary": int(a[5] or 0)}); print(json.dumps(r, indent=2))' \
+    "$boot_s" "$deploy_s" "$preview_s" "$noop_s" "$resync" "$received_kib" | tee "$LAB_RESULTS/bench.json"
