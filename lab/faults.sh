@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fault suite (issue 5): faults injected into the deployed lab cluster (SBD fencing,
+# The fault suite: faults injected into the deployed lab cluster (SBD fencing,
 # Postfix + Dovecot on DRBD) while a client in the lab namespace keeps delivering numbered
 # mails to the VIP. After each fault every acknowledged mail is read back over IMAP.
 #

@@ -141,12 +141,12 @@ rename_stack() {
     export ENGINE_HOME=$LAB_PULUMI PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-zimbra-ha-lab-only}
     # shellcheck source=tools/engine/env.sh
     source tools/engine/env.sh
-    cd "$LAB_PULUMI/rename" && ns env PATH="$PATH" pulumi --non-interactive "$@" --stack rename
+    cd "$LAB_PULUMI/rename" && ns env PATH="$PATH" pulumi --non-interactive "$@"
   ) >>"$out/rename.out" 2>&1
 }
 rename_setup() {
   (ENGINE_HOME=$LAB_PULUMI; source tools/engine/env.sh; engine_project "$LAB_PULUMI/rename" "$LAB_ROOT/tests/engine/rename/index.ts" "$LAB_ROOT/tests/engine/rename/Pulumi.yaml")
-  rename_stack stack init rename || rename_stack stack select rename
+  rename_stack stack select --create rename
   rename_stack config set host "${LAB_SVC_IP[primary]}" &&
     rename_stack config set hostKey "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["primary"])' "$LAB_HOSTKEYS_JSON")" &&
     rename_stack config set --secret sshPrivateKey <"$LAB_SSH_KEY"

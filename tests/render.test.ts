@@ -1,4 +1,4 @@
-/** Rendered files: golden files reviewed against DESIGN.md section 2, plus property tests of invariants. */
+/** Rendered files: golden files reviewed against the reference values, plus property tests of invariants. */
 import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
@@ -47,7 +47,7 @@ describe.each([
   });
 });
 
-describe("lab files carry the reference values of DESIGN.md section 2", () => {
+describe("lab files carry the reference values", () => {
   const files = renderAll(load("Pulumi.lab.yaml"));
   test("corosync timers, transport, crypto, two-node quorum", () => {
     const conf = files["corosync.conf"];
