@@ -78,6 +78,7 @@ last_update_changes() {
 }
 
 start=$(now)
+tracked_before=$(git status --porcelain --untracked-files=no 2>/dev/null || true)
 
 # ---- a. fresh deploy ----------------------------------------------------------------------
 check "a. pulumi up on fresh nodes succeeds" deploy up apply-1
@@ -94,7 +95,9 @@ check "a. mail read back over IMAP through the VIP" mail read "$LAB_VIP" "$tag" 
 
 # ---- b. nothing to do ---------------------------------------------------------------------
 no_changes_preview() { lp preview --stack lab --expect-no-changes >"$out/preview-noop.out" 2>&1 || { tail -n 20 "$out/preview-noop.out"; return 1; }; }
+t=$(now)
 check "b. pulumi preview --expect-no-changes passes right after the deploy" no_changes_preview
+log "no-op pulumi preview took $(elapsed "$t") s"
 before=$(snapshots) || before=""
 declare -A clock=()
 for n in "${LAB_NODES[@]}"; do clock[$n]=$(node_clock "$n"); done
@@ -166,7 +169,9 @@ rename_setup >>"$out/rename.out" 2>&1 || log "rename stack setup failed: $out/re
 check "h. control: a plain command renamed -> the engine runs the old name's delete after the new create (the directory is gone)" rename_unguarded
 check "h. the program's hostCommand renamed -> the old delete sees the new owner and keeps the directory; destroy still removes it" rename_guarded
 
+untouched() { [[ $(git status --porcelain --untracked-files=no 2>/dev/null || true) == "$tracked_before" ]]; }
 if [[ ${1:-} == --quick ]]; then
+  check "no tracked file was written by the lab commands (git status as before)" untouched
   printf '%d passed, %d failed (%ss, --quick)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
   exit $((failures > 0))
 fi
@@ -199,7 +204,7 @@ add_two_files() {
     lp config set --stack lab --path "cluster.files[$((count + 1))].path" /etc/zimbra-ha-e2e/second.conf &&
     lp config set --stack lab --path "cluster.files[$((count + 1))].content" "second" &&
     up apply-files-added &&
-    on primary 'cat /etc/zimbra-ha-e2e/first.conf /etc/zimbra-ha-e2e/second.conf' | tr '\n' ' ' | grep -q '^first second $'
+    on primary 'test "$(cat /etc/zimbra-ha-e2e/first.conf)" = first && test "$(cat /etc/zimbra-ha-e2e/second.conf)" = second'
 }
 check "d. two files[] entries added and written" add_two_files
 others=$(lp config get --stack lab cluster --json | python3 -c 'import json,sys; v=json.load(sys.stdin); v=v.get("objectValue", v); print(" ".join(f["path"] for f in v["files"] if "zimbra-ha-e2e" not in f["path"]))')
@@ -247,6 +252,7 @@ RES
 }
 check "g. a device holding a filesystem is refused by the DRBD step, and its file is intact" refusal
 agent_test() { bash lab/test-agent.sh >"$out/agent.out" 2>&1 || { cat "$out/agent.out"; return 1; }; }
+check "no tracked file was written by the lab commands (git status as before)" untouched
 check "g. the Zimbra OCF agent runs a stand-in tree on DRBD under Pacemaker: start, monitor, failover, stop (lab/test-agent.sh)" agent_test
 
 printf '%d passed, %d failed (%ss)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
