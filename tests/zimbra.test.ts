@@ -399,6 +399,14 @@ echo "$(date +%s): INSTALL SESSION COMPLETE" >> "$z/.install_history"
   return { tarball, sha };
 }
 
+/** A fake installer in DIR and a state that says the active node holds DRBD, mount and VIP (as zimbra-hold.sh leaves it). */
+function heldInstaller(dir: string): { tarball: string; sha: string } {
+  const installer = fakeInstaller(dir);
+  fs.mkdirSync(path.join(dir, "state"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "state", "hold"), "promoted=yes\nmounted=yes\nvip=yes\n");
+  return installer;
+}
+
 /** Runs a shell snippet in a private mount namespace with a tmpfs on ZDIR. */
 function inNamespace(dir: string, script: string, input = "") {
   const zdir = path.join(dir, "opt-zimbra");
@@ -421,9 +429,7 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
 
   mountTest("software then configure: install.sh -s from a defaults file, zmsetup.pl -c from stdin in a 0600 file that is removed; re-runs skip", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zsw-"));
-    const { tarball, sha } = fakeInstaller(dir);
-    fs.mkdirSync(path.join(dir, "state"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "state", "hold"), "promoted=yes\nmounted=yes\nvip=yes\n");
+    const { tarball, sha } = heldInstaller(dir);
     fs.writeFileSync(path.join(dir, "config"), "HOSTNAME=public.zimbraha.lan\nCREATEADMINPASS=Secret-From-Stdin\n");
     const r2 = inNamespace(
       dir,
@@ -464,9 +470,7 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
 
   mountTest("a changed admin password is set with zmprov (on stdin) where Zimbra runs, and refused where it does not; no output shows it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zpw-"));
-    const { tarball, sha } = fakeInstaller(dir);
-    fs.mkdirSync(path.join(dir, "state"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "state", "hold"), "promoted=yes\nmounted=yes\nvip=yes\n");
+    const { tarball, sha } = heldInstaller(dir);
     fs.writeFileSync(path.join(dir, "old"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=Old-Secret-1\n");
     fs.writeFileSync(path.join(dir, "new"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=New-Secret-2\n");
     const fakeZmprov = `printf '#!/bin/sh\\ncat > "$D/zmprov-stdin"; ps -o args= -p $$ > "$D/zmprov-args"\\n' > "$Z/bin/zmprov" && chmod 0755 "$Z/bin/zmprov"`;
@@ -494,9 +498,7 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
 
   mountTest("a failed zmsetup.pl: the error names its log but prints none of it (the log may hold the password)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zfail-"));
-    const { tarball, sha } = fakeInstaller(dir);
-    fs.mkdirSync(path.join(dir, "state"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "state", "hold"), "promoted=yes\nmounted=yes\nvip=yes\n");
+    const { tarball, sha } = heldInstaller(dir);
     fs.writeFileSync(path.join(dir, "config"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=Leaky-Secret-3\n");
     const failing = `printf '#!/bin/sh\\ncat "$2"; echo "ERROR: setting password Leaky-Secret-3 failed"; exit 1\\n' > "$Z/libexec/zmsetup.pl"`;
     const r = inNamespace(dir, [`sh $S/zimbra-software.sh "$Z" ${tarball} ${sha} zimbra-core yes no 60 >/dev/null`, failing, `sh $S/zimbra-configure.sh "$Z" 60 < "$D/config"; echo "rc=$?"`].join(" && "));
