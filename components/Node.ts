@@ -33,7 +33,7 @@ export interface NodeArgs {
 }
 
 /** The file step's name part for a path: "/etc/postfix/main.cf" → "etc_postfix_main.cf". */
-export function fileStepId(path: string): string {
+function fileStepId(path: string): string {
   return path.replace(/^\/+/, "").replace(/\//g, "_");
 }
 

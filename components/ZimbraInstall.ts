@@ -112,7 +112,7 @@ export class ZimbraInstall extends pulumi.ComponentResource {
       hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
 
     const password = pulumi.secret(args.adminPassword);
-    const config = pulumi.secret(pulumi.output(password).apply((adminPassword) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) })));
+    const config = pulumi.secret(password.apply((adminPassword) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) })));
 
     // Every node: the checks the installer and a later failover rely on.
     const preflight = new Map(
