@@ -48,12 +48,13 @@ up() {
 }
 
 # What must not change when nothing is applied: service start times, mount, DRBD role and
-# generation identifiers, VIP. Fails (empty output) when any query fails.
+# generation identifiers, VIP. Fails (empty output) when any query fails (each is an
+# assignment, so set -e sees its status).
 snapshot() {
   on "$1" 'set -e
-    for u in corosync pacemaker sbd dovecot postfix@- lab-mailroot; do echo "$u $(systemctl show -p ActiveEnterTimestampMonotonic --value $u)"; done
+    for u in corosync pacemaker sbd dovecot postfix@- lab-mailroot; do t=$(systemctl show -p ActiveEnterTimestampMonotonic --value $u); echo "$u $t"; done
     echo "mount $(findmnt -n -o SOURCE /opt/zimbra || echo none)"
-    echo "role $(drbdadm role zimbradata)"
+    role=$(drbdadm role zimbradata); echo "role $role"
     gi=$(drbdadm get-gi zimbradata); echo "gi ${gi%%:*}"
     echo "vip $(ip -4 -o addr show | grep -c " 192.168.77.203/" || true)"'
 }
