@@ -79,7 +79,7 @@ load_stop_and_verify() {
 }
 
 # ---- node and network faults -------------------------------------------------------------
-power_off() { local pid; pid=$(node_pid "$1") && kill -9 "$pid"; }
+power_off() { bash lab/poweroff.sh "$1"; }
 boot() { bash lab/up.sh >"$work/up.log" 2>&1; }
 boot_id() { on "$1" 'cat /proc/sys/kernel/random/boot_id'; }
 

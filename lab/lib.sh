@@ -43,7 +43,13 @@ declare -A LAB_MACHINE_ID=([primary]=2a4e0000000000000000000000000001 [secondary
 declare -A LAB_SVC_TAP=([primary]=tap-pri-svc [secondary]=tap-sec-svc)
 declare -A LAB_RING_TAP=([primary]=tap-pri-ring [secondary]=tap-sec-ring)
 
-log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# With LAB_T0 (epoch seconds, exported by lab/lab.sh) each line also shows the time since it.
+log() {
+  local since=""
+  [[ -n ${LAB_T0:-} ]] && since=" +$(mmss $(($(date +%s) - LAB_T0)))"
+  printf '[lab %s%s] %s\n' "$(date +%H:%M:%S)" "$since" "$*" >&2
+}
+mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 die() { log "ERROR: $*"; exit 1; }
 
 need_root() { [[ $(id -u) == 0 ]] || die "run as root"; }

@@ -1,39 +1,98 @@
 #!/usr/bin/env bash
-# One screen of lab state: each node up/down, uptime, then the cluster's view from each node.
+# One screen of lab state: nodes, quorum, where the group runs, DRBD roles and sync state,
+# the fencing device, the VIP, a mail round trip through the VIP, failures, a verdict and
+# the commands to try next. Exit 0 when the cluster is healthy, 1 when not.
+# Usage: lab/status.sh [--watch [SECONDS]] [--no-mail] [--full] [--save DIR]
+#   --watch    redraw every SECONDS (default 5) until Ctrl-C (e.g. in a second terminal
+#              during a failover); each redraw asks the nodes again and sends a new mail
+#   --no-mail  skip the mail round trip
+#   --full     also print crm_mon's own view from the first node that answers
+#   --save     keep what the nodes answered (the screen's inputs) in DIR
 set -euo pipefail
+# shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=lab/checks.sh
+source "$(dirname "$0")/checks.sh"
 need_root
 
-# Runs on the node: cluster state if the cluster packages are there.
-read -r -d '' remote <<'SH' || true
-echo "uptime: $(uptime)"
-if command -v crm_mon >/dev/null; then
-  timeout 20 crm_mon -1 -r 2>&1 || true
-else
-  echo "cluster packages not installed yet"
-fi
-if command -v drbdadm >/dev/null; then
-  timeout 10 drbdadm status 2>&1 || cat /proc/drbd 2>/dev/null || true
-fi
+watch=0 mail=true full=false save=""
+while (($#)); do
+  case $1 in
+    --watch) watch=5; [[ ${2:-} =~ ^[0-9]+$ ]] && { watch=$2; shift; } ;;
+    --no-mail) mail=false ;;
+    --full) full=true ;;
+    --save) save=$2; shift ;;
+    *) die "usage: lab/status.sh [--watch [SECONDS]] [--no-mail] [--full] [--save DIR]" ;;
+  esac
+  shift
+done
+
+# What each node reports, one section each, every section closed with its exit status
+# (the screen tells "the answer says no" from "could not ask").
+read -r -d '' node_report <<SH || true
+section() { local name=\$1; shift; echo "@@begin \$name"; "\$@" 2>&1; echo "@@end \$name \$?"; }
+section uptime cut -d' ' -f1 /proc/uptime
+section units systemctl is-active corosync pacemaker sbd
+section crm_mon timeout 15 crm_mon -1 --output-as=xml --fence-history=3
+section quorum timeout 10 corosync-quorumtool -s
+section drbd cat /proc/drbd
+section addr ip -4 -o addr show
+section mount findmnt -n -o SOURCE,FSTYPE $MOUNT_POINT
 SH
 
-ns_exists && echo "namespace $LAB_NS: present" || echo "namespace $LAB_NS: absent"
-if pid=$(pid_alive "$LAB_STATE/http.pid" http.server); then
-  echo "repo server: running (pid $pid), $LAB_APT_SOURCE"
-else
-  echo "repo server: down"
+gather() { # gather DIR: every node's report, the emulators, and the mail round trip into DIR
+  local dir=$1 n pids=()
+  python3 - "$dir/lab.json" "$LAB_VIP" "$RESOURCE_GROUP" "$DRBD_RES" "$MOUNT_POINT" "$mail" \
+    "$(for n in "${LAB_NODES[@]}"; do printf '%s,%s,%s,%s ' "$n" "${LAB_SVC_IP[$n]}" "${LAB_RING_IP[$n]}" "$(node_pid "$n" >/dev/null && echo up || echo down)"; done)" <<'PY'
+import json, sys
+path, vip, group, drbd, mount, mail, nodes = sys.argv[1:]
+json.dump({"vip": vip, "group": group, "drbd": drbd, "mount": mount, "mail": mail == "true",
+           "nodes": [dict(zip(("name", "service", "ring", "emulator"), n.split(","))) for n in nodes.split()]},
+          open(path, "w"))
+PY
+  for n in "${LAB_NODES[@]}"; do
+    if node_pid "$n" >/dev/null; then
+      (
+        rc=0
+        timeout 30 bash "$LAB_DIR/ssh.sh" "$n" "$node_report" >"$dir/$n.out" 2>&1 || rc=$?
+        echo "$rc" >"$dir/$n.rc"
+      ) &
+      pids+=($!)
+    fi
+  done
+  if $mail; then
+    (ns timeout 45 python3 "$LAB_DIR/mailcheck.py" roundtrip "$LAB_VIP" "lab-status-$(date +%s)-$RANDOM" 30 >"$dir/mail.json" 2>&1 || true) &
+    pids+=($!)
+  fi
+  wait "${pids[@]}"
+}
+
+screen() { # screen DIR: prints the screen; its exit status is the verdict
+  local rc=0
+  python3 "$LAB_DIR/status-screen.py" "$1" || rc=$?
+  if $full && n=$(live_node); then
+    echo
+    echo "crm_mon on $n:"
+    on "$n" 'crm_mon -1 -r' || true
+  fi
+  return "$rc"
+}
+
+ns_exists || die "the lab is not up (no namespace $LAB_NS): npm run lab"
+[[ -f $LAB_KNOWN_HOSTS ]] || die "the lab's nodes were never booted: npm run lab"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ((watch == 0)); then
+  gather "$work"
+  [[ -z $save ]] || { mkdir -p "$save" && cp "$work"/* "$save"/; }
+  screen "$work"
+  exit
 fi
-for n in "${LAB_NODES[@]}"; do
-  echo "== $n (${LAB_SVC_IP[$n]}, ring ${LAB_RING_IP[$n]})"
-  if ! pid=$(node_pid "$n"); then
-    echo "emulator: down"
-    continue
-  fi
-  echo "emulator: running (pid $pid)"
-  if out=$(timeout 40 bash "$LAB_DIR/ssh.sh" "$n" "$remote" 2>&1); then
-    echo "ssh: answers"
-    echo "$out"
-  else
-    echo "ssh: no answer ${out:+($out)}"
-  fi
+while true; do
+  rm -f "$work"/*
+  gather "$work"
+  frame=$(screen "$work" 2>&1 || true)
+  printf '\033[H\033[2J%s\n\n(every %s s; Ctrl-C to stop)\n' "$frame" "$watch"
+  sleep "$watch"
 done

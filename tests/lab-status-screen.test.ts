@@ -1,0 +1,136 @@
+/**
+ * The lab's status screen (lab/status-screen.py) on node reports captured from the deployed
+ * lab (tests/fixtures/lab-status/: crm_mon's XML, corosync-quorumtool, /proc/drbd, addresses,
+ * mount, a mail round trip): the healthy capture reads HEALTHY, and each fault written into
+ * a copy of it turns the verdict and is named.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const fixtures = path.join(__dirname, "fixtures", "lab-status");
+const screen = path.join(__dirname, "..", "lab", "status-screen.py");
+
+type Edit = (files: Record<string, string>) => void;
+
+function run(edit?: Edit): { status: number | null; out: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-status-"));
+  try {
+    const files: Record<string, string> = {};
+    for (const name of fs.readdirSync(fixtures)) files[name] = fs.readFileSync(path.join(fixtures, name), "utf8");
+    edit?.(files);
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    const result = spawnSync("python3", [screen, dir], { encoding: "utf8" });
+    return { status: result.status, out: result.stdout + result.stderr };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Replaces FROM by TO in FILE, failing when FROM is not there (a fixture that moved). */
+function replace(files: Record<string, string>, file: string, from: string | RegExp, to: string): void {
+  const before = files[file];
+  files[file] = before.replace(from, to);
+  if (files[file] === before) throw new Error(`${file}: ${from} not found in the fixture`);
+}
+
+test("the captured healthy lab reads HEALTHY, exit 0, with every line of the screen", () => {
+  const { status, out } = run();
+  expect(out).toContain("HEALTHY: the group runs on primary");
+  expect(out).not.toContain("NOT HEALTHY");
+  for (const label of ["NODES", "QUORUM", "SERVICE", "DRBD", "FENCING", "VIP", "MAIL", "FAILURES", "Try next:"]) {
+    expect(out).toContain(label);
+  }
+  expect(out).toMatch(/QUORUM +quorate: 2 of 2 votes \(two_node\)/);
+  expect(out).toMatch(/SERVICE +group zimbra on primary: vip ✓ +fs-zimbradata ✓ +mailroot ✓ +mta ✓ +imap ✓/);
+  expect(out).toMatch(/DRBD +zimbradata: primary Primary\/UpToDate +secondary Secondary\/UpToDate +Connected, in sync/);
+  expect(out).toMatch(/FENCING .*stonith:fence_sbd/);
+  expect(out).toContain("npm run lab:poweroff -- primary");
+  expect(status).toBe(0);
+});
+
+const faults: Array<[string, Edit, RegExp]> = [
+  [
+    "a member of the group stopped",
+    (f) => replace(f, "primary.out", /(<resource id="imap"[^>]*role=)"Started"/, '$1"Stopped"'),
+    /imap: Stopped/,
+  ],
+  [
+    "DRBD disconnected, the peer outdated",
+    (f) => {
+      replace(f, "primary.out", /cs:Connected ro:Primary\/Secondary ds:UpToDate\/UpToDate/, "cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown");
+      replace(f, "secondary.out", /cs:Connected ro:Secondary\/Primary ds:UpToDate\/UpToDate/, "cs:StandAlone ro:Secondary/Unknown ds:Outdated/DUnknown");
+    },
+    /DRBD zimbradata is not Connected and UpToDate on both nodes \(WFConnection\)/,
+  ],
+  [
+    "the VIP on both nodes",
+    (f) => replace(f, "secondary.out", /(@@begin addr\n)/, "$1" + "3: br0    inet 192.168.77.203/24 scope global eth0\n"),
+    /the VIP is on primary and secondary at once/,
+  ],
+  [
+    "the filesystem mounted on the passive node",
+    (f) => replace(f, "secondary.out", /@@begin mount\n@@end mount 1/, "@@begin mount\n/dev/drbd0 ext4\n@@end mount 0"),
+    /\/opt\/zimbra mounted on primary, secondary, the group runs on primary/,
+  ],
+  [
+    "the secondary does not answer over ssh",
+    (f) => {
+      f["secondary.out"] = "ssh: connect to host 192.168.77.202 port 22: No route to host\n";
+      f["secondary.rc"] = "255\n";
+    },
+    /secondary: does not answer over ssh/,
+  ],
+  [
+    "the secondary offline in the cluster",
+    (f) => replace(f, "primary.out", /(<node name="secondary"[^>]*online=)"true"/, '$1"false"'),
+    /secondary: offline in the cluster/,
+  ],
+  [
+    "no quorum",
+    (f) => replace(f, "primary.out", /with_quorum="true"/, 'with_quorum="false"'),
+    /the cluster has no quorum/,
+  ],
+  [
+    "fencing disabled",
+    (f) => replace(f, "primary.out", /stonith-enabled="true"/, 'stonith-enabled="false"'),
+    /stonith-enabled is not true/,
+  ],
+  [
+    "the mail round trip failed",
+    (f) => {
+      f["mail.json"] = JSON.stringify({ ok: false, message_id: "<x@lab.invalid>", smtp_s: 0.3, imap_s: null, error: "not in the mailbox after 30 s" }) + "\n";
+    },
+    /mail round trip through the VIP failed: not in the mailbox after 30 s/,
+  ],
+  [
+    "a failed action recorded",
+    (f) =>
+      replace(
+        f,
+        "primary.out",
+        /<\/resources>/,
+        '</resources>\n  <failures>\n    <failure op_key="imap_monitor_60000" node="primary" exitstatus="not running" exitreason="" exitcode="7" call="42" status="complete" last-rc-change="2026-12-02 05:00:00 +00:00" queued="0" exec="0" interval="60000" task="monitor"/>\n  </failures>',
+      ),
+    /1 failed action\(s\) recorded/,
+  ],
+  [
+    "a stopped emulator",
+    (f) => {
+      const lab = JSON.parse(f["lab.json"]);
+      lab.nodes[1].emulator = "down";
+      f["lab.json"] = JSON.stringify(lab);
+      delete f["secondary.out"];
+      delete f["secondary.rc"];
+    },
+    /secondary: its emulator is not running/,
+  ],
+];
+
+test.each(faults)("%s: NOT HEALTHY, named, exit 1", (_what, edit, named) => {
+  const { status, out } = run(edit);
+  expect(out).toContain("NOT HEALTHY:");
+  expect(out).toMatch(named);
+  expect(status).toBe(1);
+});
