@@ -229,7 +229,7 @@ def render(lab, nodes, mail, now=None):
     for n in nodes:
         d = states.get(n.name)
         if d is None:
-            parts.append(f"{n.name} ?")
+            parts.append(f"{n.name} {'unreachable' if not n.answered else '?'}")
         elif "role" not in d:
             parts.append(f"{n.name} {d['cs']}")
         else:
