@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Cluster-state checks shared by the lab's end-to-end test and fault suite. Sourced after
-# lib.sh. Commands for the nodes are single-quoted on purpose.
+# Cluster-state checks shared by the lab's end-to-end test, agent test and fault suite.
+# Sourced after lib.sh. Commands for the nodes are single-quoted on purpose.
+#
+# Every check fails when it could not ask: a query whose ssh fails (exit 255) or whose
+# cluster command errors yields no answer, and each check compares against a positive
+# answer ("unmounted", "no-vip", an empty constraint list read successfully), so silence
+# never passes for "no".
 # shellcheck disable=SC2016,SC2034
 
 RESOURCE_GROUP=zimbra
 DRBD_RES=zimbradata
 MOUNT_POINT=/opt/zimbra
+GROUP_UNITS=(lab-mailroot postfix@- dovecot) # the systemd units of the group's members
 
 on() { lab_ssh "$@"; }
 other_node() { [[ $1 == primary ]] && echo secondary || echo primary; }
@@ -21,38 +27,87 @@ live_node() {
 # Runs a cluster query on any live node.
 on_cluster() { local n; n=$(live_node) || return 1; on "$n" "$@"; }
 
-# The node running the group (empty when it runs nowhere).
+# The node running the group; fails when it cannot be asked, empty when it runs nowhere.
 active_node() {
-  on_cluster "crm_resource --locate --resource $RESOURCE_GROUP 2>/dev/null" | sed -n 's/.* is running on: \([a-z]*\).*/\1/p' | head -n 1
+  local out
+  out=$(on_cluster "crm_resource --locate --resource $RESOURCE_GROUP 2>&1 || true") || return 1
+  sed -n 's/.* is running on: \([a-z]*\).*/\1/p' <<<"$out" | head -n 1
 }
-group_runs_on() { [[ $(active_node) == "$1" ]]; }
+group_runs_on() { local a; a=$(active_node) && [[ $a == "$1" ]]; }
 
 both_online_and_quorate() {
-  local xml
+  local xml quorum
   xml=$(on_cluster 'crm_mon -1 --output-as=xml') || return 1
+  quorum=$(on_cluster 'corosync-quorumtool -s') || return 1
   grep -q 'name="primary"[^>]*online="true"' <<<"$xml" && grep -q 'name="secondary"[^>]*online="true"' <<<"$xml" &&
-    on_cluster 'corosync-quorumtool -s' | grep -q '^Quorate: *Yes'
+    grep -q '^Quorate: *Yes' <<<"$quorum"
 }
 drbd_state_ok() {
   local a=$1 o; o=$(other_node "$1")
   on "$a" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate' &&
     on "$o" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Secondary/Primary ds:UpToDate/UpToDate'
 }
-mounted_on_only() {
-  on "$1" "findmnt -n $MOUNT_POINT" | grep -q drbd0 && ! on "$(other_node "$1")" "findmnt -n $MOUNT_POINT" >/dev/null
-}
+
+# Positive answers, one word each, or a failure when the node cannot be asked.
+mount_state() { on "$1" "findmnt -n -o SOURCE $MOUNT_POINT || echo unmounted"; } # /dev/drbd0 | unmounted
+vip_state() { on "$1" "if ip -4 -o addr show | grep -q ' $LAB_VIP/'; then echo vip; else echo no-vip; fi"; }
+drbd_role() { on "$1" "drbdadm role $DRBD_RES 2>/dev/null || echo down"; } # Primary/Secondary, ..., down
+unit_state() { on "$1" "systemctl is-active $2 || true"; }                    # active | inactive | failed ...
+
+mounted_on_only() { [[ $(mount_state "$1") == /dev/drbd0 && $(mount_state "$(other_node "$1")") == unmounted ]]; }
 vip_on_only() {
-  on "$1" 'ip -4 -o addr' | grep -q " $LAB_VIP/" && ! on "$(other_node "$1")" 'ip -4 -o addr' | grep -q " $LAB_VIP/" &&
+  [[ $(vip_state "$1") == vip && $(vip_state "$(other_node "$1")") == no-vip ]] &&
     ns timeout 10 bash -c "exec 3<>/dev/tcp/$LAB_VIP/25"
 }
-# failcount NODE RESOURCE: the resource's fail count on NODE (0, N or INFINITY).
-failcount() { on "$1" "crm_failcount --query --resource $2 --node $1" | sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p'; }
-# No constraint left by DRBD's fence-peer handler.
-no_fence_constraint() { ! on_cluster 'cibadmin -Q -o constraints' | grep -q 'drbd-fence-by-handler'; }
+# NODE holds none of the group: no mount, no VIP, not DRBD Primary, no member unit active.
+holds_nothing() {
+  local n=$1 role u state
+  [[ $(mount_state "$n") == unmounted && $(vip_state "$n") == no-vip ]] || return 1
+  role=$(drbd_role "$n") || return 1
+  [[ -n $role && $role != Primary* ]] || return 1
+  for u in "${GROUP_UNITS[@]}"; do
+    state=$(unit_state "$n" "$u") || return 1
+    [[ -n $state && $state != active ]] || return 1
+  done
+}
 
-# Start times of the lab's services on NODE, then its mount and DRBD role; fails when a query does.
-unit_stamps() { on "$1" 'for u in dovecot postfix@- lab-mailroot; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done'; }
-service_stamps() { unit_stamps "$1" && on "$1" "findmnt -n -o SOURCE $MOUNT_POINT; drbdadm role $DRBD_RES"; }
+# failcount NODE RESOURCE: the resource's fail count on NODE (0, N or INFINITY); fails when not asked.
+failcount() {
+  local out
+  out=$(on "$1" "crm_failcount --query --resource $2 --node $1") || return 1
+  sed -n 's/.*value=\([0-9A-Z]*\).*/\1/p' <<<"$out"
+}
+# No constraint left by DRBD's fence-peer handler (the constraint list read successfully).
+no_fence_constraint() {
+  local constraints
+  constraints=$(on_cluster 'cibadmin -Q -o constraints') || return 1
+  [[ $constraints == *"<constraints"* ]] && ! grep -q 'drbd-fence-by-handler' <<<"$constraints"
+}
+# Failed actions the cluster recorded for RESOURCE (crm_mon's XML; fails when not asked).
+failed_actions_of() {
+  local xml
+  xml=$(on_cluster 'crm_mon -1 --output-as=xml') || return 1
+  grep -o "<failure op_key=\"$1_[^\"]*\" node=\"[^\"]*\"" <<<"$xml" || true
+}
+
+# What must not change while nothing happens to the service on NODE: each group unit's start
+# time and main PID, the mount (source and mount id), DRBD role and current generation
+# identifier, whether NODE holds the VIP. Fails (no output) when any query fails.
+service_snapshot() {
+  on "$1" "set -e
+    for u in ${GROUP_UNITS[*]}; do
+      t=\$(systemctl show -p ActiveEnterTimestampMonotonic --value \$u); p=\$(systemctl show -p MainPID --value \$u)
+      echo \"\$u started \$t pid \$p\"
+    done
+    m=\$(findmnt -n -o ID,SOURCE $MOUNT_POINT || true); echo \"mount \${m:-none}\"
+    role=\$(drbdadm role $DRBD_RES); echo \"role \$role\"
+    gi=\$(drbdadm get-gi $DRBD_RES); echo \"gi \${gi%%:*}\"
+    if ip -4 -o addr show | grep -q ' $LAB_VIP/'; then echo vip; else echo no-vip; fi"
+}
+# The same for the cluster stack's own daemons (corosync, pacemaker, sbd).
+stack_snapshot() {
+  on "$1" 'set -e; for u in corosync pacemaker sbd; do t=$(systemctl show -p ActiveEnterTimestampMonotonic --value $u); echo "$u started $t"; done'
+}
 
 # Everything as after a clean deploy, with the group on NODE.
 healthy_on() {

@@ -5,7 +5,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(dirname "$LAB_DIR")
 LAB_STATE=${LAB_STATE:-$LAB_DIR/.state} # override (with LAB_NS) to run a second lab beside this one
-LAB_CACHE=$LAB_DIR/.cache
+LAB_CACHE=${LAB_CACHE:-$LAB_DIR/.cache} # override with LAB_STATE to reach a lab another clone runs
 LAB_PULUMI=$LAB_STATE/pulumi # the lab stack's project copy, backend and PULUMI_HOME (lab/pulumi.sh)
 LAB_RESULTS=${LAB_RESULTS:-$LAB_DIR/results} # benchmark and fault-suite results; lab:down keeps them
 LAB_IMAGE_DIR=$LAB_CACHE/image

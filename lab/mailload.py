@@ -1,19 +1,33 @@
 #!/usr/bin/env python3
 """Mail load for the fault suite (stdlib only; runs inside the lab namespace).
 
-  mailload.py load HOST TAG ACKS STOP
-      Delivers numbered mails (subject TAG-N) over SMTP to HOST until the file STOP exists.
-      Every mail the server acknowledged (250 after DATA) is appended to ACKS at once, so
-      a fault in the middle of a session loses no record. A refused or broken session is
+Every mail is identified by its suite run, its tag and its number: subject "RUN TAG-N",
+Message-ID <RUN.TAG.N@zimbra-ha.lab>. The read-back matches Message-IDs exactly and ignores
+every message the mailbox held before the load began (its UIDs, recorded by `snapshot`), so
+mail from an earlier run or fault never stands in for a lost one.
+
+  mailload.py snapshot HOST OUT
+      Records the mailbox's UIDVALIDITY and every UID in it (JSON) before a load starts.
+  mailload.py load HOST RUN TAG ACKS STOP
+      Delivers numbered mails over SMTP to HOST until the file STOP exists. Every mail the
+      server acknowledged (250 after DATA) is appended to ACKS at once as "N EPOCH", so a
+      fault in the middle of a session loses no record. A refused or broken session is
       retried with the next number after a short pause.
-  mailload.py verify HOST TAG ACKS [TIMEOUT]
-      Reads the mailbox over IMAP through HOST until every acknowledged TAG-N is there or
-      TIMEOUT seconds passed; prints one JSON line {"acked", "found", "lost": [...]};
-      exit 1 when an acknowledged mail is missing.
+  mailload.py verify HOST RUN TAG ACKS SNAPSHOT [--since EPOCH] [--timeout SECONDS]
+      Reads back over IMAP through HOST until every acknowledged mail is there or TIMEOUT
+      (default 180) passed; prints one JSON line {"acked", "acked_since", "found", "lost",
+      "duplicated", "unexpected", "before"}: lost = acknowledged and absent, duplicated =
+      delivered more than once, unexpected = delivered but never acknowledged (the 250 was
+      lost with its connection). acked_since counts the acknowledgements timestamped at or
+      after EPOCH (the fault's start). Exit 1 when a mail is lost or the mailbox cannot be read.
+  mailload.py remove HOST RUN TAG N
+      Deletes mail RUN.TAG.N from the mailbox (the fault suite's self-test: a lost mail).
   mailload.py wait-login HOST SINCE [TIMEOUT]
       Tries an IMAP login every half second; prints the seconds from SINCE (epoch seconds)
       to the first that succeeds. Exit 1 on timeout.
 """
+import argparse
+import collections
 import imaplib
 import json
 import os
@@ -24,9 +38,14 @@ import time
 from email.message import EmailMessage
 
 USER, PASSWORD, ADDRESS = "test", "labpass", "test@public.zimbraha.lan"
+DOMAIN = "zimbra-ha.lab"
 
 
-def load(host, tag, acks_path, stop_path):
+def message_id(run, tag, n):
+    return f"<{run}.{tag}.{n}@{DOMAIN}>"
+
+
+def load(host, run, tag, acks_path, stop_path):
     n = attempts = acked = 0
     smtp = None
     with open(acks_path, "a", buffering=1) as acks:
@@ -36,13 +55,14 @@ def load(host, tag, acks_path, stop_path):
             msg = EmailMessage()
             msg["From"] = "load@lab.invalid"
             msg["To"] = ADDRESS
-            msg["Subject"] = f"{tag}-{n}"
-            msg.set_content(f"zimbra-ha fault suite mail {tag}-{n}\n")
+            msg["Subject"] = f"{run} {tag}-{n}"
+            msg["Message-ID"] = message_id(run, tag, n)
+            msg.set_content(f"zimbra-ha fault suite mail {run} {tag}-{n}\n")
             try:
                 if smtp is None:
                     smtp = smtplib.SMTP(host, 25, timeout=10)
                 smtp.send_message(msg)
-                acks.write(f"{n}\n")
+                acks.write(f"{n} {time.time():.3f}\n")
                 acked += 1
                 time.sleep(0.2)
             except (OSError, smtplib.SMTPException):
@@ -60,23 +80,62 @@ def load(host, tag, acks_path, stop_path):
     print(json.dumps({"attempts": attempts, "acked": acked}))
 
 
-def mailbox_numbers(host, tag):
+def imap_session(host):
     imap = imaplib.IMAP4(host, 143, timeout=20)
+    imap.login(USER, PASSWORD)
+    typ, _ = imap.select("INBOX", readonly=True)
+    if typ != "OK":
+        raise imaplib.IMAP4.error("cannot select INBOX")
+    return imap
+
+
+def uidvalidity(imap):
+    typ, data = imap.status("INBOX", "(UIDVALIDITY)")
+    m = re.search(rb"UIDVALIDITY (\d+)", data[0] or b"") if typ == "OK" else None
+    if not m:
+        raise imaplib.IMAP4.error("no UIDVALIDITY")
+    return int(m.group(1))
+
+
+def uid_search(imap, *criteria):
+    typ, data = imap.uid("SEARCH", None, *criteria)
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"UID SEARCH {criteria} failed")
+    return [int(u) for u in data[0].split()]
+
+
+def snapshot(host, out_path):
+    imap = imap_session(host)
     try:
-        imap.login(USER, PASSWORD)
-        imap.select("INBOX", readonly=True)
-        typ, data = imap.search(None, "SUBJECT", f'"{tag}-"')
-        ids = data[0].split() if typ == "OK" else []
-        found = set()
-        for start in range(0, len(ids), 500):
-            chunk = b",".join(ids[start:start + 500])
-            typ, parts = imap.fetch(chunk, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        state = {"uidvalidity": uidvalidity(imap), "uids": uid_search(imap, "ALL"), "at": time.time()}
+    finally:
+        imap.logout()
+    with open(out_path, "w") as out:
+        json.dump(state, out)
+    print(json.dumps({"messages": len(state["uids"])}))
+
+
+def delivered(host, run, tag, before):
+    """Counts per number N of this run's and tag's messages that arrived after the snapshot."""
+    imap = imap_session(host)
+    try:
+        if uidvalidity(imap) != before["uidvalidity"]:
+            raise RuntimeError("the mailbox's UIDVALIDITY changed since the snapshot: its messages cannot be told apart")
+        old = set(before["uids"])
+        uids = [u for u in uid_search(imap, "HEADER", "Message-ID", f'"{run}.{tag}."') if u not in old]
+        pattern = re.compile(rf"<{re.escape(run)}\.{re.escape(tag)}\.(\d+)@{re.escape(DOMAIN)}>")
+        counts = collections.Counter()
+        for start in range(0, len(uids), 500):
+            chunk = ",".join(str(u) for u in uids[start:start + 500])
+            typ, parts = imap.uid("FETCH", chunk, "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            if typ != "OK":
+                raise imaplib.IMAP4.error("UID FETCH failed")
             for part in parts:
                 if isinstance(part, tuple):
-                    m = re.search(rf"{re.escape(tag)}-(\d+)", part[1].decode(errors="replace"))
+                    m = pattern.search(part[1].decode(errors="replace"))
                     if m:
-                        found.add(int(m.group(1)))
-        return found
+                        counts[int(m.group(1))] += 1
+        return counts
     finally:
         try:
             imap.logout()
@@ -84,22 +143,54 @@ def mailbox_numbers(host, tag):
             pass
 
 
-def verify(host, tag, acks_path, timeout):
+def verify(host, run, tag, acks_path, snapshot_path, since, timeout):
     with open(acks_path) as f:
-        acked = {int(line) for line in f if line.strip()}
+        acks = {int(n): float(t) for n, t in (line.split() for line in f if line.strip())}
+    with open(snapshot_path) as f:
+        before = json.load(f)
     deadline = time.time() + timeout
-    found = set()
+    counts, error = collections.Counter(), None
     while True:
         try:
-            found = mailbox_numbers(host, tag)
-        except (OSError, imaplib.IMAP4.error):
-            pass
-        lost = sorted(acked - found)
-        if not lost or time.time() > deadline:
+            counts, error = delivered(host, run, tag, before), None
+        except (OSError, imaplib.IMAP4.error) as e:
+            error = f"IMAP through {host}: {e or type(e).__name__}"
+        except RuntimeError as e:
+            error = str(e)
+            break
+        lost = sorted(set(acks) - set(counts))
+        if not lost and error is None or time.time() > deadline:
             break
         time.sleep(3)
-    print(json.dumps({"acked": len(acked), "found": len(found & acked), "lost": lost}))
-    return 1 if lost else 0
+    result = {
+        "run": run,
+        "tag": tag,
+        "acked": len(acks),
+        "acked_since": sum(1 for t in acks.values() if since is not None and t >= since),
+        "found": sum(1 for n in acks if counts[n]),
+        "lost": sorted(set(acks) - set(counts)),
+        "duplicated": sorted(n for n, c in counts.items() if c > 1),
+        "unexpected": sorted(set(counts) - set(acks)),
+        "before": len(before["uids"]),
+        "error": error,
+    }
+    print(json.dumps(result))
+    return 1 if result["lost"] or error else 0
+
+
+def remove(host, run, tag, n):
+    imap = imaplib.IMAP4(host, 143, timeout=20)
+    try:
+        imap.login(USER, PASSWORD)
+        imap.select("INBOX")
+        uids = uid_search(imap, "HEADER", "Message-ID", f'"{message_id(run, tag, n)}"')
+        for uid in uids:
+            imap.uid("STORE", str(uid), "+FLAGS", "(\\Deleted)")
+        imap.expunge()
+    finally:
+        imap.logout()
+    print(json.dumps({"removed": len(uids)}))
+    return 0 if uids else 1
 
 
 def wait_login(host, since, timeout):
@@ -117,13 +208,29 @@ def wait_login(host, since, timeout):
     return 1
 
 
-if __name__ == "__main__":
-    action = sys.argv[1]
-    if action == "load":
-        load(*sys.argv[2:6])
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    action, args = sys.argv[1], sys.argv[2:]
+    if action == "snapshot":
+        snapshot(*args[:2])
+    elif action == "load":
+        load(*args[:5])
     elif action == "verify":
-        sys.exit(verify(*sys.argv[2:5], float(sys.argv[5]) if len(sys.argv) > 5 else 180))
+        p = argparse.ArgumentParser(prog="mailload.py verify")
+        for name in ("host", "run", "tag", "acks", "snapshot"):
+            p.add_argument(name)
+        p.add_argument("--since", type=float)
+        p.add_argument("--timeout", type=float, default=180)
+        a = p.parse_args(args)
+        sys.exit(verify(a.host, a.run, a.tag, a.acks, a.snapshot, a.since, a.timeout))
+    elif action == "remove":
+        sys.exit(remove(*args[:3], int(args[3])))
     elif action == "wait-login":
-        sys.exit(wait_login(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]) if len(sys.argv) > 4 else 600))
+        sys.exit(wait_login(args[0], float(args[1]), float(args[2]) if len(args) > 2 else 600))
     else:
         sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -72,7 +72,7 @@ on "$a" "cibadmin --create -o resources -X '<primitive id=\"$RSC\" class=\"ocf\"
 
 check "Pacemaker starts the stand-in through the agent on $a, nothing on $b" wait_for 300 "start" runs_on "$a"
 redolog_owned() { [[ $(on "$a" "stat -c %U $TREE/redolog") == "$USER_NAME" ]]; }
-probe_clean() { ! on "$a" 'crm_mon -1 -r' | grep -q "Failed.*$RSC"; }
+probe_clean() { local f; f=$(failed_actions_of "$RSC") && [[ -z $f ]]; } # crm_mon's <failure> records
 check "the agent fixed the redo log's ownership" redolog_owned
 check "the probe on $b (no data filesystem there) reports not running, not an error" probe_clean
 

@@ -48,17 +48,10 @@ up() {
   lp up --stack lab --yes --skip-preview >"$out/$1.out" 2>&1 || { tail -n 30 "$out/$1.out"; return 1; }
 }
 
-# What must not change when nothing is applied: service start times, mount, DRBD role and
-# generation identifiers, VIP. Fails (empty output) when any query fails (each is an
-# assignment, so set -e sees its status).
-snapshot() {
-  on "$1" 'set -e
-    for u in corosync pacemaker sbd dovecot postfix@- lab-mailroot; do t=$(systemctl show -p ActiveEnterTimestampMonotonic --value $u); echo "$u $t"; done
-    echo "mount $(findmnt -n -o SOURCE /opt/zimbra || echo none)"
-    role=$(drbdadm role zimbradata); echo "role $role"
-    gi=$(drbdadm get-gi zimbradata); echo "gi ${gi%%:*}"
-    echo "vip $(ip -4 -o addr show | grep -c " 192.168.77.203/" || true)"'
-}
+# What must not change when nothing is applied (checks.sh): on each node, the group's units'
+# start times and PIDs, the mount and its mount id, DRBD role and generation identifier, the
+# VIP; the cluster stack's start times. Fails (empty output) when any query fails.
+snapshot() { service_snapshot "$1" && stack_snapshot "$1"; }
 snapshots() { local n; for n in "${LAB_NODES[@]}"; do snapshot "$n" || return 1; done; }
 
 # The node's clock now (sshd's log is compared against it).
@@ -198,11 +191,11 @@ token_change_preview() {
 }
 check "c. tokenMs 5000 -> 6000: the preview lists exactly the four corosync steps as updates, no replace, no delete" token_change_preview
 active=$(active_node)
-before=$(service_stamps "$active") || before=""
+before=$(service_snapshot "$active") || before=""
 check "c. pulumi up applies it" up apply-token
 runtime_token() { local n; for n in "${LAB_NODES[@]}"; do on "$n" 'corosync-cmapctl -g runtime.config.totem.token' | grep -q '= 6000$' || return 1; done; }
 check "c. both nodes run with the new token (corosync-cmapctl runtime.config.totem.token = 6000)" runtime_token
-check "c. the cluster is healthy and the service did not move or restart" test -n "$before" -a "$(service_stamps "$active")" = "$before" -a "$(active_node)" = "$active"
+check "c. the cluster is healthy and the service did not move or restart" test -n "$before" -a "$(service_snapshot "$active")" = "$before" -a "$(active_node)" = "$active"
 check "c. healthy on $active" healthy_on "$active"
 
 # ---- d. one files[] entry removed ---------------------------------------------------------

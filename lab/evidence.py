@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Writes the fault suite's evidence files (lab/evidence/faults/RUN/), one JSON line each.
+
+  evidence.py meta OUT RUN              meta.json: the run id, when it started, the commit
+                                        (and whether the tree had changes), the machine
+  evidence.py invocation OUT ARGS START FAULTS
+                                        appends one invocation (its arguments, start and end,
+                                        commit) to invocations.jsonl
+  evidence.py row ROWS FAULT RUN OUTCOME FAILOVER_S NOTE INVOCATION VERIFY_JSON CHECKS_JSON
+                                        appends one fault run: outcome, failover, the mail
+                                        read-back (mailload.py verify's result), every check
+  evidence.py mail-summary VERIFY_JSON  one line for the log
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+
+def now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def commit():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip() != ""
+        return {"commit": head, "dirty": dirty}
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem / 1024 / 1024),
+            "kernel": platform.release(), "accel": os.environ.get("LAB_ACCEL", "tcg")}
+
+
+def mail(verify_path):
+    try:
+        v = json.load(open(verify_path))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return {"acked": v["acked"], "acked_during": v["acked_since"], "found": v["found"], "lost": v["lost"],
+            "duplicated": v["duplicated"], "unexpected": v["unexpected"], "error": v["error"]}
+
+
+def mail_summary(verify_path):
+    m = mail(verify_path)
+    if m is None:
+        return "no mail read-back"
+    text = (f"acked {m['acked']} ({m['acked_during']} after the fault began), lost {len(m['lost'])}, "
+            f"duplicated {len(m['duplicated'])}, unexpected {len(m['unexpected'])}")
+    return text + (f", error: {m['error']}" if m["error"] else "")
+
+
+def append(path, record):
+    with open(path, "a") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def main(args):
+    action = args[0]
+    if action == "meta":
+        out, run = args[1:3]
+        json.dump({"run": run, "started": now(), **commit(), "machine": machine()}, open(out, "w"), indent=2)
+    elif action == "invocation":
+        out, argv, started, faults = args[1:5]
+        append(out, {"args": argv, "started": started, "ended": now(), **commit(), "faults": faults})
+    elif action == "row":
+        rows, fault, run, outcome, failover, note, invocation, verify_path, checks = args[1:10]
+        append(rows, {"fault": fault, "run": int(run), "outcome": outcome,
+                      "failover_s": float(failover) if failover else None, "mail": mail(verify_path),
+                      "note": note, "checks": json.loads(checks), "invocation": int(invocation), "at": now(),
+                      **commit()})
+    elif action == "mail-summary":
+        print(mail_summary(args[1]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The fault suite's means, shared by lab/faults.sh and its self-test (lab/faults-selftest.sh):
+# recording a fault run's checks, the mail load, the faults themselves (power, bridge
+# filters) and the cluster facts the checks read. Sourced after lib.sh and checks.sh, with
+# $work (scratch folder), $run_id and $rows set. Every fact fails when it could not be read.
+# shellcheck disable=SC2016,SC2034,SC2154,SC2317  # set by faults.sh; commands for the nodes are single-quoted; checks run through expect
+# ---- recording -------------------------------------------------------------------------
+# Each expectation of a fault run is kept with its outcome; the row carries them all, so the
+# report can say which checks were asserted in which runs.
+problems="" checks_json="" fault_no="" fault_run=""
+# begin_run FAULT: a new run of FAULT, numbered after the runs of it already in this suite run.
+begin_run() {
+  fault_no=$1
+  fault_run=$(($(grep -c "\"fault\": \"$fault_no\"," "$rows" || true) + 1))
+  problems="" checks_json="" fault_t0="" verify_oos=""
+  rm -f "$work/verify.json"
+  log "fault $fault_no run $fault_run"
+}
+# expect DESCRIPTION COMMAND...: a failed expectation is kept in $problems for the row.
+expect() {
+  local what=$1 ok=true; shift
+  "$@" 2>/dev/null || ok=false
+  checks_json+="${checks_json:+,}$(python3 -c 'import json,sys; print(json.dumps({"what": sys.argv[1], "ok": sys.argv[2] == "true"}))' "$what" "$ok")"
+  $ok && return 0
+  log "  NOT MET: $what"
+  problems+="${problems:+; }$what"
+  return 0
+}
+outcome() { [[ -z $problems ]] && echo pass || echo fail; }
+# record OUTCOME FAILOVER_S NOTE: the row of the current fault run, with the last read-back.
+record() {
+  python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]"
+  [[ $1 == pass ]] || failures=$((failures + 1))
+  log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $(python3 lab/evidence.py mail-summary "$work/verify.json")) $3"
+}
+
+# ---- mail load ---------------------------------------------------------------------------
+# load_start: records the mailbox (its UIDs), then starts delivering RUN.fFrR.N mails.
+load_pid=""
+load_start() {
+  load_tag=f${fault_no}r$fault_run
+  rm -f "$work/stop" "$work/$load_tag.acks" "$work/verify.json"
+  touch "$work/$load_tag.acks"
+  ns python3 lab/mailload.py snapshot "$LAB_VIP" "$work/$load_tag.before.json" >/dev/null ||
+    die "could not record the mailbox before fault $load_tag (IMAP through $LAB_VIP)"
+  ns python3 lab/mailload.py load "$LAB_VIP" "$run_id" "$load_tag" "$work/$load_tag.acks" "$work/stop" >"$work/$load_tag.load" 2>&1 &
+  load_pid=$!
+  sleep 5
+}
+fault_began() { fault_t0=$(date +%s.%N); }
+# load_stop_and_verify: every acknowledged mail read back by its Message-ID; none lost; some
+# acknowledged after the fault began (fault_began).
+load_stop_and_verify() {
+  touch "$work/stop"
+  wait "$load_pid" || true
+  local rc=0
+  ns python3 lab/mailload.py verify "$LAB_VIP" "$run_id" "$load_tag" "$work/$load_tag.acks" \
+    "$work/$load_tag.before.json" --since "$fault_t0" --timeout "${MAIL_VERIFY_TIMEOUT:-240}" >"$work/verify.json" || rc=$?
+  mail_field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print(len(v) if isinstance(v, list) else v)' "$work/verify.json" "$1"; }
+  read_back() { ((rc == 0)) && [[ $(mail_field lost) == 0 && $(mail_field error) == None ]]; }
+  acked_during() { (($(mail_field acked_since) > 0)); }
+  expect "every acknowledged mail read back by its Message-ID ($(python3 lab/evidence.py mail-summary "$work/verify.json"))" read_back
+  expect "mail acknowledged after the fault began" acked_during
+}
+
+# ---- node and network faults -------------------------------------------------------------
+power_off() { bash lab/poweroff.sh "$1"; }
+boot() { bash lab/up.sh >"$work/up.log" 2>&1; }
+boot_id() { on "$1" 'cat /proc/sys/kernel/random/boot_id'; }
+
+# Bridge-level filters inside the lab namespace (the nodes' own stacks are not touched).
+nft_fault() { ns nft -f - <<<"$1"; }
+heal() { ns nft delete table bridge zha_fault 2>/dev/null || true; }
+cut_replication() {
+  nft_fault "table bridge zha_fault {
+    chain cut {
+      type filter hook forward priority 0; policy accept;
+      ether type ip tcp dport 7788 drop
+      ether type ip tcp sport 7788 drop
+    }
+  }"
+}
+partition() {
+  local p=${LAB_SVC_TAP[primary]},${LAB_RING_TAP[primary]} s=${LAB_SVC_TAP[secondary]},${LAB_RING_TAP[secondary]}
+  nft_fault "table bridge zha_fault {
+    chain cut {
+      type filter hook forward priority 0; policy accept;
+      iifname { $p } oifname { $s } drop
+      iifname { $s } oifname { $p } drop
+    }
+  }"
+}
+
+# ---- cluster facts -----------------------------------------------------------------------
+# Successful fencing operations against NODE that node ON has logged (its log survives the
+# fenced node; stonith_admin's history view keeps too little for counting).
+fence_count() {
+  local out
+  out=$(on "$1" "grep -c \"Operation 'reboot' targeting $2 by [a-z]* for .*: OK\" /var/log/pacemaker/pacemaker.log || true") || return 1
+  [[ $out =~ ^[0-9]+$ ]] && echo "$out"
+}
+imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 20 >/dev/null; }
+# Kernel messages on NODE matching PATTERN since epoch SINCE (a rebooted node's journal starts
+# at its boot, which is after SINCE: its earlier messages are gone with it).
+kernel_log_count() {
+  local out
+  out=$(on "$1" "journalctl -k -q --no-pager --since @$2 | grep -Ec '$3' || true") || return 1
+  [[ $out =~ ^[0-9]+$ ]] && echo "$out"
+}
+no_split_brain_since() { [[ $(kernel_log_count primary "$1" 'Split-Brain detected') == 0 && $(kernel_log_count secondary "$1" 'Split-Brain detected') == 0 ]]; }
+# KiB the rejoining NODE was told to resync in its last resync ("will sync N KB").
+last_resync_kib() { on "$1" 'dmesg || true' | sed -n 's/.*Began resync as SyncTarget (will sync \([0-9]*\) KB.*/\1/p' | tail -n 1; }
+# KiB the peer had marked changed when NODE last rejoined (handshake "peer ... bits:N", 4 KiB a bit).
+peer_changes_kib() { on "$1" 'dmesg || true' | sed -n 's/.*block drbd0: peer [0-9A-F:]* bits:\([0-9]*\).*/\1/p' | tail -n 1 | awk '{ print $1 * 4 }'; }
+drbd_kib() { on "$1" "blockdev --getsize64 /dev/drbd0" | awk '{ print int($1 / 1024) }'; }
+
+# drbd_verify NODE: an online verify started on NODE and waited for to its end (the kernel's
+# "Online verify done" since the start); sets verify_oos to the KiB it found out of sync.
+# Fails when the verify cannot start or does not finish, or the count cannot be read.
+drbd_verify() {
+  local a=$1 since state done_lines
+  verify_oos=""
+  since=$(on "$a" 'date +%s') || return 1
+  on "$a" "drbdadm verify $DRBD_RES" || { log "  drbdadm verify $DRBD_RES failed on $a"; return 1; }
+  verify_finished() {
+    done_lines=$(kernel_log_count "$a" "$since" 'Online verify done') && ((done_lines > 0)) &&
+      state=$(on "$a" 'cat /proc/drbd') && ! grep -q 'cs:Verify' <<<"$state"
+  }
+  wait_for 900 "verify finished on $a" verify_finished || return 1
+  verify_oos=$(sed -n 's/.* oos:\([0-9]*\).*/\1/p' <<<"$state" | head -n 1)
+  [[ $verify_oos =~ ^[0-9]+$ ]]
+}
+verified_in_sync() { drbd_verify "$1" && ((verify_oos == 0)); }
+
+# Fault 11, after every fault: the same configuration on both nodes, nothing orphaned,
+# no leftover fence constraint, the stack's resource set unchanged.
+config_fingerprint() {
+  local out
+  out=$(on "$1" 'set -o pipefail; cibadmin -Q --local -o configuration | grep -v "epoch\|num_updates" | md5sum') || return 1
+  echo "${out%% *}"
+}
+same_configuration() {
+  local a b
+  a=$(config_fingerprint primary) && b=$(config_fingerprint secondary) && [[ -n $a && $a == "$b" ]]
+}
+resource_ids() {
+  local out
+  out=$(on_cluster 'cibadmin -Q -o resources') || return 1
+  grep -o '<primitive id="[^"]*"' <<<"$out" | sort | tr '\n' ' '
+}
+same_resources() { local ids; ids=$(resource_ids) && [[ -n $ids && $ids == "$baseline_resources" ]]; }
+no_orphans() { local out; out=$(on_cluster 'crm_mon -1 -r') && [[ $out == *"Node List"* || $out == *"Online:"* ]] && ! grep -qi orphan <<<"$out"; }
+check_fault_11() {
+  expect "fault 11: identical cluster configuration on both nodes" same_configuration
+  expect "fault 11: no orphaned resources" no_orphans
+  expect "fault 11: no fence-peer constraint left" no_fence_constraint
+  expect "fault 11: resource set unchanged" same_resources
+  expect "fault 11: crm_verify -L clean" on_cluster 'crm_verify -L'
+}
+
+settle() {
+  local a=$1
+  wait_for 900 "cluster healthy with the group on $a" healthy_on "$a"
+}
