@@ -3,7 +3,7 @@
 short progress view: a line per step that finished or failed, and, when nothing finished
 for a while, which steps are running, for how long, and the last line each printed.
 
-Usage: deploy-progress.py EVENTS --pid PID [--every SECONDS]
+Usage: deploy-progress.py EVENTS --pid PID [--every SECONDS (20)]
 Stops when process PID has exited and the log is read to its end. Lines look like the lab
 scripts' own: "[lab HH:MM:SS +3m12s] ..." (the offset from LAB_T0 when it is set).
 """
@@ -135,7 +135,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("events")
     parser.add_argument("--pid", type=int, required=True)
-    parser.add_argument("--every", type=float, default=30)
+    parser.add_argument("--every", type=float, default=20)
     args = parser.parse_args()
     follow(args.events, args.pid, Progress(args.every))
 

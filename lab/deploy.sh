@@ -5,13 +5,13 @@
 # Usage: lab/deploy.sh [up|destroy] [--log EVENTS.jsonl] [--progress]
 #   --log       where the engine's event log goes (for bench-report.py)
 #   --progress  Pulumi's own output goes to lab/.state/deploy-MODE.out; the terminal gets a
-#               line per finished step and, every 30 s without one, what is still running
+#               line per finished step and, every 20 s without one, what is still running
 #               (lab/deploy-progress.py); the engine's diagnostics are shown when it fails
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
-mode=${1:-up}
-shift || true
+mode=up
+if [[ ${1:-} == up || ${1:-} == destroy ]]; then mode=$1; shift; fi
 events=$LAB_STATE/deploy-$mode.events.jsonl
 progress=false
 while (($#)); do
@@ -25,11 +25,11 @@ done
 mkdir -p "$(dirname "$events")"
 [[ -f $LAB_HOSTKEYS_JSON ]] || die "no $LAB_HOSTKEYS_JSON: run npm run lab:up first"
 
-case $mode in
-  up) args=(--fresh-config up --stack lab --yes --skip-preview --event-log "$events") ;;
-  destroy) args=(destroy --stack lab --yes --skip-preview --event-log "$events") ;;
-  *) die "usage: lab/deploy.sh [up|destroy] [--log FILE] [--progress]" ;;
-esac
+if [[ $mode == up ]]; then
+  args=(--fresh-config up --stack lab --yes --skip-preview --event-log "$events")
+else
+  args=(destroy --stack lab --yes --skip-preview --event-log "$events")
+fi
 $progress || exec bash "$LAB_DIR/pulumi.sh" "${args[@]}"
 
 out=$LAB_STATE/deploy-$mode.out

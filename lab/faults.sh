@@ -59,7 +59,8 @@ else
 fi
 rows=$evidence/rows.jsonl
 touch "$rows"
-invocation=$(($(wc -l <"$evidence/invocations.jsonl" 2>/dev/null || echo 0) + 1))
+invocation=1
+[[ -f $evidence/invocations.jsonl ]] && invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
 invocation_start=$(date -u +%FT%TZ)
 log "suite run $run_id, invocation $invocation; evidence in ${evidence#"$LAB_ROOT"/}"
 failures=0

@@ -17,7 +17,7 @@ export LAB_T0
 # phase NAME COMMAND...: runs COMMAND with its output shown; after 30 s without a line, says
 # that NAME still runs (a debootstrap or a Go build is silent for minutes).
 phase() {
-  local name=$1 started line status
+  local name=$1 started line status carry=""
   shift
   started=$(date +%s)
   log "== $name"
@@ -26,11 +26,13 @@ phase() {
     IFS= read -r -t 30 line
     status=$?
     if ((status == 0)); then
-      printf '%s\n' "$line"
+      printf '%s\n' "$carry$line"
+      carry=""
     elif ((status > 128)); then
+      carry+=$line # a timed-out read keeps what it had read of a line
       log "$name: still running ($(mmss $(($(date +%s) - started))))"
     else
-      [[ -n $line ]] && printf '%s\n' "$line"
+      [[ -n $carry$line ]] && printf '%s\n' "$carry$line"
       break
     fi
   done

@@ -119,7 +119,7 @@ no_ssh_sessions() {
   return "$rc"
 }
 check "b. the second up opened no SSH session on either node (sshd's log)" no_ssh_sessions
-check "b. no service restarted; mount, DRBD role and generation identifiers, VIP unchanged" test -n "$before" -a "$before" = "$(snapshots)"
+check "b. nothing restarted or moved: start times and PIDs of the group units and the cluster stack, mount id, DRBD role and generation identifier, VIP" test -n "$before" -a "$before" = "$(snapshots)"
 
 # ---- f. no plaintext secret ---------------------------------------------------------------
 no_plaintext_secrets() {
