@@ -238,9 +238,11 @@ fault_8_maintenance() {
 }
 
 # The file the victim of fault 9 writes, looked up on its own backing disk (read-only, direct
-# I/O, beside DRBD): "present" or "absent"; fails when debugfs cannot read the disk.
+# I/O, beside DRBD): "present" or "absent"; fails when debugfs cannot read the disk. The
+# disk holds a filesystem mounted on the peer, whose bitmaps are in flux: debugfs opens it
+# in catastrophic mode (-c: bitmaps not read), which still reads directories.
 victim_file_state() {
-  on "$1" "out=\$(debugfs -D -R 'stat /victim-change' /dev/vdb 2>&1) || true
+  on "$1" "out=\$(debugfs -c -D -R 'stat /victim-change' /dev/vdb 2>&1) || true
     case \$out in *'File not found'*) echo absent ;; *Inode:*) echo present ;; *) echo \"unreadable: \$out\" >&2; exit 1 ;; esac"
 }
 
