@@ -46,7 +46,7 @@ phase "engine: pulumi, its Node.js language host and the command provider (npm r
   bash tools/engine/build.sh
 phase "nodes: image, local apt repository, network namespace, boot (npm run lab:up)" \
   bash lab/up.sh
-phase "deploy: pulumi up --stack lab (a first deploy takes ~15 min on 2 cores)" \
+phase "deploy: pulumi up --stack lab (a first deploy takes 15-20 min on 2 cores)" \
   bash lab/deploy.sh up --progress
 # After a deploy the group runs; after a node was powered off and booted again (lab:poweroff,
 # lab:up) it may still rejoin or resync: wait for that, saying what is still missing.
