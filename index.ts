@@ -1,7 +1,7 @@
 /** zimbra-ha: reads the stack configuration, validates it before anything runs, and builds the cluster. */
 import * as pulumi from "@pulumi/pulumi";
 import { buildCluster } from "./components/cluster";
-import { parseClusterConfig } from "./components/validate";
+import { crossFieldWarnings, parseClusterConfig } from "./components/validate";
 
 const config = new pulumi.Config();
 const sshPrivateKey = config.getSecret("sshPrivateKey");
@@ -19,6 +19,7 @@ const cfg = parseClusterConfig(config.getObject("cluster"), {
   zimbraAdminPassword: zimbraAdminPassword !== undefined,
 });
 
+for (const warning of crossFieldWarnings(cfg)) pulumi.log.warn(warning);
 if (cfg.fencing.mode === "disabled-unsafe") {
   pulumi.log.warn(
     "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service on both nodes and lose mail. Lab use only.",

@@ -1,6 +1,7 @@
 /** Corosync on every node: one shared secret authkey, the rendered corosync.conf, services started, membership verified. */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
+import { COROSYNC_AUTHKEY, COROSYNC_CONF } from "./host-paths";
 import { hostCommand, sha256, tool } from "./remote";
 
 export interface CorosyncRingArgs {
@@ -29,7 +30,7 @@ export class CorosyncRing extends pulumi.ComponentResource {
         {
           connection: node.connection,
           sudo: node.sudo,
-          create: tool("put-file.sh", "--base64", "/etc/corosync/authkey", "0400", "root:root"),
+          create: tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"),
           stdin: pulumi.secret(args.authkeyBase64),
           secret: true,
         },
@@ -37,7 +38,7 @@ export class CorosyncRing extends pulumi.ComponentResource {
       );
       const conf = hostCommand(
         `${name}-conf-${node.name}`,
-        { connection: node.connection, sudo: node.sudo, create: tool("put-file.sh", "/etc/corosync/corosync.conf", "0644", "root:root"), stdin: args.conf },
+        { connection: node.connection, sudo: node.sudo, create: tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), stdin: args.conf },
         { parent: this, dependsOn: node.ready },
       );
       return [authkey, conf];

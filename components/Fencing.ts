@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
+import { SBD_DEFAULTS, WATCHDOG_MODULES_LOAD } from "./host-paths";
 import { hostCommand, tool } from "./remote";
 import { fencePasswordFile } from "./render/cib";
 
@@ -44,8 +45,8 @@ export class Fencing extends pulumi.ComponentResource {
       for (const node of args.nodes) {
         const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
           hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
-        const watchdog = run("watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: "rm -f /etc/modules-load.d/zimbra-ha-watchdog.conf" });
-        const defaults = run("sbd-config", `${tool("put-file.sh", "/etc/default/sbd", "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, header], {
+        const watchdog = run("watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` });
+        const defaults = run("sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, header], {
           stdin: sbd.defaults,
           delete: "systemctl disable sbd.service",
         });

@@ -1,6 +1,7 @@
 /** One cluster host: connection, tools, distro check, hostname, /etc/hosts, packages, boot services, drbd module. */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { APT_SOURCES_LIST, DRBD_MODULES_LOAD } from "./host-paths";
 import { Distro } from "./packages";
 import { Connection, hostCommand, sha256, shq, tool } from "./remote";
 import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
@@ -70,15 +71,14 @@ export class Node extends pulumi.ComponentResource {
     const detect = step("distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
     const hostname = step("hostname", tool("set-hostname.sh", args.name), [detect]);
     const hosts = step("hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
-    const sourcesList = "/etc/apt/sources.list.d/zimbra-ha.list";
     const aptSources: command.remote.Command[] = args.aptSources.length
-      ? [step("apt-sources", tool("put-file.sh", sourcesList, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${sourcesList}` })]
+      ? [step("apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${APT_SOURCES_LIST}` })]
       : [];
     const packages = step("packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
       rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
     });
     const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
-    const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: "rm -f /etc/modules-load.d/drbd.conf" });
+    const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: `rm -f ${DRBD_MODULES_LOAD}` });
 
     // Named by path, not by position: removing one entry deletes that file and touches no other.
     const files = args.files.map((file) =>

@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { ClusterConfig } from "./config";
 import { DrbdResource } from "./DrbdResource";
+import { UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
 import { Distro } from "./packages";
 import { hostCommand, tool } from "./remote";
@@ -24,7 +25,6 @@ import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, Z
 import { ZIMBRA_PREREQUISITES, ZimbraConfig, zimbraResource } from "./zimbra-config";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
-export const UPLOAD_DIR = "/var/tmp/zimbra-ha-upload";
 
 export interface ZimbraInstallArgs {
   /** Nodes that can run Zimbra: the holders of the DRBD resource. */

@@ -5,6 +5,8 @@
 import { ClusterConfig, ClusterSchema } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall, checkZimbra } from "./zimbra-config";
+import { checkLists, listWarnings } from "./validate-lists";
+import { checkRoles } from "./validate-roles";
 
 export const CONFIG_KEY = "cluster";
 
@@ -87,7 +89,14 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
   if (cfg.zimbra) checkZimbra(cfg, cfg.zimbra, at);
   if (cfg.firewall?.enabled) checkFirewall(cfg, cfg.firewall, at);
   for (const dup of duplicates(cfg.files.map((f) => f.path))) at(`files[${cfg.files.findIndex((f) => f.path === dup)}].path`, `${dup} is listed twice`);
+  checkRoles(cfg, at);
+  checkLists(cfg, at);
   return problems;
+}
+
+/** Combinations that are legal but unusual: the program says them at preview, never refuses them. */
+export function crossFieldWarnings(cfg: ClusterConfig): string[] {
+  return listWarnings(cfg);
 }
 
 type At = (path: string, message: string) => void;
@@ -217,7 +226,6 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     claim(`port:${res.port}`, `${p}.port`, `port ${res.port}`);
     if (corosyncPorts.includes(res.port)) at(`${p}.port`, `port ${res.port} clashes with corosync's knet port`);
     claim(`mount:${res.mountPoint}`, `${p}.mountPoint`, `mount point ${res.mountPoint}`);
-    if (res.mountPoint === "/") at(`${p}.mountPoint`, "must not be /");
     const rateKiB = resyncRateKiB(res.resyncRate);
     if (rateKiB < 1 || rateKiB > 4194304) at(`${p}.resyncRate`, `${res.resyncRate} is outside DRBD's range 1K..4G`);
     const holders = res.nodes ?? nodeNames;

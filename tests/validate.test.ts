@@ -1,22 +1,5 @@
 /** One example per rejected input: each asserts the error names the field and says what is wrong. */
-import * as path from "path";
-import { readStackFile } from "../components/stackfile";
-import { ConfigError, parseClusterConfig } from "../components/validate";
-
-const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");
-const lab = () => JSON.parse(JSON.stringify(readStackFile(LAB).cluster));
-
-function problemsOf(mutate: (raw: any) => void, secrets: { sshPrivateKey: boolean; fencePasswords?: string[] } = { sshPrivateKey: true }): string[] {
-  const raw = lab();
-  mutate(raw);
-  try {
-    parseClusterConfig(raw, secrets);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+import { problemsOf } from "./harness/lab-config";
 
 test("the lab stack is valid", () => {
   expect(problemsOf(() => undefined)).toEqual([]);

@@ -1,0 +1,81 @@
+/**
+ * What the stack writes on every host, in one list: validation refuses a `files[]` entry or
+ * a mount point that would overwrite or hide one of them.
+ */
+import { ClusterConfig } from "./config";
+import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
+import { fencePasswordFile } from "./render/cib";
+import { drbdResPath } from "./render/drbd";
+import { ZIMBRA_CRON_D } from "./render/zimbra";
+import { OWNERS_DIR } from "./remote";
+
+export const COROSYNC_CONF = "/etc/corosync/corosync.conf";
+export const COROSYNC_AUTHKEY = "/etc/corosync/authkey";
+export const SBD_DEFAULTS = "/etc/default/sbd";
+export const APT_SOURCES_LIST = "/etc/apt/sources.list.d/zimbra-ha.list";
+export const DRBD_MODULES_LOAD = "/etc/modules-load.d/drbd.conf";
+export const WATCHDOG_MODULES_LOAD = "/etc/modules-load.d/zimbra-ha-watchdog.conf";
+/** Upload folder of a Zimbra installer given as a local path. */
+export const UPLOAD_DIR = "/var/tmp/zimbra-ha-upload";
+/** The host firewall's persisted ruleset and unit (assets/scripts/firewall-*.sh). */
+const FIREWALL_FILES = ["/etc/zimbra-ha/firewall.nft", "/etc/systemd/system/zimbra-ha-firewall.service"];
+
+export interface OwnedPath {
+  path: string;
+  /** A folder: everything below it is the stack's too. */
+  folder: boolean;
+  /** What writes it, for the error message. */
+  by: string;
+}
+
+const parentOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
+
+export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
+  const file = (path: string, by: string): OwnedPath => ({ path, folder: false, by });
+  const folder = (path: string, by: string): OwnedPath => ({ path, folder: true, by });
+  return [
+    file(COROSYNC_CONF, "the corosync configuration"),
+    file(COROSYNC_AUTHKEY, "the corosync authkey"),
+    ...cfg.drbd.resources.map((r) => file(drbdResPath(r.name), `DRBD resource '${r.name}'`)),
+    file(SBD_DEFAULTS, "the SBD configuration"),
+    file(APT_SOURCES_LIST, "apt.sources"),
+    file(DRBD_MODULES_LOAD, "the DRBD module load"),
+    file(WATCHDOG_MODULES_LOAD, "the watchdog module load"),
+    file("/etc/hosts", "the cluster's /etc/hosts block"),
+    file("/etc/hostname", "the node name"),
+    file(ZIMBRA_CRON_D, "Zimbra's cluster-wide crontab"),
+    ...FIREWALL_FILES.map((f) => file(f, "the host firewall")),
+    folder(parentOf(fencePasswordFile("x")), "the fence passwords"),
+    folder(TOOLS_DIR, "the stack's host scripts"),
+    folder(OCF_DIR, "the stack's resource agents"),
+    folder(parentOf(OWNERS_DIR), "the stack's step records"),
+    folder(UPLOAD_DIR, "the Zimbra installer upload"),
+  ];
+}
+
+/** The owned path that writing `path` would overwrite, or that lies inside folder `path`. */
+export function ownedPathAt(cfg: ClusterConfig, path: string): OwnedPath | undefined {
+  return ownedPaths(cfg).find((o) => o.path === path || (o.folder && isBelow(path, o.path)));
+}
+
+/** The owned path that a filesystem mounted on `mountPoint` would hide. */
+export function ownedPathUnder(cfg: ClusterConfig, mountPoint: string): OwnedPath | undefined {
+  return ownedPaths(cfg).find((o) => o.path === mountPoint || isBelow(o.path, mountPoint));
+}
+
+export function isBelow(path: string, folder: string): boolean {
+  return path.startsWith(folder.replace(/\/$/, "") + "/");
+}
+
+/**
+ * Folders of the operating system itself: never a mount point (a filesystem mounted there
+ * hides the system's own files on the node where it is mounted) nor a file path.
+ */
+export const SYSTEM_FOLDERS = [
+  "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin",
+  "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/sbin",
+  "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool", "/var/tmp",
+];
+
+/** Kernel and runtime filesystems: nothing the stack writes or mounts belongs below them. */
+export const VOLATILE_FOLDERS = ["/proc", "/sys", "/dev", "/run", "/tmp"];
