@@ -4,6 +4,7 @@
  */
 import { ClusterConfig } from "./config";
 import { drbdHolders } from "./render/drbd";
+import { ZIMBRA_INTERNAL_TCP, ZIMBRA_PUBLIC_TCP } from "./zimbra-config";
 import { isBelow, ownedPathAt, ownedPathUnder, SYSTEM_FOLDERS, VOLATILE_FOLDERS } from "./host-paths";
 
 type At = (path: string, message: string) => void;
@@ -16,6 +17,7 @@ export function checkRoles(cfg: ClusterConfig, at: At): void {
   checkMountPoints(cfg, at);
   checkClusterServices(cfg, at);
   checkNodeRoles(cfg, at);
+  checkDrbdPorts(cfg, at);
 }
 
 function checkSshEndpoints(cfg: ClusterConfig, at: At) {
@@ -184,5 +186,15 @@ function checkNodeRoles(cfg: ClusterConfig, at: At) {
         at(`pacemaker.groups[${g}].preferredNode`, `'${group.preferredNode}' does not hold DRBD resource '${res.name}' (its nodes: ${res.nodes.join(", ")}), so the group can never run there`);
       }
     }
+  });
+}
+
+/** A DRBD resource listens on its port on the node's address: a port some daemon there already has cannot work. */
+function checkDrbdPorts(cfg: ClusterConfig, at: At) {
+  cfg.drbd.resources.forEach((res, i) => {
+    const p = `drbd.resources[${i}].port`;
+    const ssh = drbdHolders(cfg, res).find((n) => n.ssh.port === res.port);
+    if (ssh) at(p, `${res.port} is the SSH port of node '${ssh.name}'`);
+    if (cfg.zimbra && [...ZIMBRA_PUBLIC_TCP, ...ZIMBRA_INTERNAL_TCP].includes(res.port)) at(p, `${res.port} is a port Zimbra listens on`);
   });
 }

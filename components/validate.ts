@@ -292,8 +292,11 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   pm.primitives.forEach((p, i) => claimUserId(p.id, `pacemaker.primitives[${i}].id`));
   pm.groups.forEach((g, i) => claimUserId(g.id, `pacemaker.groups[${i}].id`));
   pm.clones.forEach((c, i) => claimUserId(c.id, `pacemaker.clones[${i}].id`));
-  for (const name of ["stonith-enabled", "stonith-timeout", "priority-fencing-delay", "no-quorum-policy"]) {
+  for (const name of ["stonith-enabled", "stonith-timeout", "priority-fencing-delay", "no-quorum-policy", "stonith-watchdog-timeout"]) {
     if (name in pm.properties) at(`pacemaker.properties.${name}`, `is set by zimbra-ha from the fencing settings (or never, for no-quorum-policy); remove it here`);
+  }
+  for (const name of ["have-watchdog", "dc-version", "cluster-infrastructure", "cluster-name"]) {
+    if (name in pm.properties) at(`pacemaker.properties.${name}`, `is maintained by Pacemaker itself (cluster-name comes from the corosync configuration, that is from name); remove it here`);
   }
 
   const vipAddresses = new Set<string>();

@@ -47,6 +47,8 @@ const refused: [string, (raw: any) => void, RegExp][] = [
     thirdNode(r);
     r.nodes[2].disks = { zimbradata: { disk: "/dev/vdd" } };
   }, /^cluster\.nodes\[2\]\.disks\.zimbradata: node 'tertiary' does not hold DRBD resource 'zimbradata' \(drbd\.resources\[0\]\.nodes: primary, secondary\)/],
+  ["a DRBD port that is a node's SSH port", (r) => (r.drbd.resources[0].port = 22), /^cluster\.drbd\.resources\[0\]\.port: 22 is the SSH port of node 'primary'/],
+  ["a cluster property Pacemaker maintains", (r) => (r.pacemaker.properties["cluster-name"] = "mail"), /^cluster\.pacemaker\.properties\.cluster-name: is maintained by Pacemaker itself/],
   ["a preferred node that does not hold the group's DRBD resource", (r) => {
     thirdNode(r);
     r.pacemaker.groups[0].preferredNode = "tertiary";
