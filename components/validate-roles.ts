@@ -106,7 +106,7 @@ function checkDevices(cfg: ClusterConfig, at: At) {
   for (const use of uses) {
     if (!use.device.startsWith("/dev/")) once(use.path, use.device, `${use.device} is not a block device under /dev: DRBD and SBD need a disk or partition, not a file`);
     else if (/^\/dev\/drbd/.test(use.device)) once(use.path, use.device, `${use.device} is a DRBD device: it must be the disk below DRBD, not DRBD's own device`);
-    if (sbd && use.device === sbd.watchdogDevice) once(use.path, use.device, `${use.device} is the watchdog device (fencing.sbd.watchdogDevice)`);
+    if (sbd && use.device === sbd.watchdogDevice) once(use.path, use.device, `${use.device} is the watchdog device (fencing.sbd.watchdogDevice): give the disk here`);
   }
   uses.forEach((a, i) =>
     uses.slice(0, i).forEach((b) => {
@@ -147,7 +147,7 @@ function checkMountPoints(cfg: ClusterConfig, at: At) {
     const role = folderRole(res.mountPoint);
     if (role) return at(p, `${res.mountPoint} ${role}: mounting the DRBD filesystem there would hide the system's own files on the active node; use a folder of its own such as /opt/zimbra or /srv/mail`);
     const owned = ownedPathUnder(cfg, res.mountPoint);
-    if (owned) at(p, `${res.mountPoint} holds ${owned.path} (${owned.by}), which the mount would hide on the active node`);
+    if (owned) at(p, `${res.mountPoint} holds ${owned.path} (${owned.by}), which the mount would hide on the active node: choose a folder of its own`);
   });
 }
 
@@ -158,13 +158,13 @@ function checkClusterServices(cfg: ClusterConfig, at: At) {
   cfg.pacemaker.primitives.forEach((prim, i) => {
     const unit = /^(?:systemd|lsb|service):(.+?)(?:\.service)?$/.exec(prim.agent)?.[1];
     if (unit && CLUSTER_SERVICES.includes(unit)) {
-      at(`pacemaker.primitives[${i}].agent`, `${prim.agent} is part of the cluster itself: Pacemaker cannot manage the services it runs on (DRBD is managed by the DRBD resources)`);
+      at(`pacemaker.primitives[${i}].agent`, `${prim.agent} is part of the cluster itself: Pacemaker cannot manage the services it runs on (DRBD is managed by the DRBD resources); remove the primitive`);
     }
   });
   cfg.disableAtBoot.forEach((unit, i) => {
     const name = unit.replace(/\.service$/, "");
     if (CLUSTER_SERVICES.includes(name) && name !== "drbd") {
-      at(`disableAtBoot[${i}]`, `${unit} carries the cluster: zimbra-ha starts it at boot so that a rebooted node rejoins (and, for sbd, stays guarded by its watchdog)`);
+      at(`disableAtBoot[${i}]`, `${unit} carries the cluster: zimbra-ha starts it at boot so that a rebooted node rejoins (and, for sbd, stays guarded by its watchdog): remove it here`);
     }
   });
 }
@@ -194,7 +194,7 @@ function checkDrbdPorts(cfg: ClusterConfig, at: At) {
   cfg.drbd.resources.forEach((res, i) => {
     const p = `drbd.resources[${i}].port`;
     const ssh = drbdHolders(cfg, res).find((n) => n.ssh.port === res.port);
-    if (ssh) at(p, `${res.port} is the SSH port of node '${ssh.name}'`);
-    if (cfg.zimbra && [...ZIMBRA_PUBLIC_TCP, ...ZIMBRA_INTERNAL_TCP].includes(res.port)) at(p, `${res.port} is a port Zimbra listens on`);
+    if (ssh) at(p, `${res.port} is the SSH port of node '${ssh.name}': give DRBD a port of its own (7788 and up by custom)`);
+    if (cfg.zimbra && [...ZIMBRA_PUBLIC_TCP, ...ZIMBRA_INTERNAL_TCP].includes(res.port)) at(p, `${res.port} is a port Zimbra listens on: give DRBD a port of its own (7788 and up by custom)`);
   });
 }
