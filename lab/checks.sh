@@ -91,8 +91,8 @@ failed_actions_of() {
 }
 
 # What must not change while nothing happens to the service on NODE: each group unit's start
-# time and main PID, the mount (source and mount id), DRBD role and current generation
-# identifier, whether NODE holds the VIP. Fails (no output) when any query fails.
+# time and main PID, the mount (source and mount id), DRBD role, whether NODE holds the VIP.
+# Fails (no output) when any query fails.
 service_snapshot() {
   on "$1" "set -e
     for u in ${GROUP_UNITS[*]}; do
@@ -101,9 +101,11 @@ service_snapshot() {
     done
     m=\$(findmnt -n -o ID,SOURCE $MOUNT_POINT || true); echo \"mount \${m:-none}\"
     role=\$(drbdadm role $DRBD_RES); echo \"role \$role\"
-    gi=\$(drbdadm get-gi $DRBD_RES); echo \"gi \${gi%%:*}\"
     if ip -4 -o addr show | grep -q ' $LAB_VIP/'; then echo vip; else echo no-vip; fi"
 }
+# DRBD's current generation identifier on NODE: it changes with every new data generation,
+# which a Primary starts when it writes while its peer is away (so not in a partition check).
+data_generation() { on "$1" "gi=\$(drbdadm get-gi $DRBD_RES) && echo \"gi \${gi%%:*}\""; }
 # The same for the cluster stack's own daemons (corosync, pacemaker, sbd).
 stack_snapshot() {
   on "$1" 'set -e; for u in corosync pacemaker sbd; do t=$(systemctl show -p ActiveEnterTimestampMonotonic --value $u); echo "$u started $t"; done'

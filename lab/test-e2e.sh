@@ -51,7 +51,7 @@ up() {
 # What must not change when nothing is applied (checks.sh): on each node, the group's units'
 # start times and PIDs, the mount and its mount id, DRBD role and generation identifier, the
 # VIP; the cluster stack's start times. Fails (empty output) when any query fails.
-snapshot() { service_snapshot "$1" && stack_snapshot "$1"; }
+snapshot() { service_snapshot "$1" && data_generation "$1" && stack_snapshot "$1"; }
 snapshots() { local n; for n in "${LAB_NODES[@]}"; do snapshot "$n" || return 1; done; }
 
 # The node's clock now (sshd's log is compared against it).
