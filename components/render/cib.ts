@@ -36,6 +36,8 @@ export interface PrimitiveView {
 
 export interface CibView {
   tag: string;
+  /** The stack says `production: true`: stated on the fragment's root, which the merge ignores, for the policy pack to read. */
+  production: boolean;
   properties: (NameValue & { id: string })[];
   rscDefaults: NameValue[];
   stonith: PrimitiveView[];
@@ -217,7 +219,7 @@ export function cibView(cfg: ClusterConfig): CibView {
     ...colocations.map((c) => c.id),
     ...orders.map((o) => o.id),
   ];
-  return { tag, properties, rscDefaults, stonith: stonith.primitives, promotables, groups, clones, locations, colocations, orders, ownedIds };
+  return { tag, production: cfg.production, properties, rscDefaults, stonith: stonith.primitives, promotables, groups, clones, locations, colocations, orders, ownedIds };
 }
 
 export function renderCibFragment(view: CibView): string {
@@ -231,5 +233,5 @@ export function renderCibFragment(view: CibView): string {
  */
 export function renderCibStopFragment(view: CibView): string {
   const keep = [...view.properties.map((p) => p.id), `${view.tag}-rsc-defaults`];
-  return renderCibFragment({ ...view, stonith: [], promotables: [], groups: [], clones: [], locations: [], colocations: [], orders: [], ownedIds: keep });
+  return renderCibFragment({ ...view, production: false, stonith: [], promotables: [], groups: [], clones: [], locations: [], colocations: [], orders: [], ownedIds: keep });
 }
