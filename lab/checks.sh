@@ -91,7 +91,8 @@ failed_actions_of() {
 }
 
 # What must not change while nothing happens to the service on NODE: each group unit's start
-# time and main PID, the mount (source and mount id), DRBD role, whether NODE holds the VIP.
+# time and main PID, the mount (source and mount id), NODE's own DRBD role (not its view of the
+# peer's, which a partition changes), whether NODE holds the VIP.
 # Fails (no output) when any query fails.
 service_snapshot() {
   on "$1" "set -e
@@ -100,7 +101,7 @@ service_snapshot() {
       echo \"\$u started \$t pid \$p\"
     done
     m=\$(findmnt -n -o ID,SOURCE $MOUNT_POINT || true); echo \"mount \${m:-none}\"
-    role=\$(drbdadm role $DRBD_RES); echo \"role \$role\"
+    role=\$(drbdadm role $DRBD_RES); echo \"role \${role%%/*}\"
     if ip -4 -o addr show | grep -q ' $LAB_VIP/'; then echo vip; else echo no-vip; fi"
 }
 # DRBD's current generation identifier on NODE: it changes with every new data generation,
