@@ -5,8 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOptions, RenderedFiles, runCheck } from "../tools/check/index";
+import { CheckOptions, formatReport, RenderedFiles, runCheck } from "../tools/check/index";
+import { placeholderFencePassword } from "../tools/check/policies";
+import { StackResource } from "../policy/resources";
 import { CheckResult } from "../tools/check/types";
+import { variantCluster } from "./engine/stack-file";
 import { LAB, ROOT, tempOut, testWithJudges } from "./fixtures/check/judges";
 
 const judgeTest = testWithJudges();
@@ -166,5 +169,39 @@ describe("shell defects are caught by shellcheck", () => {
   judgeTest("an unquoted expansion in a host script", async () => {
     const r = await check(LAB, { judges: ["shell"], mutateRendered: (f) => edit(f, /\/cib-apply\.sh$/, (s) => s.replace('trap \'rm -rf "$work"\' EXIT', "trap 'rm -rf $work' EXIT\nrm -f $work/x")) });
     expectCaught(r, "shell", "/usr/local/lib/zimbra-ha/cib-apply.sh (every node)", "SC2086");
+  }, T);
+});
+
+describe("policy breaches are caught by the policy pack's rules", () => {
+  // The policies need no judge binary: these run everywhere. Validation keeps a stack's
+  // config from breaching a mandatory rule, so those breaches are made in what the program registers.
+  const named = (name: RegExp, change: (r: StackResource) => void) => (rs: StackResource[]) => {
+    const hits = rs.filter((r) => name.test(r.name));
+    if (!hits.length) throw new Error(`no registered resource matches ${name}`);
+    hits.forEach(change);
+  };
+  test("a production stack whose DRBD resource is sent with protocol A", async () => {
+    const toA = (r: StackResource) => (r.props.stdin = String(r.props.stdin).replace("protocol C;", "protocol A;"));
+    const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/^drbd-attachments-conf-/, toA) });
+    expectCaught(r, "policies", "mandatory drbd-protocol-c", "drbd-attachments-conf-kopano1: /etc/drbd.d/attachments.res: resource attachments uses protocol A");
+  }, T);
+  test("a production stack whose commands to one node carry no host key", async () => {
+    const unpin = (r: StackResource) => (r.props.connection = { ...(r.props.connection as object), hostKey: undefined });
+    const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/kopano2/, unpin) });
+    expectCaught(r, "policies", "mandatory ssh-host-key-pinned", "SSH to admin@172.16.5.12:22 has no pinned host key");
+  }, T);
+  test("an advisory breach warns, and the check still passes: a value the check carries as a BMC password in the installer URL", async () => {
+    const leak = (raw: any) => {
+      Object.assign(raw, variantCluster("secrets"));
+      raw.zimbra.installer.url = `https://files.example.org/${placeholderFencePassword("primary")}/zcs.tgz`;
+    };
+    const r = await check(LAB, { judges: ["policies"], mutateConfig: leak });
+    expect(r.ok).toBe(true);
+    const items = r.sections.find((s) => s.id === "policies")!.items;
+    expect(items.filter((i) => i.status !== "pass").map((i) => [i.status, i.title, i.details])).toEqual([
+      ["skip", expect.stringMatching(/^mandatory fencing-enabled, drbd-protocol-c, .*, quorum-never-ignored$/), ["production stacks only: this stack does not declare production: true"]],
+      ["warn", "advisory  no-secret-in-command-line", [expect.stringMatching(/^zimbra-installer-primary: its create line holds a secret value \(the secret stdin of fencing-password-primary-on-\w+\)$/)]],
+    ]);
+    expect(formatReport(r)).toMatch(/WARN {2}advisory {2}no-secret-in-command-line[\s\S]*PASS: \d+ passed, 0 failed, 1 skipped, 1 warned in/);
   }, T);
 });

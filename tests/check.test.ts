@@ -39,7 +39,7 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s", (_labe
       const result = await fullCheck(file);
       if (!result.ok) throw new Error(`the check failed:\n${formatReport(result)}`);
       const sections = result.sections.map((s) => s.id);
-      expect(sections).toEqual(["validation", "render", "corosync", "drbd", "pacemaker", "scenarios", "shell"]);
+      expect(sections).toEqual(["validation", "render", "corosync", "drbd", "pacemaker", "scenarios", "shell", "policies"]);
       const scenarios = result.sections.find((s) => s.id === "scenarios")!.items;
       for (const n of ["1.", "2.", "3.", "4.", "5."]) {
         expect(scenarios.filter((i) => i.title.startsWith(n)).map((i) => i.status)).toContain("pass");

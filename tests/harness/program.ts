@@ -2,7 +2,7 @@
 import { installRecordingMocks, NewResource, echoInputs, Registration } from "./mock-runtime";
 import { readStackFile } from "../../components/stackfile";
 import { parseClusterConfig } from "../../components/validate";
-import { ClusterConfig } from "../../components/config";
+import { ClusterConfig, ClusterSchema } from "../../components/config";
 import { OWNERS_DIR } from "../../components/remote";
 
 /** The corosync authkey the mock runs use (a config secret in real stacks). */
@@ -15,10 +15,21 @@ export interface ProgramRun {
   byName: (name: string) => Registration;
 }
 
-export async function runStack(stackFile: string, opts: { sshPrivateKey?: string; newResource?: NewResource; overrides?: (raw: any) => void } = {}): Promise<ProgramRun> {
+/** The Zimbra admin password the mock runs use (a config secret in real stacks). */
+export const TEST_ADMIN_PASSWORD = "TEST-ZIMBRA-ADMIN-PASSWORD";
+
+export interface RunOptions {
+  sshPrivateKey?: string;
+  newResource?: NewResource;
+  overrides?: (raw: any) => void;
+  /** Only the schema's shape and defaults, no cross-field checks: what the components would do if validation let a config through. */
+  unvalidated?: boolean;
+}
+
+export async function runStack(stackFile: string, opts: RunOptions = {}): Promise<ProgramRun> {
   const raw = readStackFile(stackFile).cluster as any;
   opts.overrides?.(raw);
-  const cfg = parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
+  const cfg = opts.unvalidated ? ClusterSchema.parse(raw) : parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
   const { registrations, settled } = installRecordingMocks(opts.newResource ?? echoInputs);
   // Imported after setMocks, as the SDK requires.
   const { buildCluster } = await import("../../components/cluster");
@@ -28,6 +39,7 @@ export async function runStack(stackFile: string, opts: { sshPrivateKey?: string
     sshPrivateKey: pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"),
     corosyncAuthkey: pulumi.secret(TEST_AUTHKEY_BASE64),
     fencePasswords: pulumi.secret(fencePasswords),
+    zimbraAdminPassword: cfg.zimbra ? pulumi.secret(TEST_ADMIN_PASSWORD) : undefined,
   });
   await settled();
   const commands = registrations.filter((r) => r.type === "command:remote:Command");

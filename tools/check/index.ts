@@ -9,13 +9,15 @@ import { judgeCorosync } from "./judges/corosync";
 import { judgeDrbd } from "./judges/drbd";
 import { judgePacemaker } from "./judges/pacemaker";
 import { judgeShell } from "./judges/shellcheck";
+import { judgePolicies } from "./policies";
+import { StackResource } from "../../policy/resources";
 import { loadStack, REPO_ROOT, RenderedFiles, renderStack, writeBuild } from "./render";
 import { formatReport } from "./report";
 import { judgeScenarios } from "./scenarios";
 import { CheckResult, fail, pass, Section, skip } from "./types";
 
-export type JudgeName = "corosync" | "drbd" | "pacemaker" | "scenarios" | "shell";
-export const ALL_JUDGES: JudgeName[] = ["corosync", "drbd", "pacemaker", "scenarios", "shell"];
+export type JudgeName = "corosync" | "drbd" | "pacemaker" | "scenarios" | "shell" | "policies";
+export const ALL_JUDGES: JudgeName[] = ["corosync", "drbd", "pacemaker", "scenarios", "shell", "policies"];
 
 export interface CheckOptions {
   /** Build folder; default build/check/<stack>. Emptied first (only if the check made it). */
@@ -24,6 +26,8 @@ export interface CheckOptions {
   mutateConfig?: (raw: any) => void;
   /** Changes rendered files before they are written and judged; keys are build-folder paths. */
   mutateRendered?: (files: RenderedFiles) => void;
+  /** Changes the program's registered resources before the policies judge them. */
+  mutateResources?: (resources: StackResource[]) => void;
   /** Judges to run (default all; scenarios need pacemaker). */
   judges?: JudgeName[];
 }
@@ -69,6 +73,7 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
       want.has("drbd") ? judgeDrbd(cfg, files, outDir).then((s) => [s]) : Promise.resolve([]),
       pacemakerThenScenarios(),
       want.has("shell") ? judgeShell(files, cfg.nodes.map((n) => n.name), outDir).then((s) => [s]) : Promise.resolve([]),
+      want.has("policies") ? judgePolicies(cfg, loaded.stack, opts.mutateResources).then((s) => [s]) : Promise.resolve([]),
     ]);
     sections.push(...results.flat());
   }

@@ -2,7 +2,7 @@
 import * as path from "path";
 import { CheckResult, Item, Section, Table } from "./types";
 
-const LABEL: Record<Item["status"], string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
+const LABEL: Record<Item["status"], string> = { pass: "PASS", fail: "FAIL", skip: "SKIP", warn: "WARN" };
 
 export function formatTable(table: Table, indent: string): string[] {
   const widths = table.columns.map((c, i) => Math.max(c.length, ...table.rows.map((r) => (r[i] ?? "").length)));
@@ -12,6 +12,7 @@ export function formatTable(table: Table, indent: string): string[] {
 
 function sectionStatus(s: Section): string {
   if (s.items.some((i) => i.status === "fail")) return "FAIL";
+  if (s.items.some((i) => i.status === "warn")) return "WARN";
   if (s.items.length && s.items.every((i) => i.status === "skip")) return "SKIP";
   return "PASS";
 }
@@ -35,7 +36,8 @@ export function formatReport(result: CheckResult, cwd = process.cwd()): string {
   }
   const count = (st: Item["status"]) => result.sections.flatMap((s) => s.items).filter((i) => i.status === st).length;
   if (result.missingJudges.length) out.push(`missing judge binaries: ${result.missingJudges.join(", ")}`);
-  out.push(`${result.ok ? "PASS" : "FAIL"}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped in ${(result.durationMs / 1000).toFixed(1)} s`);
+  const warnings = count("warn") ? `, ${count("warn")} warned` : "";
+  out.push(`${result.ok ? "PASS" : "FAIL"}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped${warnings} in ${(result.durationMs / 1000).toFixed(1)} s`);
   if (!result.ok) out.push("failures:", ...result.failures.map((f) => `  - ${f}`));
   return out.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 /** Shapes shared by the check's judges, scenarios and report. */
 
-export type Status = "pass" | "fail" | "skip";
+/** warn: an advisory policy is not met; the check still passes. */
+export type Status = "pass" | "fail" | "skip" | "warn";
 
 export interface Table {
   columns: string[];
@@ -40,6 +41,7 @@ export interface CheckResult {
 export const pass = (title: string, details: string[] = [], table?: Table): Item => ({ title, status: "pass", details, table });
 export const fail = (title: string, details: string[], table?: Table): Item => ({ title, status: "fail", details, table });
 export const skip = (title: string, details: string[]): Item => ({ title, status: "skip", details });
+export const warn = (title: string, details: string[]): Item => ({ title, status: "warn", details });
 /** Pass when there are no problems, else fail listing them first, then the supporting lines. */
 export const judged = (title: string, problems: string[], info: string[] = [], table?: Table): Item =>
   problems.length ? fail(title, [...problems, ...info], table) : pass(title, info, table);

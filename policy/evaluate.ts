@@ -1,0 +1,28 @@
+/** Runs the rules over a stack's resources: what `npm run check` prints and the tests assert. */
+import { isProductionStack } from "./production";
+import { StackResource } from "./resources";
+import { Rule, Violation } from "./rule";
+import { RULES } from "./rules";
+
+export interface RuleResult {
+  rule: Rule;
+  /** False for a production-only rule on a stack that is not production. */
+  applies: boolean;
+  violations: Violation[];
+}
+
+/** Violations of one rule, as the pack finds them: resource rules per resource, stack rules once. */
+export function checkRule(rule: Rule, resources: StackResource[]): Violation[] {
+  return rule.scope === "resource" ? resources.flatMap((r) => rule.check(r)) : rule.check(resources);
+}
+
+export function evaluateRules(resources: StackResource[], rules: Rule[] = RULES): RuleResult[] {
+  const production = isProductionStack(resources);
+  return rules.map((rule) => {
+    const applies = production || !rule.productionOnly;
+    return { rule, applies, violations: applies ? checkRule(rule, resources) : [] };
+  });
+}
+
+/** "resource: message", the form the check prints. */
+export const describeViolation = (v: Violation) => (v.resource ? `${v.resource.name}: ${v.message}` : v.message);
