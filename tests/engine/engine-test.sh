@@ -10,6 +10,13 @@
 #      the backend's files, nor anything the engine printed or logged (its event log, debug
 #      messages included) holds the SSH key, a fence password, the Zimbra admin password or
 #      the corosync authkey in plaintext.
+#   5. the policy pack (pulumi preview --policy-pack policy): the lab and secrets stacks pass
+#      it, every policy run, no violation, no secret printed;
+#   6. a production stack with a breach of each mandatory policy (through
+#      tests/engine/unvalidated: validation refuses most of them) fails the preview, the
+#      output naming each policy with the resource at fault;
+#   7. a BMC password pasted into the installer URL: the advisory policy names the command
+#      whose line holds it, the preview passes, the password is never printed.
 # Nothing leaves the machine: the only SSH target is 127.0.0.1.
 # Usage: npm run test:engine
 set -euo pipefail
@@ -116,6 +123,71 @@ PY
   ((hits == 0))
 }
 check "4. no plaintext SSH key, fence password, admin password or authkey in the preview, the export, the backend or the engine's output and event log" no_plaintext
+
+# 5 ---------------------------------------------------------------------------------------
+policy_pack=$repo/policy
+# policy_preview NAME: pulumi preview with the pack, output in $work/NAME-policy.out.
+policy_preview() { p "$1" preview --policy-pack "$policy_pack" >"$work/$1-policy.out" 2>&1; }
+policies_pass() {
+  local name
+  for name in lab secrets; do
+    policy_preview "$name" || { echo "$name: preview failed"; tail -n 30 "$work/$name-policy.out"; return 1; }
+    grep -qF "✅ zimbra-ha@v" "$work/$name-policy.out" || { echo "$name: the pack did not pass"; sed -n '/^Policies:/,$p' "$work/$name-policy.out" | head -n 30; return 1; }
+    if grep -qE "can't run policy|\[(mandatory|advisory)\]" "$work/$name-policy.out"; then echo "$name:"; grep -E "can't run|\[" "$work/$name-policy.out"; return 1; fi
+    if grep -qF -e "$key_line" -e "$fence_primary" -e "$fence_secondary" -e "$admin_password" -e "${authkey:0:40}" "$work/$name-policy.out"; then echo "$name: a secret in the output"; return 1; fi
+  done
+}
+check "5. the lab and secrets stacks pass the policy pack: every policy run, no violation, no secret printed" policies_pass
+
+# 6 ---------------------------------------------------------------------------------------
+new_stack violations policy-violations "$repo/tests/engine/unvalidated/index.ts"
+p violations config set --secret sshPrivateKey <"$work/id_ed25519"
+# "LEVEL RULE RESOURCE": each must be reported, as the engine prints it.
+expected_violations=(
+  "mandatory fencing-enabled pacemaker-apply"
+  "mandatory drbd-protocol-c drbd-zimbradata-conf-primary"
+  "mandatory drbd-protocol-c drbd-zimbradata-conf-secondary"
+  "mandatory corosync-crypto corosync-conf-primary"
+  "mandatory corosync-crypto corosync-conf-secondary"
+  "mandatory ssh-host-key-pinned corosync-authkey-secondary"
+  "mandatory no-allow-wipe drbd-zimbradata-metadata-secondary"
+  "mandatory no-allow-wipe fencing-sbd-header"
+  "mandatory no-automatic-data-discard drbd-zimbradata-conf-primary"
+  "mandatory no-automatic-data-discard drbd-zimbradata-conf-secondary"
+  "mandatory quorum-never-ignored pacemaker-apply"
+  "advisory stonith-timeout-covers-sbd-msgwait pacemaker-apply"
+)
+violations_fail() {
+  if policy_preview violations; then echo "the preview passed"; return 1; fi
+  grep -qF "❌ zimbra-ha@v" "$work/violations-policy.out" || { tail -n 30 "$work/violations-policy.out"; return 1; }
+  local v level rule resource missing=0
+  for v in "${expected_violations[@]}"; do
+    read -r level rule resource <<<"$v"
+    grep -qF -- "- [$level]  $rule  (command:remote:Command: $resource)" "$work/violations-policy.out" || { echo "not reported: $v"; missing=1; }
+  done
+  local reported
+  reported=$(grep -c -- '- \[\(mandatory\|advisory\)\]' "$work/violations-policy.out")
+  [[ $reported -eq ${#expected_violations[@]} ]] || { echo "$reported violations reported, ${#expected_violations[@]} expected"; missing=1; }
+  ((missing == 0)) || sed -n '/^Policies:/,/^Diagnostics:/p' "$work/violations-policy.out"
+  ((missing == 0))
+}
+check "6. a production stack breaching each mandatory policy fails the preview, naming each policy and resource" violations_fail
+
+# 7 ---------------------------------------------------------------------------------------
+new_stack leak secrets
+p leak config set --secret sshPrivateKey <"$work/id_ed25519"
+leaked="leak-pw-$(openssl rand -hex 12)"
+printf '%s' "$leaked" | p leak config set --secret --path fencePasswords.primary
+printf '%s' "$fence_secondary" | p leak config set --secret --path fencePasswords.secondary
+printf '%s' "$admin_password" | p leak config set --secret zimbraAdminPassword
+p leak config set --path cluster.zimbra.installer.url "https://files.example.org/$leaked/zcs.tgz"
+secret_line_reported() {
+  policy_preview leak || { echo "the preview failed"; tail -n 30 "$work/leak-policy.out"; return 1; }
+  grep -qF -- "- [advisory]  no-secret-in-command-line  (command:remote:Command: zimbra-installer-primary)" "$work/leak-policy.out" || { sed -n '/^Policies:/,/^Outputs:/p' "$work/leak-policy.out"; return 1; }
+  grep -qF "its create line holds a secret value (the secret stdin of fencing-password-primary-on-" "$work/leak-policy.out" || return 1
+  ! grep -qF "$leaked" "$work/leak-policy.out" || { echo "the password was printed"; return 1; }
+}
+check "7. a BMC password in the installer URL: the advisory policy names zimbra-installer-primary, never the password" secret_line_reported
 
 printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
 exit $((failures > 0))
