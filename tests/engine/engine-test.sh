@@ -13,10 +13,12 @@
 #   5. the policy pack (pulumi preview --policy-pack policy): the lab and secrets stacks pass
 #      it, every policy run, no violation, no secret printed;
 #   6. a production stack with a breach of each mandatory policy (through
-#      tests/engine/unvalidated: validation refuses most of them) fails the preview, the
+#      tests/engine/unvalidated: validation refuses the stack) fails the preview, the
 #      output naming each policy with the resource at fault;
 #   7. a BMC password pasted into the installer URL: the advisory policy names the command
-#      whose line holds it, the preview passes, the password is never printed.
+#      whose line holds it, the preview passes, the password is never printed;
+#   8. pulumi up --policy-pack on that stack declared production (its host keys unpinned)
+#      stops at the preview it runs first: no step runs, no SSH dial.
 # Nothing leaves the machine: the only SSH target is 127.0.0.1.
 # Usage: npm run test:engine
 set -euo pipefail
@@ -188,6 +190,15 @@ secret_line_reported() {
   ! grep -qF "$leaked" "$work/leak-policy.out" || { echo "the password was printed"; return 1; }
 }
 check "7. a BMC password in the installer URL: the advisory policy names zimbra-installer-primary, never the password" secret_line_reported
+
+# 8 ---------------------------------------------------------------------------------------
+p leak config set --path cluster.production true
+up_stopped_by_policy() {
+  if p leak up --yes --policy-pack "$policy_pack" >"$work/leak-up.out" 2>&1; then echo "up passed"; return 1; fi
+  if ! grep -qF -- "- [mandatory]  ssh-host-key-pinned" "$work/leak-up.out" || ! grep -qF "error: preview failed" "$work/leak-up.out"; then tail -n 30 "$work/leak-up.out"; return 1; fi
+  ! grep -qE "^Updating|connection refused|dial" "$work/leak-up.out" || { echo "the update ran"; return 1; }
+}
+check "8. pulumi up --policy-pack on a production stack breaking a mandatory policy stops at its preview, before any step" up_stopped_by_policy
 
 printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
 exit $((failures > 0))

@@ -6,7 +6,7 @@
  *   ssh-rsa   the lab stack with an ssh-rsa host key pinned
  *   policy-violations  production: true, a breach of each mandatory policy (policy/; allowWipe
  *             on a node's disk and on SBD) and of one advisory timing policy; validation
- *             refuses most of them, so it runs through tests/engine/unvalidated
+ *             refuses the stack, so it runs through tests/engine/unvalidated
  * Usage: tsx tests/engine/stack-file.ts VARIANT STACK_FILE
  */
 import * as fs from "fs";
