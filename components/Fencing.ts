@@ -1,6 +1,6 @@
 /**
- * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk,
- * /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
+ * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk
+ * unless it runs diskless, /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
  * agents read (root-only files, written from secret stdin). The STONITH resources themselves
  * are part of the Pacemaker configuration (render/cib.ts).
  */
@@ -15,12 +15,11 @@ export interface FencingArgs {
   sbd?: {
     /** Rendered /etc/default/sbd. */
     defaults: string;
-    device: string;
     watchdogModule: string;
     watchdogDevice: string;
     watchdogTimeout: number;
-    msgwait: number;
-    allowWipe: boolean;
+    /** The shared disk and its header; absent for diskless SBD (watchdog only). */
+    disk?: { device: string; msgwait: number; allowWipe: boolean };
   };
   /** BMC password per fenced node (secret); written on every node. */
   passwords?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -37,16 +36,19 @@ export class Fencing extends pulumi.ComponentResource {
     const ready: pulumi.Resource[] = [];
     const sbd = args.sbd;
     if (sbd) {
-      const header = hostCommand(
-        `${name}-sbd-header`,
-        { connection: args.nodes[0].connection, sudo: args.nodes[0].sudo, create: tool("sbd-init.sh", sbd.device, sbd.watchdogTimeout, sbd.msgwait, sbd.allowWipe ? "yes" : "no") },
-        { parent: this, dependsOn: args.nodes[0].ready },
-      );
+      const disk = sbd.disk;
+      const header = disk && [
+        hostCommand(
+          `${name}-sbd-header`,
+          { connection: args.nodes[0].connection, sudo: args.nodes[0].sudo, create: tool("sbd-init.sh", disk.device, sbd.watchdogTimeout, disk.msgwait, disk.allowWipe ? "yes" : "no") },
+          { parent: this, dependsOn: args.nodes[0].ready },
+        ),
+      ];
       for (const node of args.nodes) {
         const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
           hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
         const watchdog = run("watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` });
-        const defaults = run("sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, header], {
+        const defaults = run("sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, ...(header ?? [])], {
           stdin: sbd.defaults,
           delete: "systemctl disable sbd.service",
         });

@@ -1,4 +1,8 @@
-/** One cluster host: connection, tools, distro check, hostname, /etc/hosts, packages, boot services, drbd module. */
+/**
+ * One host: connection, tools, distro check, packages; for a cluster node also its hostname,
+ * /etc/hosts, boot services, drbd module and the application's files. The quorum device's
+ * arbiter is a host too, but one the stack only installs on: its name and files stay its own.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { APT_SOURCES_LIST, DRBD_MODULES_LOAD } from "./host-paths";
@@ -31,6 +35,8 @@ export interface NodeArgs {
   clusterManagedUnits: string[];
   /** Application configuration files, written after the packages. */
   files: { path: string; content: string; mode: string; owner: string }[];
+  /** The quorum device's host: no hostname, /etc/hosts block, boot services, DRBD or files. */
+  arbiter?: boolean;
 }
 
 /** The file step's name part for a path: "/etc/postfix/main.cf" → "etc_postfix_main.cf". */
@@ -69,14 +75,20 @@ export class Node extends pulumi.ComponentResource {
       delete: `rm -rf ${TOOLS_DIR} ${OCF_DIR}`,
     });
     const detect = step("distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
-    const hostname = step("hostname", tool("set-hostname.sh", args.name), [detect]);
-    const hosts = step("hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
     const aptSources: command.remote.Command[] = args.aptSources.length
       ? [step("apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${APT_SOURCES_LIST}` })]
       : [];
     const packages = step("packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
       rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
     });
+    if (args.arbiter) {
+      this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
+      this.ready = [tools, packages];
+      this.registerOutputs({ distro: this.distro });
+      return;
+    }
+    const hostname = step("hostname", tool("set-hostname.sh", args.name), [detect]);
+    const hosts = step("hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
     const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
     const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: `rm -f ${DRBD_MODULES_LOAD}` });
 

@@ -9,7 +9,8 @@ import { FIREWALL_PACKAGES, ZIMBRA_PREREQUISITES } from "./zimbra-config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
-import { CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor } from "./packages";
+import { QuorumDevice } from "./QuorumDevice";
+import { ARBITER_PACKAGES, CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor, QDEVICE_PACKAGES } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncView, renderCorosyncConf } from "./render/corosync";
@@ -23,14 +24,23 @@ export interface ClusterOutputs {
   ring: CorosyncRing;
   pacemaker: PacemakerGroup;
   fencing?: Fencing;
+  quorum?: QuorumDevice;
   zimbra?: ZimbraInstall;
   firewall?: Firewall;
 }
 
 /** Packages the fencing mode needs on top of the cluster packages. */
 function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
-  if (cfg.fencing.mode === "disabled-unsafe") return [];
-  return [...FENCE_AGENT_PACKAGES[distro], ...(cfg.fencing.mode === "sbd" ? ["sbd"] : [])];
+  switch (cfg.fencing.mode) {
+    case "disabled-unsafe":
+      return [];
+    case "watchdog": // Pacemaker fences through the watchdog itself: no fence agent
+      return ["sbd"];
+    case "sbd":
+      return [...FENCE_AGENT_PACKAGES[distro], "sbd"];
+    case "devices":
+      return FENCE_AGENT_PACKAGES[distro];
+  }
 }
 
 /** The stack's secrets, all from its config (secret values). */
@@ -65,6 +75,7 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
       aptSources: cfg.apt.sources,
       packages: packagesFor(distro, [
         ...fencingPackages(cfg, distro),
+        ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
         ...(cfg.zimbra ? ZIMBRA_PREREQUISITES[distro] : []),
         ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
         ...cfg.apt.extraPackages,
@@ -96,18 +107,48 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
       ? undefined
       : new Fencing("fencing", {
           nodes,
-          sbd: sbd && f.sbd && { defaults: renderSbdDefaults(sbd), ...f.sbd },
+          sbd: sbd && (f.mode === "sbd" || f.mode === "watchdog") ? { defaults: renderSbdDefaults(sbd), ...f.sbd, disk: f.mode === "sbd" ? f.sbd : undefined } : undefined,
           passwords: f.mode === "devices" ? fencePasswords : undefined,
           fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
         });
 
+  const corosyncConf = renderCorosyncConf(corosyncView(cfg));
   const ring = new CorosyncRing("corosync", {
     nodes,
-    conf: renderCorosyncConf(corosyncView(cfg)),
+    conf: corosyncConf,
     authkeyBase64: pulumi.secret(secrets.corosyncAuthkey),
     membershipTimeout: cfg.corosync.membershipTimeout,
     after: fencing?.ready,
   });
+
+  const q = cfg.quorumDevice;
+  const quorum = q
+    ? new QuorumDevice("quorum", {
+        arbiter: new Node(q.name, {
+          name: q.name,
+          host: q.ssh.host,
+          port: q.ssh.port,
+          user: q.ssh.user,
+          hostKey: q.ssh.hostKey,
+          privateKey: sshPrivateKey,
+          dialErrorLimit: cfg.ssh.dialErrorLimit,
+          perDialTimeout: cfg.ssh.perDialTimeout,
+          distro: q.distro ?? cfg.distro,
+          toolsBundle,
+          hostsBlock,
+          aptSources: cfg.apt.sources,
+          packages: ARBITER_PACKAGES,
+          files: [],
+          clusterManagedUnits: [],
+          arbiter: true,
+        }),
+        nodes,
+        clusterName: cfg.name,
+        corosyncConf,
+        voteTimeout: cfg.corosync.membershipTimeout,
+        after: ring.ready,
+      })
+    : undefined;
 
   const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
   if (cfg.zimbra && zimbraAdminPassword === undefined) throw new Error("zimbraAdminPassword: missing (cluster.zimbra is set)");
@@ -123,8 +164,8 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,
-    after: [...ring.ready, ...drbd.flatMap((d) => d.ready), ...(zimbra?.ready ?? []), ...(firewall?.ready ?? [])],
+    after: [...ring.ready, ...(quorum?.ready ?? []), ...drbd.flatMap((d) => d.ready), ...(zimbra?.ready ?? []), ...(firewall?.ready ?? [])],
   });
 
-  return { nodes, drbd, ring, pacemaker, fencing, zimbra, firewall };
+  return { nodes, drbd, ring, pacemaker, fencing, quorum, zimbra, firewall };
 }

@@ -205,36 +205,77 @@ export const PacemakerSchema = z.strictObject({
   convergeTimeout: seconds.default(900),
 });
 
-export const SbdSchema = z.strictObject({
-  /** Shared disk seen by every node (not a DRBD device), e.g. /dev/disk/by-id/... */
-  device: absolutePath,
+/** The watchdog SBD feeds; a node that stops feeding it (hung, fenced, out of quorum) resets. */
+const watchdogFields = {
   /** Kernel module providing /dev/watchdog when there is no hardware watchdog (softdog). */
   watchdogModule: z.string().regex(/^[a-z0-9_]*$/).default("softdog"),
   watchdogDevice: absolutePath.default("/dev/watchdog"),
-  /** Seconds; written into the SBD header when it is created. */
+  /** Seconds; with a disk, written into the SBD header when it is created. */
   watchdogTimeout: seconds.default(5),
+};
+
+export const SbdSchema = z.strictObject({
+  /** Shared disk seen by every node (not a DRBD device), e.g. /dev/disk/by-id/... */
+  device: absolutePath,
+  ...watchdogFields,
   msgwait: seconds.default(10),
   /** Allows writing an SBD header over a device that holds other data. */
   allowWipe: z.boolean().default(false),
 });
 
-export const FencingSchema = z.strictObject({
+export const WatchdogSchema = z.strictObject(watchdogFields);
+
+/** Fencing settings every mode shares. */
+const fencingTimers = {
+  /** Random delay before fencing (pcmk_delay_max), seconds: breaks fence races. Default 10, 0 with a quorum device. */
+  delayMax: z.number().int().min(0).optional(),
   /**
-   * `sbd`: poison-pill fencing over a shared disk plus a watchdog; `devices`: each node's
-   * BMC (nodes[].fence); `disabled-unsafe`: no fencing, refused on production stacks.
+   * priority-fencing-delay, seconds: the node running the promoted side waits less and wins a
+   * split. Default 20, 0 with a quorum device (the partition that keeps quorum fences; there is no race).
    */
-  mode: z.enum(["sbd", "devices", "disabled-unsafe"]),
-  sbd: SbdSchema.optional(),
-  /** Random delay before fencing (pcmk_delay_max), seconds: breaks fence races. */
-  delayMax: z.number().int().min(0).default(10),
-  /** priority-fencing-delay, seconds: the node running the promoted side waits less and wins a split. */
-  priorityFencingDelay: z.number().int().min(0).default(20),
+  priorityFencingDelay: z.number().int().min(0).optional(),
   /** stonith-timeout, seconds. */
   stonithTimeout: seconds.default(60),
   /** Timeout of the STONITH devices' monitor, seconds (a BMC or a slow host answers late). */
   monitorTimeout: seconds.default(60),
   /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
   fencePeerTimeout: seconds.default(90),
+};
+
+/**
+ * `sbd`: poison-pill fencing over a shared disk plus a watchdog; `watchdog`: diskless SBD, the
+ * watchdog alone (needs a quorum device or three nodes); `devices`: each node's BMC
+ * (nodes[].fence); `disabled-unsafe`: no fencing, refused on production stacks.
+ */
+export const FencingSchema = z.discriminatedUnion("mode", [
+  z.strictObject({
+    mode: z.literal("sbd"),
+    sbd: z.strictObject(SbdSchema.shape, { error: (issue) => (issue.input === undefined ? "required when fencing.mode is sbd: give at least the shared device" : undefined) }),
+    ...fencingTimers,
+  }),
+  z.strictObject({ mode: z.literal("watchdog"), sbd: WatchdogSchema.default(WatchdogSchema.parse({})), ...fencingTimers }),
+  z.strictObject({ mode: z.literal("devices"), ...fencingTimers }),
+  z.strictObject({ mode: z.literal("disabled-unsafe"), ...fencingTimers }),
+]);
+
+/** A third vote from a host outside the cluster (corosync-qnetd), reached by every node. */
+export const QuorumDeviceSchema = z.strictObject({
+  /** The arbiter's name (its resources are named after it); not a cluster node. */
+  name,
+  /** Address the nodes reach corosync-qnetd on: a network of its own, not through either node. */
+  address: ipv4,
+  /** SSH connection to the arbiter: the stack installs and configures corosync-qnetd there. */
+  ssh: SshSchema,
+  distro: distro.optional(),
+  /** corosync-qnetd's TCP port. */
+  port: port.default(5403),
+  /** `ffsplit`: a 50:50 split gives the vote to one half; `lms`: last man standing. */
+  algorithm: z.enum(["ffsplit", "lms"]).default("ffsplit"),
+  /** Which half a tie goes to: the lowest or highest node id, or the node with this id. */
+  tieBreaker: z.union([z.enum(["lowest", "highest"]), z.number().int().min(1)]).default("lowest"),
+  /** corosync-qdevice `timeout` and `sync_timeout`, ms. */
+  timeoutMs: z.number().int().min(1000).default(10000),
+  syncTimeoutMs: z.number().int().min(1000).default(30000),
 });
 
 export const AptSchema = z.strictObject({
@@ -252,7 +293,7 @@ export const FileSchema = z.strictObject({
   owner: z.string().regex(/^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$/, "must be USER:GROUP").default("root:root"),
 });
 
-export const ClusterSchema = z.strictObject({
+const ClusterFields = z.strictObject({
   /** Corosync cluster_name. */
   name,
   /** A production stack refuses unsafe settings (fencing disabled). */
@@ -266,6 +307,8 @@ export const ClusterSchema = z.strictObject({
     fqdn: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a fully qualified lowercase name"),
   }),
   nodes: z.array(NodeSchema).min(2),
+  /** A third vote for a two-node cluster: no fence race, and diskless (watchdog) fencing becomes safe. */
+  quorumDevice: QuorumDeviceSchema.optional(),
   ssh: z.strictObject({
     dialErrorLimit: z.number().int().min(-1).default(30),
     perDialTimeout: seconds.default(15),
@@ -282,6 +325,19 @@ export const ClusterSchema = z.strictObject({
   zimbra: ZimbraSchema.optional(),
   /** Host firewall: the nftables table inet zimbra_ha on every node (components/Firewall.ts); absent: untouched. */
   firewall: FirewallSchema.optional(),
+});
+
+/** Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays decide the race. */
+export const ClusterSchema = ClusterFields.transform((cfg) => {
+  const race = !cfg.quorumDevice;
+  return {
+    ...cfg,
+    fencing: {
+      ...cfg.fencing,
+      delayMax: cfg.fencing.delayMax ?? (race ? 10 : 0),
+      priorityFencingDelay: cfg.fencing.priorityFencingDelay ?? (race ? 20 : 0),
+    },
+  };
 });
 
 export type ClusterInput = z.input<typeof ClusterSchema>;

@@ -36,6 +36,10 @@ export const FENCE_AGENT_PACKAGES: Record<Distro, string[]> = {
   "ubuntu-24.04": ["fence-agents-base", "fence-agents-extra"],
 };
 
+/** The quorum device: its client on every node, its server on the arbiter. */
+export const QDEVICE_PACKAGES = ["corosync-qdevice"];
+export const ARBITER_PACKAGES = ["corosync-qnetd"];
+
 /** Units that only the cluster may start: their boot-time start is disabled. */
 export const CLUSTER_MANAGED_UNITS = ["drbd.service", "zimbra.service"];
 

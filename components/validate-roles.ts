@@ -18,6 +18,7 @@ export function checkRoles(cfg: ClusterConfig, at: At): void {
   checkClusterServices(cfg, at);
   checkNodeRoles(cfg, at);
   checkDrbdPorts(cfg, at);
+  checkArbiter(cfg, at);
 }
 
 function checkSshEndpoints(cfg: ClusterConfig, at: At) {
@@ -197,4 +198,22 @@ function checkDrbdPorts(cfg: ClusterConfig, at: At) {
     if (ssh) at(p, `${res.port} is the SSH port of node '${ssh.name}': give DRBD a port of its own (7788 and up by custom)`);
     if (cfg.zimbra && [...ZIMBRA_PUBLIC_TCP, ...ZIMBRA_INTERNAL_TCP].includes(res.port)) at(p, `${res.port} is a port Zimbra listens on: give DRBD a port of its own (7788 and up by custom)`);
   });
+}
+
+/** The quorum device's host is a third failure domain: neither a node nor anything that moves between them. */
+function checkArbiter(cfg: ClusterConfig, at: At) {
+  const q = cfg.quorumDevice;
+  if (!q) return;
+  const named = cfg.nodes.findIndex((n) => n.name === q.name);
+  if (named >= 0) at("quorumDevice.name", `'${q.name}' is the name of nodes[${named}]: the arbiter is a host outside the cluster`);
+  const vips = new Set(cfg.pacemaker.vips.map((v) => v.address));
+  for (const [field, address] of [["address", q.address], ["ssh.host", q.ssh.host.toLowerCase()]] as const) {
+    const k = cfg.nodes.findIndex((n) => [n.serviceAddress, ...n.ringAddresses, n.ssh.host.toLowerCase()].includes(address));
+    if (k >= 0) at(`quorumDevice.${field}`, `${address} is an address of nodes[${k}] (${cfg.nodes[k].name}): the arbiter must be a third host, or losing that node would also lose the tie-breaking vote`);
+    else if (vips.has(address)) at(`quorumDevice.${field}`, `${address} is a VIP, which moves with the service: the arbiter must be a third host`);
+  }
+  const tie = q.tieBreaker;
+  if (typeof tie === "number" && !cfg.nodes.some((n) => n.nodeId === tie)) {
+    at("quorumDevice.tieBreaker", `${tie} is no node's nodeId (${cfg.nodes.map((n) => n.nodeId).join(", ")}): give lowest, highest or a node id`);
+  }
 }

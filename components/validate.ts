@@ -5,6 +5,7 @@
 import { ClusterConfig, ClusterSchema } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall, checkZimbra } from "./zimbra-config";
+import { stonithWatchdogTimeout } from "./render/cib";
 import { checkLists, listWarnings } from "./validate-lists";
 import { checkRoles } from "./validate-roles";
 
@@ -96,7 +97,18 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
 
 /** Combinations that are legal but unusual: the program says them at preview, never refuses them. */
 export function crossFieldWarnings(cfg: ClusterConfig): string[] {
-  return listWarnings(cfg);
+  const warnings = listWarnings(cfg);
+  const f = cfg.fencing;
+  if (cfg.quorumDevice && f.mode !== "disabled-unsafe") {
+    for (const [field, value] of [["priorityFencingDelay", f.priorityFencingDelay], ["delayMax", f.delayMax]] as const) {
+      if (value > 0) {
+        warnings.push(
+          `${CONFIG_KEY}.fencing.${field}: ${value} s delays every fence, also of a node that is already dead; with a quorum device only the partition that keeps quorum fences, so there is no race for the delay to decide: remove it (the default is 0 with a quorum device)`,
+        );
+      }
+    }
+  }
+  return warnings;
 }
 
 type At = (path: string, message: string) => void;
@@ -114,17 +126,26 @@ function checkFencing(cfg: ClusterConfig, at: At) {
     at("fencing.mode", "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain");
   }
   if (f.mode === "disabled-unsafe") return;
-  if (f.priorityFencingDelay < 2 * f.delayMax) {
+  if (!cfg.quorumDevice && f.priorityFencingDelay < 2 * f.delayMax) {
     at("fencing.priorityFencingDelay", `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted side would not reliably win a fence race`);
   }
   if (f.mode === "sbd") {
-    if (!f.sbd) return at("fencing.sbd", "required when fencing.mode is sbd: give at least the shared device");
     if (f.sbd.msgwait < 2 * f.sbd.watchdogTimeout) at("fencing.sbd.msgwait", `${f.sbd.msgwait} s is less than twice watchdogTimeout (${2 * f.sbd.watchdogTimeout} s)`);
     if (f.stonithTimeout < 2 * f.sbd.msgwait) at("fencing.stonithTimeout", `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported failed while the victim may still be alive`);
+    const device = f.sbd.device;
     cfg.drbd.resources.forEach((r, i) => {
       const disks = cfg.nodes.map((n) => n.disks[r.name]?.disk ?? r.disk).concat(cfg.nodes.map((n) => n.disks[r.name]?.metaDisk ?? r.metaDisk));
-      if (disks.includes(f.sbd!.device)) at("fencing.sbd.device", `${f.sbd!.device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
+      if (disks.includes(device)) at("fencing.sbd.device", `${device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
     });
+  }
+  if (f.mode === "watchdog") {
+    if (!cfg.quorumDevice && cfg.nodes.length < 3) {
+      at("fencing.mode", "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the fence the other side counts on would never happen");
+    }
+    const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);
+    if (f.stonithTimeout <= swt) {
+      at("fencing.stonithTimeout", `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a watchdog fence is confirmed only after that long`);
+    }
   }
   if (f.mode === "devices") {
     cfg.nodes.forEach((n, i) => {

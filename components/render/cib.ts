@@ -133,9 +133,18 @@ function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
   const fencing: Record<string, string> =
     f.mode === "disabled-unsafe"
       ? { "stonith-enabled": "false" }
-      : { "stonith-enabled": "true", "stonith-timeout": `${f.stonithTimeout}s`, "priority-fencing-delay": `${f.priorityFencingDelay}s` };
+      : {
+          "stonith-enabled": "true",
+          "stonith-timeout": `${f.stonithTimeout}s`,
+          "priority-fencing-delay": `${f.priorityFencingDelay}s`,
+          // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it reset.
+          ...(f.mode === "watchdog" ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` } : {}),
+        };
   return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: `cib-bootstrap-options-${p.name}` }));
 }
+
+/** Pacemaker's advice: twice the watchdog timeout SBD runs with. */
+export const stonithWatchdogTimeout = (watchdogTimeout: number) => 2 * watchdogTimeout;
 
 /** Where fence agents read a node's BMC password (written by the Fencing component, root-only). */
 export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}.password`;
@@ -145,7 +154,7 @@ function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; lo
   const f = cfg.fencing;
   const ops = [{ name: "monitor", interval: 60, timeout: f.monitorTimeout }];
   if (f.mode === "sbd") {
-    const params = nv({ devices: f.sbd!.device, pcmk_delay_max: `${f.delayMax}s` });
+    const params = nv({ devices: f.sbd.device, pcmk_delay_max: `${f.delayMax}s` });
     return { primitives: [primitive("fence-sbd", "stonith:fence_sbd", params, [], ops)], locations: [] };
   }
   if (f.mode !== "devices") return { primitives: [], locations: [] };

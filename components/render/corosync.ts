@@ -15,10 +15,12 @@ export interface CorosyncView {
   links: { number: number; knet: boolean; port: number }[];
   nodes: { name: string; nodeId: number; addresses: { number: number; address: string }[] }[];
   twoNode: boolean;
+  quorumDevice?: { votes: number; timeoutMs: number; syncTimeoutMs: number; host: string; port: number; algorithm: string; tieBreaker: string };
 }
 
 export function corosyncView(cfg: ClusterConfig): CorosyncView {
   const c = cfg.corosync;
+  const q = cfg.quorumDevice;
   return {
     clusterName: cfg.name,
     transport: c.transport,
@@ -35,7 +37,18 @@ export function corosyncView(cfg: ClusterConfig): CorosyncView {
       nodeId: n.nodeId,
       addresses: n.ringAddresses.map((address, number) => ({ number, address })),
     })),
-    twoNode: cfg.nodes.length === 2,
+    // votequorum refuses two_node together with a quorum device: the device is the tie-breaker.
+    twoNode: cfg.nodes.length === 2 && !q,
+    quorumDevice: q && {
+      // ffsplit gives its one vote to one half; lms must outvote all but the last node standing.
+      votes: q.algorithm === "lms" ? cfg.nodes.length - 1 : 1,
+      timeoutMs: q.timeoutMs,
+      syncTimeoutMs: q.syncTimeoutMs,
+      host: q.address,
+      port: q.port,
+      algorithm: q.algorithm,
+      tieBreaker: String(q.tieBreaker),
+    },
   };
 }
 

@@ -8,9 +8,11 @@ export interface SbdView {
   watchdogTimeout: number;
 }
 
+/** Disk SBD names its device; diskless SBD (fencing.mode watchdog) leaves SBD_DEVICE empty. */
 export function sbdView(cfg: ClusterConfig): SbdView | undefined {
-  const sbd = cfg.fencing.mode === "sbd" ? cfg.fencing.sbd : undefined;
-  return sbd && { device: sbd.device, watchdogDevice: sbd.watchdogDevice, watchdogTimeout: sbd.watchdogTimeout };
+  const f = cfg.fencing;
+  if (f.mode !== "sbd" && f.mode !== "watchdog") return undefined;
+  return { device: f.mode === "sbd" ? f.sbd.device : "", watchdogDevice: f.sbd.watchdogDevice, watchdogTimeout: f.sbd.watchdogTimeout };
 }
 
 export function renderSbdDefaults(view: SbdView): string {

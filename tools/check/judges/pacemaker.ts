@@ -67,7 +67,12 @@ export async function judgePacemaker(cfg: ClusterConfig, files: RenderedFiles, o
   const emptyFile = path.join(cibDir, "empty.xml");
   const cibFile = path.join(cibDir, "cib.xml");
   fs.writeFileSync(emptyFile, empty.stdout);
-  fs.writeFileSync(cibFile, empty.stdout);
+  if (cfg.fencing.mode === "watchdog") {
+    // As on a live node, where the controller records that sbd runs with a watchdog.
+    const watchdog = await run("crm_attribute", ["--type", "crm_config", "--name", "have-watchdog", "--update", "true"], { env: { CIB_file: emptyFile } });
+    if (watchdog.code !== 0) return { section: { ...section, items: [fail("crm_attribute have-watchdog=true", verifyLines(watchdog))] } };
+  }
+  fs.copyFileSync(emptyFile, cibFile);
 
   const apply = () => run("sh", [applyScript, mergeXsl], { env: { CIB_file: cibFile }, input: fragment, timeoutMs: 60000 });
   const first1 = await apply();
