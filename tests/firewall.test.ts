@@ -16,7 +16,7 @@ import { ClusterConfig } from "../components/config";
 import { checkFirewall, FirewallConfig, FirewallSchema, ZIMBRA_PUBLIC_TCP } from "../components/zimbra-config";
 import { firewallView, nftSet, renderFirewall } from "../components/render/firewall";
 import { sha256 } from "../components/remote";
-import { echoInputs, installRecordingMocks } from "./harness/mock-runtime";
+import { echoInputs, installRecordingMocks } from "../tools/mock-runtime";
 
 const ROOT = path.join(__dirname, "..");
 const SCRIPTS = path.join(ROOT, "assets", "scripts");

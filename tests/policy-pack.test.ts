@@ -12,7 +12,7 @@ import YAML from "yaml";
 import { packPolicies } from "../policy/pack-policies";
 import { RULES } from "../policy/rules";
 import { variantCluster } from "./engine/stack-file";
-import { Registration } from "./harness/mock-runtime";
+import { Registration } from "../tools/mock-runtime";
 import { runStack } from "./harness/program";
 
 const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");

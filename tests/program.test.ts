@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecordingMocks, echoInputs } from "./harness/mock-runtime";
+import { installRecordingMocks, echoInputs } from "../tools/mock-runtime";
 import { readStackFile } from "../components/stackfile";
 
 const lab = () => JSON.parse(JSON.stringify(readStackFile(path.join(__dirname, "..", "Pulumi.lab.yaml")).cluster));

@@ -13,7 +13,7 @@ import { parseClusterConfig } from "../components/validate";
 import { ClusterConfig } from "../components/config";
 import { checkZimbra, ZimbraConfig, ZimbraSchema, ZIMBRA_PREREQUISITES } from "../components/zimbra-config";
 import { accountSuffix, renderZmsetupConfig, zmsetupPlainView } from "../components/render/zimbra";
-import { echoInputs, installRecordingMocks, NewResource, providerOutput, Registration } from "./harness/mock-runtime";
+import { echoInputs, installRecordingMocks, NewResource, providerOutput, Registration } from "../tools/mock-runtime";
 import { TEST_AUTHKEY_BASE64, plainCreate, plainDelete } from "./harness/program";
 
 const ROOT = path.join(__dirname, "..");

@@ -1,5 +1,5 @@
 /** Loads a stack file, validates it and builds the program under recording mocks. */
-import { installRecordingMocks, NewResource, echoInputs, Registration } from "./mock-runtime";
+import { installRecordingMocks, NewResource, echoInputs, Registration } from "../../tools/mock-runtime";
 import { readStackFile } from "../../components/stackfile";
 import { parseClusterConfig } from "../../components/validate";
 import { ClusterConfig, ClusterSchema } from "../../components/config";

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../../components/config";
 import { describeViolation, evaluateRules } from "../../policy/evaluate";
 import { StackResource } from "../../policy/resources";
-import { echoInputs, installRecordingMocks, Registration } from "../../tests/harness/mock-runtime";
+import { echoInputs, installRecordingMocks, Registration } from "../mock-runtime";
 import { fail, Item, pass, Section, skip, warn } from "./types";
 
 export function fromRegistration(r: Registration): StackResource {

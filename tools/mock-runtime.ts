@@ -1,7 +1,7 @@
 /**
  * Runs the program under the Node SDK's mock runtime and records every resource
- * registration with its inputs, dependencies and options. Used by the unit tests, and by
- * the lab harness that executes the recorded commands on real nodes.
+ * registration with its inputs, dependencies and options: what the engine would be asked to
+ * create, without an engine. Used by the unit tests and by `npm run check`'s policies.
  */
 import * as pulumi from "@pulumi/pulumi";
 
