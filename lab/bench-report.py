@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarises the engine's event logs (lab/deploy.sh --log, pulumi --event-log) into deploy
-phases. Prints JSON. With --faults, adds each fault's failover times from the fault suite's
+phases. Prints JSON. With --faults, adds each fault's failover times (and the median of each
+failover phase, for faults with timelines) from the fault suite's
 results file.
 
 Usage: bench-report.py [--faults FAULTS_JSON] DEPLOY_EVENTS [ALONE_EVENTS]
@@ -55,8 +56,12 @@ def node_prep(named, node):
 
 
 def failover(results):
-    """Per fault: runs, outcome, failover seconds (min/median/max), mails acknowledged and lost."""
-    return {f["fault"]: {k: f[k] for k in ("name", "runs", "outcome", "failover_s", "acked", "lost")}
+    """Per fault: runs, outcome, failover seconds (min/median/max), mails acknowledged and lost,
+    and each failover phase's median time after the fault (faults with timelines)."""
+    medians = results.get("timeline_medians", {})
+    return {f["fault"]: {**{k: f[k] for k in ("name", "runs", "outcome", "failover_s", "acked", "lost")},
+                         **({"phase_medians_s": {p["phase"]: p["median_s"] for p in medians[f["fault"]]["phases"]}}
+                            if f["fault"] in medians else {})}
             for f in results["faults"]}
 
 

@@ -12,6 +12,7 @@ RESOURCE_GROUP=zimbra
 DRBD_RES=zimbradata
 MOUNT_POINT=/opt/zimbra
 GROUP_UNITS=(lab-mailroot postfix@- dovecot) # the systemd units of the group's members
+GROUP_MEMBERS=(vip "fs-$DRBD_RES" mailroot mta imap) # the group's resources, in start order
 
 on() { lab_ssh "$@"; }
 other_node() { [[ $1 == primary ]] && echo secondary || echo primary; }
@@ -26,6 +27,19 @@ live_node() {
 }
 # Runs a cluster query on any live node.
 on_cluster() { local n; n=$(live_node) || return 1; on "$n" "$@"; }
+
+# The node that is Pacemaker's DC (designated controller); fails when it cannot be asked.
+dc_node() {
+  local xml
+  xml=$(on_cluster 'crm_mon -1 --output-as=xml') || return 1
+  grep -o '<current_dc [^>]*name="[^"]*"' <<<"$xml" | sed 's/.*name="//; s/"$//'
+}
+# NODE's clock minus the host's, in seconds (journal times are the node's).
+clock_offset() {
+  local before node after
+  before=$(date +%s.%N) && node=$(on "$1" 'date +%s.%N') && after=$(date +%s.%N) || return 1
+  awk -v b="$before" -v n="$node" -v a="$after" 'BEGIN { printf "%.3f", n - (a + b) / 2 }'
+}
 
 # The node running the group; fails when it cannot be asked, empty when it runs nowhere.
 active_node() {

@@ -6,9 +6,10 @@
   evidence.py invocation OUT ARGS START FAULTS
                                         appends one invocation (its arguments, start and end,
                                         commit) to invocations.jsonl
-  evidence.py row ROWS FAULT RUN OUTCOME FAILOVER_S NOTE INVOCATION VERIFY_JSON CHECKS_JSON
+  evidence.py row ROWS FAULT RUN OUTCOME FAILOVER_S NOTE INVOCATION VERIFY_JSON CHECKS_JSON [TIMELINE_JSON]
                                         appends one fault run: outcome, failover, the mail
-                                        read-back (mailload.py verify's result), every check
+                                        read-back (mailload.py verify's result), every check,
+                                        the failover's timeline (failover-timeline.py) if any
   evidence.py mail-summary VERIFY_JSON  one line for the log
 """
 import json
@@ -74,10 +75,13 @@ def main(args):
         append(out, {"args": argv, "started": started, "ended": now(), **commit(), "faults": faults})
     elif action == "row":
         rows, fault, run, outcome, failover, note, invocation, verify_path, checks = args[1:10]
-        append(rows, {"fault": fault, "run": int(run), "outcome": outcome,
-                      "failover_s": float(failover) if failover else None, "mail": mail(verify_path),
-                      "note": note, "checks": json.loads(checks), "invocation": int(invocation), "at": now(),
-                      **commit()})
+        row = {"fault": fault, "run": int(run), "outcome": outcome,
+               "failover_s": float(failover) if failover else None, "mail": mail(verify_path),
+               "note": note, "checks": json.loads(checks), "invocation": int(invocation), "at": now(), **commit()}
+        timeline_path = args[10] if len(args) > 10 else None
+        if timeline_path and os.path.exists(timeline_path):
+            row["timeline"] = json.load(open(timeline_path))
+        append(rows, row)
     elif action == "mail-summary":
         print(mail_summary(args[1]))
     else:

@@ -13,7 +13,7 @@ begin_run() {
   fault_no=$1
   fault_run=$(($(grep -c "\"fault\": \"$fault_no\"," "$rows" || true) + 1))
   problems="" checks_json="" fault_t0="" verify_oos=""
-  rm -f "$work/verify.json"
+  rm -f "$work/verify.json" "$work/timeline.json"
   log "fault $fault_no run $fault_run"
 }
 # expect DESCRIPTION COMMAND...: a failed expectation is kept in $problems for the row.
@@ -29,7 +29,7 @@ expect() {
 outcome() { [[ -z $problems ]] && echo pass || echo fail; }
 # record OUTCOME FAILOVER_S NOTE: the row of the current fault run, with the last read-back.
 record() {
-  python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]"
+  python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]" "$work/timeline.json"
   [[ $1 == pass ]] || failures=$((failures + 1))
   log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $(python3 lab/evidence.py mail-summary "$work/verify.json")) $3"
 }
@@ -161,4 +161,40 @@ check_fault_11() {
 settle() {
   local a=$1
   wait_for 900 "cluster healthy with the group on $a" healthy_on "$a"
+}
+
+# ---- failover timeline -------------------------------------------------------------------
+# make_dc NODE: makes NODE Pacemaker's DC without a resource action (maintenance mode while
+# Pacemaker restarts on the current DC, as fault 8 does), so that a power-off can be aimed at
+# the DC or away from it.
+make_dc() {
+  local dc ok=true
+  dc=$(dc_node) || return 1
+  [[ $dc == "$1" ]] && return 0
+  log "  making $1 the DC (maintenance mode while pacemaker restarts on $dc)"
+  on "$dc" 'crm_attribute --name maintenance-mode --update true' || return 1
+  { on "$dc" 'systemctl restart pacemaker' && wait_for 300 "both online" both_online_and_quorate; } || ok=false
+  on "$1" 'crm_attribute --name maintenance-mode --delete' || on "$dc" 'crm_attribute --name maintenance-mode --delete' || ok=false
+  $ok || return 1
+  is_dc() { [[ $(dc_node) == "$1" ]]; }
+  wait_for 120 "$1 DC" is_dc "$1"
+}
+
+# failover_timeline SURVIVOR VICTIM DC_BEFORE [IMAP_LOGIN_S]: the phases of this failover from
+# SURVIVOR's journal (lab/failover-timeline.py) into $work/timeline.json and the log. A
+# measurement, not a check: what cannot be read is said and left out.
+failover_timeline() {
+  local survivor=$1 victim=$2 dc_before=$3 login_s=${4:-} offset since first_ack opts
+  offset=$(clock_offset "$survivor") || { log "  timeline: could not read $survivor's clock"; return 0; }
+  since=$(awk -v t="$fault_t0" -v o="$offset" 'BEGIN { printf "%d", t + o - 30 }')
+  on "$survivor" "journalctl -o short-unix --no-pager --since @$since -t kernel -t corosync -t pacemaker-controld -t pacemaker-fenced" \
+    >"$work/timeline.journal" || { log "  timeline: could not read $survivor's journal"; return 0; }
+  # The first 250 after the outage: after the fault, the first one that ends 5 s or more of silence.
+  first_ack=$(awk -v t="$fault_t0" '$2 > t { if ($2 - prev >= 5) { print $2; exit } prev = $2 } $2 <= t { prev = t }' "$work/$load_tag.acks")
+  opts=("$work/timeline.journal" --t0 "$fault_t0" --clock-offset "$offset" --survivor "$survivor" --victim "$victim"
+    --drbd "$DRBD_RES" --members "${GROUP_MEMBERS[*]}" --dc-before "${dc_before:-unknown}")
+  [[ -n $login_s ]] && opts+=(--imap-login "$(awk -v t="$fault_t0" -v s="$login_s" 'BEGIN { printf "%.3f", t + s }')")
+  [[ -n $first_ack ]] && opts+=(--first-ack "$first_ack")
+  python3 lab/failover-timeline.py "${opts[@]}" --json >"$work/timeline.json" || { rm -f "$work/timeline.json"; log "  timeline: could not be read"; return 0; }
+  python3 lab/failover-timeline.py "${opts[@]}" | sed 's/^/  /' >&2
 }

@@ -2,7 +2,8 @@
 """Turns a fault-suite run's evidence (lab/evidence/faults/RUN/: meta.json,
 invocations.jsonl, rows.jsonl) into its report: table.txt (printed too) and results.json
 beside them. Every figure comes from the rows; which checks ran in which fault runs is
-counted from the checks each row recorded, not assumed.
+counted from the checks each row recorded, not assumed. Rows with a failover timeline
+(faults 1 and 4) add each phase's median time after the fault.
 
 Usage: faults-report.py EVIDENCE_DIR
 """
@@ -75,6 +76,34 @@ def inner_checks(rows):
     return out
 
 
+def phase_medians(rows):
+    """Per fault with timelines: each phase's median time after the fault, over the runs that reached it."""
+    out = {}
+    for fault in sorted({r["fault"] for r in rows if r.get("timeline")}, key=int):
+        timelines = [r["timeline"] for r in rows if r["fault"] == fault and r.get("timeline")]
+        order, at = [], {}
+        for t in timelines:
+            for p in t["phases"]:
+                if p["phase"] not in at:
+                    order.append(p["phase"])
+                at.setdefault(p["phase"], []).append(p["at"])
+        dc_killed = sum(t.get("dc_before") == t.get("victim") for t in timelines)
+        out[fault] = {"runs": len(timelines), "dc_killed": dc_killed,
+                      "phases": [{"phase": ph, "median_s": statistics.median(at[ph]), "runs": len(at[ph])}
+                                 for ph in sorted(order, key=lambda ph: statistics.median(at[ph]))]}
+    return out
+
+
+def timeline_lines(medians):
+    lines = []
+    for fault, info in medians.items():
+        lines += ["", f"fault {fault} timeline, median s after the fault over {info['runs']} run(s) "
+                      f"(the DC was the victim in {info['dc_killed']}):"]
+        lines += [f"  {p['phase']:<34} {p['median_s']:>6.1f}" + (f"  ({p['runs']} runs)" if p["runs"] != info["runs"] else "")
+                  for p in info["phases"]]
+    return lines
+
+
 def main(directory):
     meta = json.load(open(os.path.join(directory, "meta.json")))
     rows = load_lines(os.path.join(directory, "rows.jsonl"))
@@ -111,11 +140,13 @@ def main(directory):
     for r in rows:
         if r["outcome"] != "pass":
             lines.append(f"fault {r['fault']} run {r['run']} FAILED: {r['note']}")
+    medians = phase_medians(rows)
+    lines += timeline_lines(medians)
     text = "\n".join(lines) + "\n"
     print(text, end="")
     with open(os.path.join(directory, "table.txt"), "w") as out:
         out.write(text)
-    results = {"meta": meta, "invocations": invocations, "faults": faults, "inner": inner, "runs": rows}
+    results = {"meta": meta, "invocations": invocations, "faults": faults, "inner": inner, "timeline_medians": medians, "runs": rows}
     with open(os.path.join(directory, "results.json"), "w") as out:
         json.dump(results, out, indent=2)
 

@@ -73,10 +73,13 @@ source "$LAB_DIR/faults-lib.sh"
 # through expect, load_stop_and_verify, check_fault_11, record.
 
 fault_1_power_off() {
-  local a s failover fenced_before kib changed
+  local a s dc failover fenced_before kib changed
   begin_run 1
   a=$(active_node) || a=""
   s=$(other_node "$a")
+  # Half the runs kill the DC (an election comes first), half the node beside it.
+  if ((fault_run % 2)); then make_dc "$a"; else make_dc "$s"; fi || log "  could not choose the DC"
+  dc=$(dc_node) || dc=""
   fenced_before=$(fence_count "$s" "$a") || fenced_before=unknown
   load_start
   fault_began
@@ -86,6 +89,7 @@ fault_1_power_off() {
   expect "service on the survivor $s" wait_for 300 "group on $s" group_runs_on "$s"
   fenced_more() { local c; c=$(fence_count "$s" "$a") && ((c > fenced_before)); }
   expect "$a fenced by $s (its fencing log: more than $fenced_before)" wait_for 120 "fence of $a" fenced_more
+  failover_timeline "$s" "$a" "$dc" "$failover"
   boot
   expect "fault 6: cluster healthy after $a rejoined, nothing moved back" settle "$s"
   # A node that crashed as Primary also resyncs its activity log's extents (up to al-extents
@@ -152,10 +156,11 @@ fault_3_cut_replication() {
 }
 
 fault_4_partition() {
-  local a p before_p boot_before boot_a boot_after since stamps
+  local a p dc before_p boot_before boot_a boot_after since stamps
   begin_run 4
   a=$(active_node) || a=""
   p=$(other_node "$a")
+  dc=$(dc_node) || dc=""
   before_p=$(fence_count "$a" "$p") || before_p=unknown
   boot_before=$(boot_id "$p") || boot_before=unknown
   boot_a=$(boot_id "$a") || boot_a=unknown
@@ -171,6 +176,7 @@ fault_4_partition() {
     local bp ba; bp=$(boot_id "$p") && ba=$(boot_id "$a") && [[ $bp == "$boot_after" && $ba == "$boot_a" ]] && fenced_once
   }
   expect "exactly one node fenced: $p (the node without the promoted side)" wait_for 180 "fence of $p" fenced_once
+  failover_timeline "$a" "$p" "$dc"
   stayed() { local now_stamps; wait_for 120 "group on $a" group_runs_on "$a" && now_stamps=$(service_snapshot "$a") && [[ -n $stamps && $now_stamps == "$stamps" ]]; }
   expect "service stays on $a, never restarted (start times, PIDs, mount, role unchanged)" stayed
   # Fault 5: the fenced node reboots while still isolated.

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The timeline of one failover, read from the survivor's journal (journalctl -o short-unix).
+
+Each phase is the first line after the fault that marks it: the ring link down, the token
+lost, the new membership, the DC election (none when the survivor already was DC), fencing
+requested, the fence delay, the fence action started and confirmed, DRBD resuming I/O, the
+promotion, each group member started, and, from the mail client, the first IMAP login and
+the first SMTP 250 after the fault.
+
+usage: failover-timeline.py JOURNAL --t0 EPOCH --survivor NODE --victim NODE --drbd RES
+           --members "vip fs-RES ..." [--clock-offset S] [--imap-login EPOCH]
+           [--first-ack EPOCH] [--dc-before NODE] [--json]
+--clock-offset: the survivor's clock minus the host's (journal times are the node's).
+Prints a table (or JSON: {"phases": [{"phase", "at", "detail"}], "dc_before", ...}).
+"""
+import argparse
+import json
+import re
+import sys
+
+
+def read_journal(path):
+    """(epoch, identifier, message) for each line of `journalctl -o short-unix`."""
+    entries = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        m = re.match(r"^(\d+\.\d+) \S+ ([^:\[]+)(?:\[\d+\])?: (.*)$", line.rstrip("\n"))
+        if m:
+            entries.append((float(m.group(1)), m.group(2), m.group(3)))
+    return entries
+
+
+def patterns(a):
+    """(phase, identifier, regex) in the order a failover passes them; {S} survivor, {V} victim."""
+    res, s, v = re.escape(a.drbd), re.escape(a.survivor), re.escape(a.victim)
+    started = [
+        (f"{m} started", "pacemaker-controld", rf"Result of start operation for {re.escape(m)} on {s}: ok")
+        for m in a.members.split()
+    ]
+    return [
+        ("ring link down", "corosync", r"\[KNET *\] link: host: \d+ link: 0 is down"),
+        ("token lost", "corosync", r"\[TOTEM *\] A processor failed, forming new configuration"),
+        ("new membership", "corosync", r"\[TOTEM *\] A new membership \(.*\) was formed"),
+        ("DC elected", "pacemaker-controld", r"State transition S_ELECTION -> S_INTEGRATION"),
+        ("fencing requested", "pacemaker-controld", rf"Requesting fencing \(\w+\) of node {v}"),
+        ("fence action started", "pacemaker-fenced", rf"Requesting that {s} perform '\w+' action targeting {v}"),
+        ("fence delay", "pacemaker-fenced", rf"Delaying '\w+' action targeting {v}.* for (\d+)s"),
+        ("fencing confirmed", "pacemaker-fenced", rf"Operation '\w+' targeting {v} by .*: OK"),
+        ("DRBD I/O resumed", "kernel", rf"drbd {res}: susp\( 1 -> 0 \)"),
+        ("promote started", "pacemaker-controld", rf"Initiating promote operation drbd-{res}_promote_0"),
+        ("promote done", "pacemaker-controld", rf"Result of promote operation for drbd-{res} on {s}: ok"),
+        *started,
+    ]
+
+
+def timeline(entries, a):
+    t0 = a.t0 + a.clock_offset
+    after = [e for e in entries if e[0] >= t0]
+    phases = []
+    for phase, ident, regex in patterns(a):
+        hit = next(((t, m) for t, i, msg in after if i == ident and (m := re.search(regex, msg))), None)
+        if hit:
+            detail = f"{hit[1].group(1)} s" if hit[1].groups() else ""
+            phases.append({"phase": phase, "at": round(hit[0] - t0, 1), "detail": detail})
+    for phase, at in (("first IMAP login", a.imap_login), ("first SMTP 250 after the outage", a.first_ack)):
+        if at is not None:
+            phases.append({"phase": phase, "at": round(at - a.t0, 1), "detail": "mail client"})
+    phases.sort(key=lambda p: p["at"])
+    return phases
+
+
+def render(result):
+    lines = [f"{'phase':<32} {'at s':>7} {'+s':>6}  detail"]
+    previous = 0.0
+    for p in result["phases"]:
+        lines.append(f"{p['phase']:<32} {p['at']:>7.1f} {p['at'] - previous:>6.1f}  {p['detail']}")
+        previous = p["at"]
+    dc = result["dc_before"]
+    lines.append(f"DC before the fault: {dc or 'unknown'}" + (" (the victim: an election came first)" if dc == result["victim"] else ""))
+    return "\n".join(lines)
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("journal")
+    p.add_argument("--t0", type=float, required=True)
+    p.add_argument("--survivor", required=True)
+    p.add_argument("--victim", required=True)
+    p.add_argument("--drbd", required=True)
+    p.add_argument("--members", required=True)
+    p.add_argument("--clock-offset", type=float, default=0.0)
+    p.add_argument("--imap-login", type=float)
+    p.add_argument("--first-ack", type=float)
+    p.add_argument("--dc-before")
+    p.add_argument("--json", action="store_true")
+    a = p.parse_args(argv)
+    result = {"survivor": a.survivor, "victim": a.victim, "dc_before": a.dc_before, "phases": timeline(read_journal(a.journal), a)}
+    print(json.dumps(result) if a.json else render(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
