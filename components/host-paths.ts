@@ -22,8 +22,9 @@ const FIREWALL_FILES = ["/etc/zimbra-ha/firewall.nft", "/etc/systemd/system/zimb
 
 export interface OwnedPath {
   path: string;
-  /** A folder: everything below it is the stack's too. */
+  /** A folder: everything below it is the stack's too (only names ending in `only`, when given). */
   folder: boolean;
+  only?: string;
   /** What writes it, for the error message. */
   by: string;
 }
@@ -45,6 +46,8 @@ export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
     file("/etc/hostname", "the node name"),
     file(ZIMBRA_CRON_D, "Zimbra's cluster-wide crontab"),
     ...FIREWALL_FILES.map((f) => file(f, "the host firewall")),
+    // drbdadm reads every .res there: one the stack does not manage would join every adjust.
+    { path: parentOf(drbdResPath("x")), folder: true, by: "DRBD's resource files", only: ".res" },
     folder(parentOf(fencePasswordFile("x")), "the fence passwords"),
     folder(TOOLS_DIR, "the stack's host scripts"),
     folder(OCF_DIR, "the stack's resource agents"),
@@ -55,12 +58,12 @@ export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
 
 /** The owned path that writing `path` would overwrite, or that lies inside folder `path`. */
 export function ownedPathAt(cfg: ClusterConfig, path: string): OwnedPath | undefined {
-  return ownedPaths(cfg).find((o) => o.path === path || (o.folder && isBelow(path, o.path)));
+  return ownedPaths(cfg).find((o) => o.path === path || (o.folder && isBelow(path, o.path) && path.endsWith(o.only ?? "")));
 }
 
 /** The owned path that a filesystem mounted on `mountPoint` would hide. */
 export function ownedPathUnder(cfg: ClusterConfig, mountPoint: string): OwnedPath | undefined {
-  return ownedPaths(cfg).find((o) => o.path === mountPoint || isBelow(o.path, mountPoint));
+  return ownedPaths(cfg).find((o) => !o.only && (o.path === mountPoint || isBelow(o.path, mountPoint)));
 }
 
 export function isBelow(path: string, folder: string): boolean {

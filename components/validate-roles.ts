@@ -154,18 +154,24 @@ function checkMountPoints(cfg: ClusterConfig, at: At) {
 
 /** The services the cluster itself runs on: no resource may start, stop or disable them. */
 const CLUSTER_SERVICES = ["corosync", "pacemaker", "sbd", "drbd", "corosync-qdevice", "pacemaker_remote"];
+/** What every node needs running to be reached at all: SSH (the stack's only way in) and its network. */
+const HOST_SERVICES = ["ssh", "sshd", "networking", "systemd-networkd", "NetworkManager", "systemd-resolved"];
 
 function checkClusterServices(cfg: ClusterConfig, at: At) {
   cfg.pacemaker.primitives.forEach((prim, i) => {
     const unit = /^(?:systemd|lsb|service):(.+?)(?:\.service)?$/.exec(prim.agent)?.[1];
     if (unit && CLUSTER_SERVICES.includes(unit)) {
       at(`pacemaker.primitives[${i}].agent`, `${prim.agent} is part of the cluster itself: Pacemaker cannot manage the services it runs on (DRBD is managed by the DRBD resources); remove the primitive`);
+    } else if (unit && HOST_SERVICES.includes(unit)) {
+      at(`pacemaker.primitives[${i}].agent`, `${prim.agent} is what the node is reached by: Pacemaker would stop it on the passive node, cutting it off; remove the primitive`);
     }
   });
   cfg.disableAtBoot.forEach((unit, i) => {
     const name = unit.replace(/\.service$/, "");
     if (CLUSTER_SERVICES.includes(name) && name !== "drbd") {
       at(`disableAtBoot[${i}]`, `${unit} carries the cluster: zimbra-ha starts it at boot so that a rebooted node rejoins (and, for sbd, stays guarded by its watchdog): remove it here`);
+    } else if (HOST_SERVICES.includes(name)) {
+      at(`disableAtBoot[${i}]`, `${unit} is what the node is reached by: a node that boots without it cannot be reached by the stack or its admins: remove it here`);
     }
   });
 }

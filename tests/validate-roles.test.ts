@@ -31,6 +31,9 @@ const refused: [string, (raw: any) => void, RegExp][] = [
   ["a node's disk override on a partition of the SBD device", (r) => (r.nodes[1].disks = { zimbradata: { disk: "/dev/vdc2" } }), /^cluster\.fencing\.sbd\.device: \/dev\/vdc holds the partition \/dev\/vdc2 \(nodes\[1\]\.disks\.zimbradata\.disk\) on node 'secondary'/],
   ["a files[] entry over the corosync configuration", (r) => r.files.push({ path: "/etc/corosync/corosync.conf", content: "totem {}\n" }), /^cluster\.files\[\d+\]\.path: \/etc\/corosync\/corosync\.conf is written by zimbra-ha \(the corosync configuration\)/],
   ["a files[] entry over the DRBD resource file", (r) => r.files.push({ path: "/etc/drbd.d/zimbradata.res", content: "" }), /^cluster\.files\[\d+\]\.path: \/etc\/drbd\.d\/zimbradata\.res is written by zimbra-ha \(DRBD resource 'zimbradata'\)/],
+  ["a files[] entry adding a DRBD resource", (r) => r.files.push({ path: "/etc/drbd.d/spare.res", content: "" }), /^cluster\.files\[\d+\]\.path: \/etc\/drbd\.d\/spare\.res is written by zimbra-ha \(DRBD's resource files, everything below \/etc\/drbd\.d\)/],
+  ["a primitive that manages SSH", (r) => r.pacemaker.primitives.push({ id: "sshd", agent: "systemd:ssh" }), /^cluster\.pacemaker\.primitives\[\d+\]\.agent: systemd:ssh is what the node is reached by/],
+  ["the network disabled at boot", (r) => r.disableAtBoot.push("systemd-networkd.service"), /^cluster\.disableAtBoot\[\d+\]: systemd-networkd\.service is what the node is reached by/],
   ["a files[] entry among the stack's host scripts", (r) => r.files.push({ path: "/usr/local/lib/zimbra-ha/hook.sh", content: "" }), /^cluster\.files\[\d+\]\.path: \/usr\/local\/lib\/zimbra-ha\/hook\.sh is written by zimbra-ha \(the stack's host scripts, everything below \/usr\/local\/lib\/zimbra-ha\)/],
   ["a files[] entry over /etc/hosts", (r) => r.files.push({ path: "/etc/hosts", content: "127.0.0.1 localhost\n" }), /^cluster\.files\[\d+\]\.path: \/etc\/hosts is written by zimbra-ha/],
   ["a files[] entry on the DRBD filesystem", (r) => r.files.push({ path: "/opt/zimbra/conf/extra.cf", content: "" }), /^cluster\.files\[\d+\]\.path: \/opt\/zimbra\/conf\/extra\.cf is on the DRBD filesystem of 'zimbradata' \(\/opt\/zimbra\), which is mounted on one node at a time/],
@@ -70,6 +73,7 @@ const accepted: [string, (raw: any) => void][] = [
   ["data and external metadata on two partitions of one disk", (r) => Object.assign(r.drbd.resources[0], { disk: "/dev/sdb1", metaDiskMode: "external", metaDisk: "/dev/sdb2" })],
   ["a files[] entry that is a systemd unit of the application", (r) => r.files.push({ path: "/etc/systemd/system/postfix.service.d/override.conf", content: "[Service]\n" })],
   ["a mount point of its own below /srv", (r) => (r.drbd.resources[0].mountPoint = "/srv/mail")],
+  ["DRBD's common options as a files[] entry", (r) => r.files.push({ path: "/etc/drbd.d/global_common.conf", content: "global { usage-count no; }\n" })],
 ];
 
 test.each(accepted)("accepts %s", (_title, mutate) => {
