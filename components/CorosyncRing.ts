@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { COROSYNC_AUTHKEY, COROSYNC_CONF } from "./host-paths";
-import { hostCommand, sha256, tool } from "./remote";
+import { HostSteps, sha256, tool } from "./remote";
 
 export interface CorosyncRingArgs {
   nodes: Node[];
@@ -24,45 +24,24 @@ export class CorosyncRing extends pulumi.ComponentResource {
 
   constructor(name: string, args: CorosyncRingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:corosync:CorosyncRing", name, {}, opts);
+    const steps = new HostSteps(this, name);
     const files = args.nodes.map((node) => {
-      const authkey = hostCommand(
-        `${name}-authkey-${node.name}`,
-        {
-          connection: node.connection,
-          sudo: node.sudo,
-          create: tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"),
-          stdin: pulumi.secret(args.authkeyBase64),
-          secret: true,
-        },
-        { parent: this, dependsOn: node.ready },
-      );
-      const conf = hostCommand(
-        `${name}-conf-${node.name}`,
-        { connection: node.connection, sudo: node.sudo, create: tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), stdin: args.conf },
-        { parent: this, dependsOn: node.ready },
-      );
+      const authkey = steps.on(node, "authkey", tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"), node.ready, {
+        stdin: pulumi.secret(args.authkeyBase64),
+        secret: true,
+      });
+      const conf = steps.on(node, "conf", tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), node.ready, { stdin: args.conf });
       return [authkey, conf];
     });
     const allFiles = files.flat();
     const starts = args.nodes.map((node) =>
-      hostCommand(
-        `${name}-start-${node.name}`,
-        {
-          connection: node.connection,
-          sudo: node.sudo,
-          create: tool("corosync-start.sh"),
-          rerunOn: [sha256(args.conf)],
-          delete: "systemctl disable --now pacemaker.service corosync.service",
-        },
-        { parent: this, dependsOn: [...allFiles, ...(args.after ?? [])] },
-      ),
+      steps.on(node, "start", tool("corosync-start.sh"), [...allFiles, ...(args.after ?? [])], {
+        rerunOn: [sha256(args.conf)],
+        delete: "systemctl disable --now pacemaker.service corosync.service",
+      }),
     );
     const first = args.nodes[0];
-    const membership = hostCommand(
-      `${name}-membership`,
-      { connection: first.connection, sudo: first.sudo, create: tool("cluster-membership.sh", args.membershipTimeout, ...args.nodes.map((n) => n.name)) },
-      { parent: this, dependsOn: starts },
-    );
+    const membership = steps.once(first, "membership", tool("cluster-membership.sh", args.membershipTimeout, ...args.nodes.map((n) => n.name)), starts);
     this.membership = membership.stdout;
     this.ready = [membership];
     this.registerOutputs({ membership: this.membership });

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { hostCommand, sha256, tool } from "./remote";
+import { HostSteps, sha256, tool } from "./remote";
 import { DrbdView, drbdResPath } from "./render/drbd";
 
 export interface DrbdResourceArgs {
@@ -33,6 +33,7 @@ export class DrbdResource extends pulumi.ComponentResource {
 
   constructor(name: string, args: DrbdResourceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:drbd:DrbdResource", name, {}, opts);
+    const steps = new HostSteps(this, name);
     const res = args.view.name;
     this.resourceName = res;
     const resHash = sha256(args.resFile);
@@ -40,14 +41,12 @@ export class DrbdResource extends pulumi.ComponentResource {
     const holders = args.nodes.filter((node) => args.view.nodes.some((n) => n.name === node.name));
     const perNode = holders.map((node) => {
       const nodeView = args.view.nodes.find((n) => n.name === node.name)!;
-      const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string; rerunOn?: string[] } = {}) =>
-        hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
-      const conf = run("conf", `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`, node.ready, {
+      const conf = steps.on(node, "conf", `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`, node.ready, {
         stdin: args.resFile,
         delete: `rm -f ${drbdResPath(res)}`,
       });
-      const metadata = run("metadata", tool("drbd-create-md.sh", res, args.minor, nodeView.disk, nodeView.metaDisk, nodeView.allowWipe ? "yes" : "no"), [conf]);
-      const up = run("up", tool("drbd-up.sh", res), [metadata], {
+      const metadata = steps.on(node, "metadata", tool("drbd-create-md.sh", res, args.minor, nodeView.disk, nodeView.metaDisk, nodeView.allowWipe ? "yes" : "no"), [conf]);
+      const up = steps.on(node, "up", tool("drbd-up.sh", res), [metadata], {
         rerunOn: [resHash],
         delete: `drbdadm down ${res}`,
       });
@@ -56,15 +55,12 @@ export class DrbdResource extends pulumi.ComponentResource {
 
     const designated = perNode.find((p) => p.node.name === args.initialPrimary)!;
     const reports = pulumi.all(perNode.map((p) => p.metadata.stdout)).apply((outs) => outs.map((o) => o.trim().split("\n").pop()).join("\n") + "\n");
-    const init = hostCommand(
-      `${name}-initialize`,
-      {
-        connection: designated.node.connection,
-        sudo: designated.node.sudo,
-        create: tool("drbd-initialize.sh", res, args.minor, args.fsType, args.skipInitialSyncIfBlank ? "yes" : "no", args.initTimeout),
-        stdin: reports,
-      },
-      { parent: this, dependsOn: perNode.map((p) => p.up) },
+    const init = steps.once(
+      designated.node,
+      "initialize",
+      tool("drbd-initialize.sh", res, args.minor, args.fsType, args.skipInitialSyncIfBlank ? "yes" : "no", args.initTimeout),
+      perNode.map((p) => p.up),
+      { stdin: reports },
     );
 
     this.initialisation = init.stdout;

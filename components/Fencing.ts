@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { SBD_DEFAULTS, WATCHDOG_MODULES_LOAD } from "./host-paths";
-import { hostCommand, tool } from "./remote";
+import { HostSteps, tool } from "./remote";
 import { fencePasswordFile } from "./render/cib";
 
 export interface FencingArgs {
@@ -33,22 +33,16 @@ export class Fencing extends pulumi.ComponentResource {
 
   constructor(name: string, args: FencingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:fencing:Fencing", name, {}, opts);
+    const steps = new HostSteps(this, name);
     const ready: pulumi.Resource[] = [];
     const sbd = args.sbd;
     if (sbd) {
       const disk = sbd.disk;
-      const header = disk && [
-        hostCommand(
-          `${name}-sbd-header`,
-          { connection: args.nodes[0].connection, sudo: args.nodes[0].sudo, create: tool("sbd-init.sh", disk.device, sbd.watchdogTimeout, disk.msgwait, disk.allowWipe ? "yes" : "no") },
-          { parent: this, dependsOn: args.nodes[0].ready },
-        ),
-      ];
+      const first = args.nodes[0];
+      const header = disk && [steps.once(first, "sbd-header", tool("sbd-init.sh", disk.device, sbd.watchdogTimeout, disk.msgwait, disk.allowWipe ? "yes" : "no"), first.ready)];
       for (const node of args.nodes) {
-        const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
-          hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
-        const watchdog = run("watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` });
-        const defaults = run("sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, ...(header ?? [])], {
+        const watchdog = steps.on(node, "watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` });
+        const defaults = steps.on(node, "sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, ...(header ?? [])], {
           stdin: sbd.defaults,
           delete: "systemctl disable sbd.service",
         });
@@ -60,18 +54,11 @@ export class Fencing extends pulumi.ComponentResource {
       for (const node of args.nodes) {
         for (const target of args.fencedNodes) {
           ready.push(
-            hostCommand(
-              `${name}-password-${target}-on-${node.name}`,
-              {
-                connection: node.connection,
-                sudo: node.sudo,
-                create: tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"),
-                stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
-                delete: `rm -f ${fencePasswordFile(target)}`,
-                secret: true,
-              },
-              { parent: this, dependsOn: node.ready },
-            ),
+            steps.on(node, `password-${target}-on`, tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"), node.ready, {
+              stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
+              delete: `rm -f ${fencePasswordFile(target)}`,
+              secret: true,
+            }),
           );
         }
       }

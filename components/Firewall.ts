@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "./config";
 import { Node } from "./Node";
-import { hostCommand, sha256, tool } from "./remote";
+import { HostSteps, sha256, tool } from "./remote";
 import { firewallView, renderFirewall } from "./render/firewall";
 import { FirewallConfig } from "./zimbra-config";
 
@@ -39,24 +39,23 @@ export class Firewall extends pulumi.ComponentResource {
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:firewall:Firewall", name, {}, opts);
+    const steps = new HostSteps(this, name);
     for (const node of args.nodes) {
       if (args.rulesets[node.name] === undefined) throw new Error(`Firewall: no ruleset for node ${node.name}`);
     }
-    const steps = args.nodes.map((node) => {
+    const perNode = args.nodes.map((node) => {
       const ruleset = args.rulesets[node.name];
       const hash = sha256(ruleset);
-      const run = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string } = {}) =>
-        hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
-      const apply = run("apply", tool("firewall-apply.sh", args.confirmTimeout), node.ready, {
+      const apply = steps.on(node, "apply", tool("firewall-apply.sh", args.confirmTimeout), node.ready, {
         stdin: ruleset,
         delete: tool("firewall-apply.sh", "--remove"),
       });
       // The hash in the command line: a new ruleset re-runs the confirmation too.
-      const confirm = run("confirm", tool("firewall-confirm.sh", hash), [apply]);
+      const confirm = steps.on(node, "confirm", tool("firewall-confirm.sh", hash), [apply]);
       return { apply, confirm };
     });
-    this.confirmed = steps.map((s) => s.confirm.stdout);
-    this.ready = steps.map((s) => s.confirm);
+    this.confirmed = perNode.map((s) => s.confirm.stdout);
+    this.ready = perNode.map((s) => s.confirm);
     this.registerOutputs({ confirmed: this.confirmed });
   }
 }

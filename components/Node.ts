@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { APT_SOURCES_LIST, DRBD_MODULES_LOAD } from "./host-paths";
 import { Distro } from "./packages";
-import { Connection, hostCommand, sha256, shq, tool } from "./remote";
+import { Connection, HostSteps, sha256, shq, tool } from "./remote";
 import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
 
 export interface NodeArgs {
@@ -65,20 +65,19 @@ export class Node extends pulumi.ComponentResource {
       dialErrorLimit: args.dialErrorLimit,
       perDialTimeout: args.perDialTimeout,
     };
-    const step = (id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: string; delete?: string; rerunOn?: string[] } = {}) =>
-      hostCommand(`${name}-${id}`, { connection: this.connection, sudo: this.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+    const steps = new HostSteps(this, name);
 
     const sudoCheck = this.sudo ? " && sudo -n true" : "";
-    const readyCmd = step("ready", `echo "ready: $(uname -n) as $(id -un)"${sudoCheck}`, []);
-    const tools = step("tools", "sh -s", [readyCmd], {
+    const readyCmd = steps.once(this, "ready", `echo "ready: $(uname -n) as $(id -un)"${sudoCheck}`, []);
+    const tools = steps.once(this, "tools", "sh -s", [readyCmd], {
       stdin: args.toolsBundle,
       delete: `rm -rf ${TOOLS_DIR} ${OCF_DIR}`,
     });
-    const detect = step("distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
+    const detect = steps.once(this, "distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
     const aptSources: command.remote.Command[] = args.aptSources.length
-      ? [step("apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${APT_SOURCES_LIST}` })]
+      ? [steps.once(this, "apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${APT_SOURCES_LIST}` })]
       : [];
-    const packages = step("packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
+    const packages = steps.once(this, "packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
       rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
     });
     if (args.arbiter) {
@@ -87,14 +86,14 @@ export class Node extends pulumi.ComponentResource {
       this.registerOutputs({ distro: this.distro });
       return;
     }
-    const hostname = step("hostname", tool("set-hostname.sh", args.name), [detect]);
-    const hosts = step("hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
-    const bootServices = step("boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
-    const drbdModule = step("drbd-module", tool("drbd-module.sh"), [packages], { delete: `rm -f ${DRBD_MODULES_LOAD}` });
+    const hostname = steps.once(this, "hostname", tool("set-hostname.sh", args.name), [detect]);
+    const hosts = steps.once(this, "hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
+    const bootServices = steps.once(this, "boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
+    const drbdModule = steps.once(this, "drbd-module", tool("drbd-module.sh"), [packages], { delete: `rm -f ${DRBD_MODULES_LOAD}` });
 
     // Named by path, not by position: removing one entry deletes that file and touches no other.
     const files = args.files.map((file) =>
-      step(`file-${fileStepId(file.path)}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
+      steps.once(this, `file-${fileStepId(file.path)}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
         stdin: file.content,
         delete: `rm -f ${shq(file.path)}`,
       }),

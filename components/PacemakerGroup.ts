@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { hostCommand, sha256, shq, tool } from "./remote";
+import { HostSteps, sha256, shq, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 
 export interface PacemakerGroupArgs {
@@ -34,31 +34,21 @@ export class PacemakerGroup extends pulumi.ComponentResource {
     super("zimbra-ha:pacemaker:PacemakerGroup", name, {}, opts);
     const first = args.nodes[0];
     const merge = `${TOOLS_DIR}/cib-merge.xsl`;
-    const apply = hostCommand(
-      `${name}-apply`,
-      {
-        connection: first.connection,
-        sudo: first.sudo,
-        create: tool("cib-apply.sh", merge),
-        stdin: args.fragment,
-        // The cluster stops the resources while they are still configured (an orphaned
-        // resource is stopped without its parameters: ocf:linbit:drbd then fails), then
-        // resources and constraints go while the stack's properties still hold, then the rest.
-        delete: [
-          ...args.topLevelResources.map((id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`),
-          "crm_resource --wait --timeout=600s",
-          `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
-          "crm_resource --wait --timeout=600s",
-          `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
-        ].join(" && "),
-      },
-      { parent: this, dependsOn: args.after },
-    );
-    const converge = hostCommand(
-      `${name}-converge`,
-      { connection: first.connection, sudo: first.sudo, create: tool("cluster-converge.sh", args.convergeTimeout, ...args.groups), rerunOn: [sha256(args.fragment)] },
-      { parent: this, dependsOn: [apply] },
-    );
+    const steps = new HostSteps(this, name);
+    const apply = steps.once(first, "apply", tool("cib-apply.sh", merge), args.after, {
+      stdin: args.fragment,
+      // The cluster stops the resources while they are still configured (an orphaned
+      // resource is stopped without its parameters: ocf:linbit:drbd then fails), then
+      // resources and constraints go while the stack's properties still hold, then the rest.
+      delete: [
+        ...args.topLevelResources.map((id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`),
+        "crm_resource --wait --timeout=600s",
+        `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
+        "crm_resource --wait --timeout=600s",
+        `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
+      ].join(" && "),
+    });
+    const converge = steps.once(first, "converge", tool("cluster-converge.sh", args.convergeTimeout, ...args.groups), [apply], { rerunOn: [sha256(args.fragment)] });
     this.placement = converge.stdout;
     this.registerOutputs({ placement: this.placement });
   }

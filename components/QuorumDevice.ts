@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { hostCommand, sha256, tool } from "./remote";
+import { HostSteps, sha256, tool } from "./remote";
 
 export interface QuorumDeviceArgs {
   /** The arbiter host (packages: corosync-qnetd). */
@@ -28,19 +28,18 @@ export class QuorumDevice extends pulumi.ComponentResource {
 
   constructor(name: string, args: QuorumDeviceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:quorum:QuorumDevice", name, {}, opts);
-    const on = (host: Node, id: string, create: string, deps: pulumi.Resource[], extra: { stdin?: pulumi.Input<string>; delete?: string; secret?: boolean; rerunOn?: string[] } = {}) =>
-      hostCommand(`${name}-${id}`, { connection: host.connection, sudo: host.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+    const steps = new HostSteps(this, name);
     const { arbiter, nodes } = args;
     const first = nodes[0];
 
-    const ca = on(arbiter, `ca-${arbiter.name}`, tool("qnetd-ca.sh"), arbiter.ready);
-    const request = on(first, `request-${first.name}`, tool("qdevice-request.sh", args.clusterName), first.ready, { stdin: ca.stdout });
-    const signed = on(arbiter, `sign-${arbiter.name}`, tool("qnetd-sign.sh", args.clusterName), [ca], { stdin: request.stdout });
-    const p12 = on(first, `p12-${first.name}`, tool("qdevice-import.sh", args.clusterName), [request], { stdin: signed.stdout, secret: true });
+    const ca = steps.on(arbiter, "ca", tool("qnetd-ca.sh"), arbiter.ready);
+    const request = steps.on(first, "request", tool("qdevice-request.sh", args.clusterName), first.ready, { stdin: ca.stdout });
+    const signed = steps.on(arbiter, "sign", tool("qnetd-sign.sh", args.clusterName), [ca], { stdin: request.stdout });
+    const p12 = steps.on(first, "p12", tool("qdevice-import.sh", args.clusterName), [request], { stdin: signed.stdout, secret: true });
     const credentials = pulumi.secret(pulumi.interpolate`${ca.stdout}\n${p12.stdout}\n`);
 
     this.ready = nodes.map((node) =>
-      on(node, `qdevice-${node.name}`, `${tool("qdevice-install.sh")} && ${tool("qdevice-start.sh", args.voteTimeout)}`, [p12, ...args.after], {
+      steps.on(node, "qdevice", `${tool("qdevice-install.sh")} && ${tool("qdevice-start.sh", args.voteTimeout)}`, [p12, ...args.after], {
         stdin: credentials,
         secret: true,
         rerunOn: [sha256(args.corosyncConf)],

@@ -19,7 +19,7 @@ import { DrbdResource } from "./DrbdResource";
 import { UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
 import { Distro } from "./packages";
-import { hostCommand, tool } from "./remote";
+import { HostSteps, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
 import { ZIMBRA_PREREQUISITES, ZimbraConfig, zimbraResource } from "./zimbra-config";
@@ -108,61 +108,60 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     const passive = args.nodes.filter((n) => n !== active);
     const d = args.drbd;
 
-    const run = (id: string, node: Node, create: string, deps: pulumi.Input<pulumi.Resource>[], extra: { stdin?: pulumi.Input<string>; delete?: string; secret?: boolean } = {}) =>
-      hostCommand(`${name}-${id}-${node.name}`, { connection: node.connection, sudo: node.sudo, create, ...extra }, { parent: this, dependsOn: deps });
+    const steps = new HostSteps(this, name);
 
     const password = pulumi.secret(args.adminPassword);
     const config = pulumi.secret(password.apply((adminPassword) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) })));
 
     // Every node: the checks the installer and a later failover rely on.
     const preflight = new Map(
-      args.nodes.map((node) => [node.name, run("preflight", node, tool("zimbra-preflight.sh", args.fqdn, args.vip.address, ...(args.prerequisites[node.name] ?? [])), node.ready)]),
+      args.nodes.map((node) => [node.name, steps.on(node, "preflight", tool("zimbra-preflight.sh", args.fqdn, args.vip.address, ...(args.prerequisites[node.name] ?? [])), node.ready)]),
     );
 
     // Active node: the installer, verified before anything uses it.
     const tarball = installerPath(inst.sha256);
     let installer: command.remote.Command;
     if (inst.url !== undefined) {
-      installer = run("installer", active, tool("zimbra-fetch.sh", "url", inst.url, inst.sha256, tarball), [preflight.get(active.name)!], {
+      installer = steps.on(active, "installer", tool("zimbra-fetch.sh", "url", inst.url, inst.sha256, tarball), [preflight.get(active.name)!], {
         delete: tool("zimbra-fetch.sh", "--remove", tarball),
       });
     } else {
       // stdin is text: a binary tarball goes up with CopyToRemote, into a directory only the SSH user can write.
-      const uploadDir = run("upload-dir", active, `install -d -m 0700 -o "\${SUDO_USER:-root}" ${UPLOAD_DIR}`, [preflight.get(active.name)!], { delete: `rm -rf ${UPLOAD_DIR}` });
+      const uploadDir = steps.on(active, "upload-dir", `install -d -m 0700 -o "\${SUDO_USER:-root}" ${UPLOAD_DIR}`, [preflight.get(active.name)!], { delete: `rm -rf ${UPLOAD_DIR}` });
       const uploaded = `${UPLOAD_DIR}/zcs-${inst.sha256.slice(0, 16)}.tgz`;
       const upload = new command.remote.CopyToRemote(
         `${name}-upload-${active.name}`,
         { connection: active.connection, source: new pulumi.asset.FileAsset(inst.localPath!), remotePath: uploaded, triggers: [inst.sha256] },
         { parent: this, dependsOn: [uploadDir], deleteBeforeReplace: true },
       );
-      installer = run("installer", active, tool("zimbra-fetch.sh", "file", uploaded, inst.sha256, tarball), [upload], {
+      installer = steps.on(active, "installer", tool("zimbra-fetch.sh", "file", uploaded, inst.sha256, tarball), [upload], {
         delete: tool("zimbra-fetch.sh", "--remove", tarball, UPLOAD_DIR),
       });
     }
 
-    const hold = run("hold", active, tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic), [
+    const hold = steps.on(active, "hold", tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic), [
       ...args.after,
       installer,
       ...preflight.values(),
     ]);
-    const software = run(
-      "software",
+    const software = steps.on(
       active,
+      "software",
       tool("zimbra-software.sh", d.mountPoint, tarball, inst.sha256, args.packages.join(","), args.useZimbraPackageServer ? "yes" : "no", args.platformOverride ? "yes" : "no", args.installTimeout),
       [hold],
     );
-    const configure = run("configure", active, tool("zimbra-configure.sh", d.mountPoint, args.configureTimeout), [software], { stdin: config, secret: true });
-    const agent = run("agent", active, tool("zimbra-agent-check.sh", d.mountPoint), [configure]);
-    const capture = run("footprint", active, tool("zimbra-footprint.sh", "capture"), [configure]);
-    const release = run("release", active, tool("zimbra-hold.sh", "release", d.resource, d.mountPoint, args.vip.address, args.vip.cidr, args.vip.nic), [agent, capture]);
+    const configure = steps.on(active, "configure", tool("zimbra-configure.sh", d.mountPoint, args.configureTimeout), [software], { stdin: config, secret: true });
+    const agent = steps.on(active, "agent", tool("zimbra-agent-check.sh", d.mountPoint), [configure]);
+    const capture = steps.on(active, "footprint", tool("zimbra-footprint.sh", "capture"), [configure]);
+    const release = steps.on(active, "release", tool("zimbra-hold.sh", "release", d.resource, d.mountPoint, args.vip.address, args.vip.cidr, args.vip.nic), [agent, capture]);
 
     const cronD = renderZimbraCronD(TOOLS_DIR);
     const cron = (node: Node, deps: pulumi.Resource[]) =>
-      run("cron", node, tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, { stdin: cronD, delete: `rm -f ${ZIMBRA_CRON_D}` });
-    const ready: pulumi.Resource[] = [release, cron(active, [capture]), run("boot", active, tool("zimbra-boot.sh"), [agent])];
+      steps.on(node, "cron", tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, { stdin: cronD, delete: `rm -f ${ZIMBRA_CRON_D}` });
+    const ready: pulumi.Resource[] = [release, cron(active, [capture]), steps.on(active, "boot", tool("zimbra-boot.sh"), [agent])];
     const applied = passive.map((node) => {
-      const apply = run("footprint", node, tool("zimbra-footprint.sh", "apply"), [preflight.get(node.name)!, capture], { stdin: capture.stdout });
-      ready.push(apply, cron(node, [apply]), run("boot", node, tool("zimbra-boot.sh"), [apply]));
+      const apply = steps.on(node, "footprint", tool("zimbra-footprint.sh", "apply"), [preflight.get(node.name)!, capture], { stdin: capture.stdout });
+      ready.push(apply, cron(node, [apply]), steps.on(node, "boot", tool("zimbra-boot.sh"), [apply]));
       return apply.stdout;
     });
 

@@ -91,3 +91,35 @@ export function hostCommand(name: string, args: HostCommandArgs, opts: pulumi.Cu
     },
   );
 }
+
+/** A host a step runs on: its name, SSH connection, and whether its user needs sudo (a Node). */
+export interface StepHost {
+  name: string;
+  connection: Connection;
+  sudo: boolean;
+}
+
+export type StepExtras = Pick<HostCommandArgs, "stdin" | "delete" | "rerunOn" | "secret">;
+type Deps = pulumi.CustomResourceOptions["dependsOn"];
+
+/** A component's host steps: each a child of the component, named after it, the step and the host. */
+export class HostSteps {
+  constructor(
+    private readonly parent: pulumi.Resource,
+    private readonly prefix: string,
+  ) {}
+
+  /** `<component>-<step>-<host>`: a step the component runs on several hosts. */
+  on(host: StepHost, step: string, create: string, deps: Deps, extra: StepExtras = {}): command.remote.Command {
+    return this.run(`${this.prefix}-${step}-${host.name}`, host, create, deps, extra);
+  }
+
+  /** `<component>-<step>`: a step the component runs once, on `host`. */
+  once(host: StepHost, step: string, create: string, deps: Deps, extra: StepExtras = {}): command.remote.Command {
+    return this.run(`${this.prefix}-${step}`, host, create, deps, extra);
+  }
+
+  private run(name: string, host: StepHost, create: string, deps: Deps, extra: StepExtras) {
+    return hostCommand(name, { connection: host.connection, sudo: host.sudo, create, ...extra }, { parent: this.parent, dependsOn: deps });
+  }
+}
