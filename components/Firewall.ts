@@ -11,7 +11,7 @@ import { ClusterConfig } from "./config";
 import { Node } from "./Node";
 import { HostSteps, sha256, tool } from "./remote";
 import { firewallView, renderFirewall } from "./render/firewall";
-import { FirewallConfig } from "./zimbra-config";
+import { FirewallConfig } from "./firewall-config";
 
 export interface FirewallArgs {
   /** Nodes that get the table. */

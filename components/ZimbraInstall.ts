@@ -22,7 +22,8 @@ import { Distro } from "./packages";
 import { HostSteps, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
-import { ZIMBRA_PREREQUISITES, ZimbraConfig, zimbraResource } from "./zimbra-config";
+import { zimbraResource } from "./zimbra-cluster";
+import { ZIMBRA_PREREQUISITES, ZimbraConfig } from "./zimbra-config";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
 

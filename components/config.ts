@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { SUPPORTED_DISTROS } from "./packages";
-import { FirewallSchema, ZimbraSchema } from "./zimbra-config";
+import { FirewallSchema } from "./firewall-config";
+import { ZimbraSchema } from "./zimbra-config";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and '-', starting with a letter");
 const resourceId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and hold only letters, digits, '_', '.', '-'");

@@ -4,7 +4,8 @@
  */
 import { ClusterConfig, ClusterSchema } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
-import { checkFirewall, checkZimbra } from "./zimbra-config";
+import { checkFirewall } from "./validate-firewall";
+import { checkZimbra } from "./validate-zimbra";
 import { stonithWatchdogTimeout } from "./render/cib";
 import { checkLists, listWarnings } from "./validate-lists";
 import { checkRoles } from "./validate-roles";

@@ -8,7 +8,8 @@
  */
 import { ClusterConfig } from "../config";
 import { drbdHolders } from "./drbd";
-import { FirewallConfig, ZIMBRA_INTERNAL_TCP, ZIMBRA_INTERNAL_UDP, ZIMBRA_PUBLIC_TCP } from "../zimbra-config";
+import { FirewallConfig } from "../firewall-config";
+import { ZIMBRA_INTERNAL_TCP, ZIMBRA_INTERNAL_UDP, ZIMBRA_PUBLIC_TCP } from "../zimbra-config";
 import { renderTemplate } from "./template";
 
 export const FIREWALL_TABLE = "zimbra_ha";

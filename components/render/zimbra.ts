@@ -11,7 +11,8 @@
  */
 import * as crypto from "crypto";
 import { ClusterConfig } from "../config";
-import { ZimbraConfig, zimbraDomain } from "../zimbra-config";
+import { zimbraDomain } from "../zimbra-cluster";
+import { ZimbraConfig } from "../zimbra-config";
 import { renderTemplate } from "./template";
 
 /** Everything in the file except the secrets, from the stack configuration. */
