@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { cibIds } from "./cib-ids";
 import { ClusterConfig } from "./config";
 import { DrbdResource } from "./DrbdResource";
 import { UPLOAD_DIR } from "./host-paths";
@@ -140,7 +141,7 @@ export class ZimbraInstall extends pulumi.ComponentResource {
       });
     }
 
-    const hold = steps.on(active, "hold", tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic), [
+    const hold = steps.on(active, "hold", tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic, cibIds.filesystem(d.resource)), [
       ...args.after,
       installer,
       ...preflight.values(),

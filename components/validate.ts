@@ -2,6 +2,7 @@
  * Validation of the stack configuration: schema first, then cross-field rules.
  * Every problem is reported at once, each prefixed with the config path it concerns.
  */
+import { drbdResourceIds, GENERATED_ID_PREFIXES } from "./cib-ids";
 import { ClusterConfig, ClusterSchema } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
@@ -303,11 +304,12 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
     else ids.set(id, path);
   };
   for (const r of cfg.drbd.resources) {
-    for (const derived of [`drbd-${r.name}`, `drbd-${r.name}-clone`, `fs-${r.name}`]) ids.set(derived, `drbd resource '${r.name}'`);
+    for (const derived of drbdResourceIds(r.name)) ids.set(derived, `drbd resource '${r.name}'`);
   }
-  const reserved = /^(cib-bootstrap-options|zimbra-ha-|loc-|col-|ord-|fence-|drbd-|fs-)/;
   const claimUserId = (id: string, path: string) => {
-    if (reserved.test(id)) at(path, `'${id}' starts with a prefix zimbra-ha uses for the ids it generates (cib-bootstrap-options, zimbra-ha-, loc-, col-, ord-, fence-, drbd-, fs-)`);
+    if (GENERATED_ID_PREFIXES.some((prefix) => id.startsWith(prefix))) {
+      at(path, `'${id}' starts with a prefix zimbra-ha uses for the ids it generates (${GENERATED_ID_PREFIXES.join(", ")})`);
+    }
     claimId(id, path);
   };
   pm.vips.forEach((v, i) => claimUserId(v.id, `pacemaker.vips[${i}].id`));

@@ -236,7 +236,7 @@ describe("install chain under the mock runtime (lab stack, URL installer)", () =
   });
 
   test("hold and release carry the DRBD resource, mount and VIP; the hold waits for the preflight on both nodes", () => {
-    expect(plainCreate(run.byName("zimbra-hold-primary").inputs.create)).toMatch(/zimbra-hold\.sh acquire zimbradata 0 \/opt\/zimbra ext4 noatime 192\.168\.77\.203 24 eth0$/);
+    expect(plainCreate(run.byName("zimbra-hold-primary").inputs.create)).toMatch(/zimbra-hold\.sh acquire zimbradata 0 \/opt\/zimbra ext4 noatime 192\.168\.77\.203 24 eth0 fs-zimbradata$/);
     expect(plainCreate(run.byName("zimbra-release-primary").inputs.create)).toMatch(/zimbra-hold\.sh release zimbradata \/opt\/zimbra 192\.168\.77\.203 24 eth0$/);
     expect(run.byName("zimbra-hold-primary").dependsOn).toEqual(expect.arrayContaining(["zimbra-preflight-primary", "zimbra-preflight-secondary"]));
     expect(run.ancestors("zimbra-release-primary")).toContain("zimbra-footprint-primary");

@@ -6,7 +6,8 @@
 # (unmount, demote, VIP removed), so the cluster finds everything stopped.
 # Once Zimbra is installed (marker file), `acquire` takes nothing: the cluster owns RES.
 # It refuses when the peer is Primary or Pacemaker already manages RES elsewhere.
-# Usage: zimbra-hold.sh acquire RES MINOR MOUNTPOINT FSTYPE MOUNTOPTS VIP CIDR NIC
+# Usage: zimbra-hold.sh acquire RES MINOR MOUNTPOINT FSTYPE MOUNTOPTS VIP CIDR NIC FS_ID
+#        (FS_ID: the id of RES's filesystem resource in the CIB)
 #        zimbra-hold.sh release RES MOUNTPOINT VIP CIDR NIC
 set -eu
 state=${ZIMBRA_HA_STATE:-/var/lib/zimbra-ha/zimbra}
@@ -61,6 +62,7 @@ opts=${6:?mount options}
 vip=${7:?vip}
 cidr=${8:?cidr}
 nic=${9:?nic}
+fs_id=${10:?filesystem resource id}
 device=/dev/drbd$minor
 
 if [ -e "$marker" ] && [ ! -e "$hold" ]; then
@@ -84,8 +86,8 @@ if [ -n "$source" ]; then
   fi
   echo "hold: $mp is mounted from $device already"
 else
-  if cibadmin --query --scope resources 2>/dev/null | grep -q "id=\"fs-$res\""; then
-    echo "hold: Pacemaker manages $res (fs-$res) and $mp is not mounted on $(uname -n): move the group here (crm_resource --move) and run pulumi up again" >&2
+  if cibadmin --query --scope resources 2>/dev/null | grep -q "id=\"$fs_id\""; then
+    echo "hold: Pacemaker manages $res ($fs_id) and $mp is not mounted on $(uname -n): move the group here (crm_resource --move) and run pulumi up again" >&2
     exit 1
   fi
   role=$(drbdadm role "$res")

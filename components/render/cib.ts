@@ -2,6 +2,7 @@
  * The part of the Pacemaker CIB this stack owns, as one XML fragment. assets/scripts/cib-apply.sh
  * merges it into the live CIB (or an offline CIB file) with assets/cib-merge.xsl.
  */
+import { cibIds } from "../cib-ids";
 import { ClusterConfig, DrbdResourceConfig, PrimitiveConfig, VipConfig } from "../config";
 import { parseSubnet } from "../net";
 import { renderTemplate } from "./template";
@@ -52,12 +53,9 @@ export interface CibView {
 
 /** Tag that lists every CIB object this stack owns; the merge replaces exactly those. */
 export function ownerTag(cfg: ClusterConfig): string {
-  return `zimbra-ha-${cfg.name}`;
+  return cibIds.ownerTag(cfg.name);
 }
 
-export const drbdPrimitiveId = (res: string) => `drbd-${res}`;
-export const drbdCloneId = (res: string) => `drbd-${res}-clone`;
-export const filesystemId = (res: string) => `fs-${res}`;
 
 function nv(record: Record<string, string | number | undefined>): NameValue[] {
   return Object.entries(record)
@@ -98,7 +96,7 @@ function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
 
 function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
   const params = nv({ device: `/dev/drbd${res.minor}`, directory: res.mountPoint, fstype: res.fsType, options: res.mountOptions || undefined });
-  return primitive(filesystemId(res.name), "ocf:heartbeat:Filesystem", params, [], [
+  return primitive(cibIds.filesystem(res.name), "ocf:heartbeat:Filesystem", params, [], [
     { name: "monitor", interval: res.fsMonitorInterval, timeout: res.fsMonitorTimeout },
     { name: "start", interval: 0, timeout: res.fsStartTimeout },
     { name: "stop", interval: 0, timeout: res.fsStopTimeout },
@@ -106,7 +104,7 @@ function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
 }
 
 function drbdPromotable(res: DrbdResourceConfig, holders: number) {
-  const prim = primitive(drbdPrimitiveId(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
+  const prim = primitive(cibIds.drbdPrimitive(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
     { name: "monitor", interval: res.monitorPromoted, timeout: res.monitorTimeout, role: "Promoted" },
     { name: "monitor", interval: res.monitorUnpromoted, timeout: res.monitorTimeout, role: "Unpromoted" },
     { name: "start", interval: 0, timeout: res.startTimeout },
@@ -116,7 +114,7 @@ function drbdPromotable(res: DrbdResourceConfig, holders: number) {
     { name: "notify", interval: 0, timeout: 90 },
   ]);
   const meta = nv({ promotable: "true", "promoted-max": 1, "promoted-node-max": 1, "clone-max": holders, "clone-node-max": 1, notify: "true" });
-  return { id: drbdCloneId(res.name), meta, primitive: prim };
+  return { id: cibIds.drbdClone(res.name), meta, primitive: prim };
 }
 
 function appPrimitive(p: PrimitiveConfig): PrimitiveView {
@@ -140,7 +138,7 @@ function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
           // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it reset.
           ...(f.mode === "watchdog" ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` } : {}),
         };
-  return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: `cib-bootstrap-options-${p.name}` }));
+  return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: cibIds.property(p.name) }));
 }
 
 /** Pacemaker's advice: twice the watchdog timeout SBD runs with. */
@@ -162,9 +160,9 @@ function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; lo
     const d = n.fence!;
     const common = { pcmk_host_list: n.name, pcmk_delay_max: `${f.delayMax}s`, ip: d.address, username: d.username, password_script: `cat ${fencePasswordFile(n.name)}`, ipport: d.port };
     const specific = d.agent === "fence_ipmilan" ? { lanplus: d.lanplus ? "1" : undefined } : { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
-    return primitive(`fence-${n.name}`, `stonith:${d.agent}`, nv({ ...common, ...specific }), [], ops);
+    return primitive(cibIds.fenceDevice(n.name), `stonith:${d.agent}`, nv({ ...common, ...specific }), [], ops);
   });
-  const locations = cfg.nodes.map((n) => ({ id: `loc-fence-${n.name}-not-on-${n.name}`, rsc: `fence-${n.name}`, node: n.name, score: "-INFINITY" }));
+  const locations = cfg.nodes.map((n) => ({ id: cibIds.fenceDeviceAvoidsItsNode(n.name), rsc: cibIds.fenceDevice(n.name), node: n.name, score: "-INFINITY" }));
   return { primitives, locations };
 }
 
@@ -186,26 +184,26 @@ export function cibView(cfg: ClusterConfig): CibView {
   const orders: CibView["orders"] = [];
   for (const group of pm.groups) {
     for (const ref of group.members.filter((m) => drbdByName.has(m))) {
-      const clone = drbdCloneId(ref);
-      colocations.push({ id: `col-${group.id}-with-${clone}`, rsc: group.id, withRsc: clone, withRole: "Promoted" });
-      orders.push({ id: `ord-${clone}-promote-then-${group.id}`, first: clone, firstAction: "promote", then: group.id });
+      const clone = cibIds.drbdClone(ref);
+      colocations.push({ id: cibIds.groupWithPromoted(group.id, clone), rsc: group.id, withRsc: clone, withRole: "Promoted" });
+      orders.push({ id: cibIds.promoteThenGroup(clone, group.id), first: clone, firstAction: "promote", then: group.id });
       if (group.preferredNode) {
         // Without it both nodes get the same promotion score and the first promotion flaps.
-        locations.push({ id: `loc-${clone}-promoted-prefers-${group.preferredNode}`, rsc: clone, node: group.preferredNode, score: group.preferenceScore, role: "Promoted" });
+        locations.push({ id: cibIds.promotedPrefers(clone, group.preferredNode), rsc: clone, node: group.preferredNode, score: group.preferenceScore, role: "Promoted" });
       }
     }
     if (group.preferredNode) {
-      locations.push({ id: `loc-${group.id}-prefers-${group.preferredNode}`, rsc: group.id, node: group.preferredNode, score: group.preferenceScore });
+      locations.push({ id: cibIds.groupPrefers(group.id, group.preferredNode), rsc: group.id, node: group.preferredNode, score: group.preferenceScore });
     }
-    for (const before of group.after) orders.push({ id: `ord-${before}-then-${group.id}`, first: before, firstAction: "start", then: group.id });
-    for (const other of group.with) colocations.push({ id: `col-${group.id}-with-${other}`, rsc: group.id, withRsc: other });
+    for (const before of group.after) orders.push({ id: cibIds.groupAfter(before, group.id), first: before, firstAction: "start", then: group.id });
+    for (const other of group.with) colocations.push({ id: cibIds.groupWith(group.id, other), rsc: group.id, withRsc: other });
   }
 
   const promotables = cfg.drbd.resources.map((r) => drbdPromotable(r, drbdHolders(cfg, r).length));
   for (const res of cfg.drbd.resources) {
     const holders = drbdHolders(cfg, res).map((n) => n.name);
     for (const node of cfg.nodes.filter((n) => !holders.includes(n.name))) {
-      locations.push({ id: `loc-${drbdCloneId(res.name)}-not-on-${node.name}`, rsc: drbdCloneId(res.name), node: node.name, score: "-INFINITY" });
+      locations.push({ id: cibIds.cloneAvoids(cibIds.drbdClone(res.name), node.name), rsc: cibIds.drbdClone(res.name), node: node.name, score: "-INFINITY" });
     }
   }
   const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));

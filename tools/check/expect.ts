@@ -4,7 +4,7 @@
  * assertions the failover scenarios make on crm_simulate's results.
  */
 import { ClusterConfig } from "../../components/config";
-import { drbdCloneId, drbdPrimitiveId, filesystemId } from "../../components/render/cib";
+import { cibIds } from "../../components/cib-ids";
 import { drbdHolders } from "../../components/render/drbd";
 import { findAction, GraphAction, Placement, Round, waitsFor } from "./simulate";
 
@@ -38,7 +38,7 @@ export interface Model {
 }
 
 export function model(cfg: ClusterConfig): Model {
-  const drbd = cfg.drbd.resources.map((r) => ({ res: r.name, prim: drbdPrimitiveId(r.name), clone: drbdCloneId(r.name), fs: filesystemId(r.name), holders: drbdHolders(cfg, r).map((n) => n.name) }));
+  const drbd = cfg.drbd.resources.map((r) => ({ res: r.name, prim: cibIds.drbdPrimitive(r.name), clone: cibIds.drbdClone(r.name), fs: cibIds.filesystem(r.name), holders: drbdHolders(cfg, r).map((n) => n.name) }));
   const byRes = new Map(drbd.map((d) => [d.res, d]));
   const primitives = new Set(cfg.pacemaker.primitives.map((p) => p.id));
   const groups = cfg.pacemaker.groups.map((g) => ({
