@@ -23,6 +23,7 @@ import { Distro } from "./packages";
 import { HostSteps, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
+import { drbdHolders } from "./render/drbd";
 import { zimbraResource } from "./zimbra-cluster";
 import { ZIMBRA_PREREQUISITES, ZimbraConfig } from "./zimbra-config";
 
@@ -64,8 +65,9 @@ export interface ZimbraInstallArgs {
 /** ZimbraInstall arguments for a validated stack configuration (checkZimbra passed). */
 export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, nodes: Node[], drbd: DrbdResource[], adminPassword: pulumi.Input<string>): ZimbraInstallArgs {
   const res = zimbraResource(cfg);
-  if (!res) throw new Error("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
-  const holders = nodes.filter((n) => !res.nodes || res.nodes.includes(n.name));
+  if (!res) throw new pulumi.RunError("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
+  const holderNames = drbdHolders(cfg, res).map((n) => n.name);
+  const holders = nodes.filter((n) => holderNames.includes(n.name));
   const active = cfg.nodes.find((n) => n.name === res.initialPrimary)!;
   const vip = cfg.pacemaker.vips[0];
   const prefix = Number(cfg.service.subnet.split("/")[1]);
@@ -104,9 +106,9 @@ export class ZimbraInstall extends pulumi.ComponentResource {
   constructor(name: string, args: ZimbraInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:zimbra:ZimbraInstall", name, {}, opts);
     const inst = args.installer;
-    if ((inst.url === undefined) === (inst.localPath === undefined)) throw new Error("ZimbraInstall: give exactly one of installer.url and installer.localPath");
+    if ((inst.url === undefined) === (inst.localPath === undefined)) throw new pulumi.ResourceError("ZimbraInstall: give exactly one of installer.url and installer.localPath", this);
     const active = args.nodes.find((n) => n.name === args.activeNode);
-    if (!active) throw new Error(`ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`);
+    if (!active) throw new pulumi.ResourceError(`ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`, this);
     const passive = args.nodes.filter((n) => n !== active);
     const d = args.drbd;
 

@@ -152,7 +152,7 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
     : undefined;
 
   const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
-  if (cfg.zimbra && zimbraAdminPassword === undefined) throw new Error("zimbraAdminPassword: missing (cluster.zimbra is set)");
+  if (cfg.zimbra && zimbraAdminPassword === undefined) throw new pulumi.RunError("zimbraAdminPassword: missing (cluster.zimbra is set)");
   const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword!)) : undefined;
 
   const cib = cibView(cfg);

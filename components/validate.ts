@@ -8,6 +8,7 @@ import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
 import { checkZimbra } from "./validate-zimbra";
 import { stonithWatchdogTimeout } from "./render/cib";
+import { drbdHolders } from "./render/drbd";
 import { checkLists, listWarnings } from "./validate-lists";
 import { checkRoles } from "./validate-roles";
 
@@ -267,8 +268,8 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     if (res.monitorPromoted === res.monitorUnpromoted) {
       at(`${p}.monitorUnpromoted`, `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`);
     }
-    cfg.nodes.forEach((node, n) => {
-      if (res.nodes && !res.nodes.includes(node.name)) return;
+    drbdHolders(cfg, res).forEach((node) => {
+      const n = cfg.nodes.indexOf(node);
       const override = node.disks[res.name] ?? {};
       const disk = override.disk ?? res.disk;
       if (!disk) return at(`${p}.disk`, `no backing disk for node '${node.name}': set ${p}.disk or nodes[${n}].disks.${res.name}.disk`);
