@@ -9,13 +9,20 @@ const sshPrivateKey = config.getSecret("sshPrivateKey");
 // and logs (a secret the program generated would reach the engine's debug log in plaintext).
 // Read raw where validation needs to look at it (names, length); wrapped as secret at once.
 const rawFencePasswords = pulumi.runtime.getConfig("zimbra-ha:fencePasswords");
-const fencePasswords: Record<string, string> | undefined = rawFencePasswords ? JSON.parse(rawFencePasswords) : undefined;
+const fencePasswords: Record<string, string> | undefined = rawFencePasswords
+  ? JSON.parse(rawFencePasswords)
+  : undefined;
 const rawAuthkey = pulumi.runtime.getConfig("zimbra-ha:corosyncAuthkey")?.trim();
 const zimbraAdminPassword = config.getSecret("zimbraAdminPassword");
 const cfg = parseClusterConfig(config.getObject("cluster"), {
   sshPrivateKey: sshPrivateKey !== undefined,
   fencePasswords: Object.keys(fencePasswords ?? {}),
-  corosyncAuthkey: rawAuthkey === undefined ? "missing" : /^[A-Za-z0-9+/]+={0,2}$/.test(rawAuthkey) ? Buffer.from(rawAuthkey, "base64").length : -1,
+  corosyncAuthkey:
+    rawAuthkey === undefined
+      ? "missing"
+      : /^[A-Za-z0-9+/]+={0,2}$/.test(rawAuthkey)
+        ? Buffer.from(rawAuthkey, "base64").length
+        : -1,
   zimbraAdminPassword: zimbraAdminPassword !== undefined,
 });
 

@@ -26,11 +26,19 @@ export class CorosyncRing extends pulumi.ComponentResource {
     super("zimbra-ha:corosync:CorosyncRing", name, {}, opts);
     const steps = new HostSteps(this, name);
     const files = args.nodes.map((node) => {
-      const authkey = steps.on(node, "authkey", tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"), node.ready, {
-        stdin: pulumi.secret(args.authkeyBase64),
-        secret: true,
+      const authkey = steps.on(
+        node,
+        "authkey",
+        tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"),
+        node.ready,
+        {
+          stdin: pulumi.secret(args.authkeyBase64),
+          secret: true,
+        },
+      );
+      const conf = steps.on(node, "conf", tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), node.ready, {
+        stdin: args.conf,
       });
-      const conf = steps.on(node, "conf", tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), node.ready, { stdin: args.conf });
       return [authkey, conf];
     });
     const allFiles = files.flat();
@@ -41,7 +49,12 @@ export class CorosyncRing extends pulumi.ComponentResource {
       }),
     );
     const first = args.nodes[0];
-    const membership = steps.once(first, "membership", tool("cluster-membership.sh", args.membershipTimeout, ...args.nodes.map((n) => n.name)), starts);
+    const membership = steps.once(
+      first,
+      "membership",
+      tool("cluster-membership.sh", args.membershipTimeout, ...args.nodes.map((n) => n.name)),
+      starts,
+    );
     this.membership = membership.stdout;
     this.ready = [membership];
     this.registerOutputs({ membership: this.membership });

@@ -41,11 +41,22 @@ export class DrbdResource extends pulumi.ComponentResource {
     const holders = args.nodes.filter((node) => args.view.nodes.some((n) => n.name === node.name));
     const perNode = holders.map((node) => {
       const nodeView = args.view.nodes.find((n) => n.name === node.name)!;
-      const conf = steps.on(node, "conf", `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`, node.ready, {
-        stdin: args.resFile,
-        delete: `rm -f ${drbdResPath(res)}`,
-      });
-      const metadata = steps.on(node, "metadata", tool("drbd-create-md.sh", res, args.minor, nodeView.disk, nodeView.metaDisk, nodeView.allowWipe ? "yes" : "no"), [conf]);
+      const conf = steps.on(
+        node,
+        "conf",
+        `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`,
+        node.ready,
+        {
+          stdin: args.resFile,
+          delete: `rm -f ${drbdResPath(res)}`,
+        },
+      );
+      const metadata = steps.on(
+        node,
+        "metadata",
+        tool("drbd-create-md.sh", res, args.minor, nodeView.disk, nodeView.metaDisk, nodeView.allowWipe ? "yes" : "no"),
+        [conf],
+      );
       const up = steps.on(node, "up", tool("drbd-up.sh", res), [metadata], {
         rerunOn: [resHash],
         delete: `drbdadm down ${res}`,
@@ -54,11 +65,20 @@ export class DrbdResource extends pulumi.ComponentResource {
     });
 
     const designated = perNode.find((p) => p.node.name === args.initialPrimary)!;
-    const reports = pulumi.all(perNode.map((p) => p.metadata.stdout)).apply((outs) => outs.map((o) => o.trim().split("\n").pop()).join("\n") + "\n");
+    const reports = pulumi
+      .all(perNode.map((p) => p.metadata.stdout))
+      .apply((outs) => outs.map((o) => o.trim().split("\n").pop()).join("\n") + "\n");
     const init = steps.once(
       designated.node,
       "initialize",
-      tool("drbd-initialize.sh", res, args.minor, args.fsType, args.skipInitialSyncIfBlank ? "yes" : "no", args.initTimeout),
+      tool(
+        "drbd-initialize.sh",
+        res,
+        args.minor,
+        args.fsType,
+        args.skipInitialSyncIfBlank ? "yes" : "no",
+        args.initTimeout,
+      ),
       perNode.map((p) => p.up),
       { stdin: reports },
     );

@@ -39,13 +39,32 @@ export class Fencing extends pulumi.ComponentResource {
     if (sbd) {
       const disk = sbd.disk;
       const first = args.nodes[0];
-      const header = disk && [steps.once(first, "sbd-header", tool("sbd-init.sh", disk.device, sbd.watchdogTimeout, disk.msgwait, disk.allowWipe ? "yes" : "no"), first.ready)];
+      const header = disk && [
+        steps.once(
+          first,
+          "sbd-header",
+          tool("sbd-init.sh", disk.device, sbd.watchdogTimeout, disk.msgwait, disk.allowWipe ? "yes" : "no"),
+          first.ready,
+        ),
+      ];
       for (const node of args.nodes) {
-        const watchdog = steps.on(node, "watchdog", tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice), node.ready, { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` });
-        const defaults = steps.on(node, "sbd-config", `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`, [watchdog, ...(header ?? [])], {
-          stdin: sbd.defaults,
-          delete: "systemctl disable sbd.service",
-        });
+        const watchdog = steps.on(
+          node,
+          "watchdog",
+          tool("watchdog-module.sh", sbd.watchdogModule, sbd.watchdogDevice),
+          node.ready,
+          { delete: `rm -f ${WATCHDOG_MODULES_LOAD}` },
+        );
+        const defaults = steps.on(
+          node,
+          "sbd-config",
+          `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`,
+          [watchdog, ...(header ?? [])],
+          {
+            stdin: sbd.defaults,
+            delete: "systemctl disable sbd.service",
+          },
+        );
         ready.push(defaults);
       }
     }
@@ -54,11 +73,17 @@ export class Fencing extends pulumi.ComponentResource {
       for (const node of args.nodes) {
         for (const target of args.fencedNodes) {
           ready.push(
-            steps.on(node, `password-${target}-on`, tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"), node.ready, {
-              stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
-              delete: `rm -f ${fencePasswordFile(target)}`,
-              secret: true,
-            }),
+            steps.on(
+              node,
+              `password-${target}-on`,
+              tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"),
+              node.ready,
+              {
+                stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
+                delete: `rm -f ${fencePasswordFile(target)}`,
+                secret: true,
+              },
+            ),
           );
         }
       }

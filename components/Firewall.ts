@@ -41,7 +41,8 @@ export class Firewall extends pulumi.ComponentResource {
     super("zimbra-ha:firewall:Firewall", name, {}, opts);
     const steps = new HostSteps(this, name);
     for (const node of args.nodes) {
-      if (args.rulesets[node.name] === undefined) throw new pulumi.ResourceError(`Firewall: no ruleset for node ${node.name}`, this);
+      if (args.rulesets[node.name] === undefined)
+        throw new pulumi.ResourceError(`Firewall: no ruleset for node ${node.name}`, this);
     }
     const perNode = args.nodes.map((node) => {
       const ruleset = args.rulesets[node.name];

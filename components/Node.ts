@@ -75,11 +75,22 @@ export class Node extends pulumi.ComponentResource {
     });
     const detect = steps.once(this, "distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
     const aptSources: command.remote.Command[] = args.aptSources.length
-      ? [steps.once(this, "apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], { stdin: args.aptSources.join("\n") + "\n", delete: `rm -f ${APT_SOURCES_LIST}` })]
+      ? [
+          steps.once(this, "apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], {
+            stdin: args.aptSources.join("\n") + "\n",
+            delete: `rm -f ${APT_SOURCES_LIST}`,
+          }),
+        ]
       : [];
-    const packages = steps.once(this, "packages", tool("install-packages.sh", ...args.packages), [detect, ...aptSources], {
-      rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
-    });
+    const packages = steps.once(
+      this,
+      "packages",
+      tool("install-packages.sh", ...args.packages),
+      [detect, ...aptSources],
+      {
+        rerunOn: args.aptSources.length ? [sha256(args.aptSources.join("\n"))] : [],
+      },
+    );
     if (args.arbiter) {
       this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
       this.ready = [tools, packages];
@@ -87,16 +98,30 @@ export class Node extends pulumi.ComponentResource {
       return;
     }
     const hostname = steps.once(this, "hostname", tool("set-hostname.sh", args.name), [detect]);
-    const hosts = steps.once(this, "hosts", tool("hosts-block.sh"), [detect], { stdin: args.hostsBlock, delete: tool("hosts-block.sh", "--remove") });
-    const bootServices = steps.once(this, "boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [packages]);
-    const drbdModule = steps.once(this, "drbd-module", tool("drbd-module.sh"), [packages], { delete: `rm -f ${DRBD_MODULES_LOAD}` });
+    const hosts = steps.once(this, "hosts", tool("hosts-block.sh"), [detect], {
+      stdin: args.hostsBlock,
+      delete: tool("hosts-block.sh", "--remove"),
+    });
+    const bootServices = steps.once(this, "boot-services", tool("boot-services.sh", ...args.clusterManagedUnits), [
+      packages,
+    ]);
+    const drbdModule = steps.once(this, "drbd-module", tool("drbd-module.sh"), [packages], {
+      delete: `rm -f ${DRBD_MODULES_LOAD}`,
+    });
 
     // Named by path, not by position: removing one entry deletes that file and touches no other.
     const files = args.files.map((file) =>
-      steps.once(this, `file-${fileStepId(file.path)}`, tool("put-file.sh", file.path, file.mode, file.owner) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""), [packages], {
-        stdin: file.content,
-        delete: `rm -f ${shq(file.path)}`,
-      }),
+      steps.once(
+        this,
+        `file-${fileStepId(file.path)}`,
+        tool("put-file.sh", file.path, file.mode, file.owner) +
+          (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""),
+        [packages],
+        {
+          stdin: file.content,
+          delete: `rm -f ${shq(file.path)}`,
+        },
+      ),
     );
 
     this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());

@@ -41,14 +41,22 @@ export class PacemakerGroup extends pulumi.ComponentResource {
       // resource is stopped without its parameters: ocf:linbit:drbd then fails), then
       // resources and constraints go while the stack's properties still hold, then the rest.
       delete: [
-        ...args.topLevelResources.map((id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`),
+        ...args.topLevelResources.map(
+          (id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`,
+        ),
         "crm_resource --wait --timeout=600s",
         `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
         "crm_resource --wait --timeout=600s",
         `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
       ].join(" && "),
     });
-    const converge = steps.once(first, "converge", tool("cluster-converge.sh", args.convergeTimeout, ...args.groups), [apply], { rerunOn: [sha256(args.fragment)] });
+    const converge = steps.once(
+      first,
+      "converge",
+      tool("cluster-converge.sh", args.convergeTimeout, ...args.groups),
+      [apply],
+      { rerunOn: [sha256(args.fragment)] },
+    );
     this.placement = converge.stdout;
     this.registerOutputs({ placement: this.placement });
   }

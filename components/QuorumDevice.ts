@@ -33,18 +33,29 @@ export class QuorumDevice extends pulumi.ComponentResource {
     const first = nodes[0];
 
     const ca = steps.on(arbiter, "ca", tool("qnetd-ca.sh"), arbiter.ready);
-    const request = steps.on(first, "request", tool("qdevice-request.sh", args.clusterName), first.ready, { stdin: ca.stdout });
+    const request = steps.on(first, "request", tool("qdevice-request.sh", args.clusterName), first.ready, {
+      stdin: ca.stdout,
+    });
     const signed = steps.on(arbiter, "sign", tool("qnetd-sign.sh", args.clusterName), [ca], { stdin: request.stdout });
-    const p12 = steps.on(first, "p12", tool("qdevice-import.sh", args.clusterName), [request], { stdin: signed.stdout, secret: true });
+    const p12 = steps.on(first, "p12", tool("qdevice-import.sh", args.clusterName), [request], {
+      stdin: signed.stdout,
+      secret: true,
+    });
     const credentials = pulumi.secret(pulumi.interpolate`${ca.stdout}\n${p12.stdout}\n`);
 
     this.ready = nodes.map((node) =>
-      steps.on(node, "qdevice", `${tool("qdevice-install.sh")} && ${tool("qdevice-start.sh", args.voteTimeout)}`, [p12, ...args.after], {
-        stdin: credentials,
-        secret: true,
-        rerunOn: [sha256(args.corosyncConf)],
-        delete: "systemctl disable --now corosync-qdevice.service; rm -rf /etc/corosync/qdevice/net/nssdb",
-      }),
+      steps.on(
+        node,
+        "qdevice",
+        `${tool("qdevice-install.sh")} && ${tool("qdevice-start.sh", args.voteTimeout)}`,
+        [p12, ...args.after],
+        {
+          stdin: credentials,
+          secret: true,
+          rerunOn: [sha256(args.corosyncConf)],
+          delete: "systemctl disable --now corosync-qdevice.service; rm -rf /etc/corosync/qdevice/net/nssdb",
+        },
+      ),
     );
     this.registerOutputs({});
   }

@@ -22,7 +22,15 @@ import { Node } from "./Node";
 import { Distro } from "./packages";
 import { HostSteps, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
-import { accountSuffix, installerPath, renderZimbraCronD, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView, zmsetupPlainView } from "./render/zimbra";
+import {
+  accountSuffix,
+  installerPath,
+  renderZimbraCronD,
+  renderZmsetupConfig,
+  ZIMBRA_CRON_D,
+  ZmsetupPlainView,
+  zmsetupPlainView,
+} from "./render/zimbra";
 import { drbdHolders } from "./render/drbd";
 import { zimbraResource } from "./zimbra-cluster";
 import { ZIMBRA_PREREQUISITES, ZimbraConfig } from "./zimbra-config";
@@ -63,7 +71,13 @@ export interface ZimbraInstallArgs {
 }
 
 /** ZimbraInstall arguments for a validated stack configuration (checkZimbra passed). */
-export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, nodes: Node[], drbd: DrbdResource[], adminPassword: pulumi.Input<string>): ZimbraInstallArgs {
+export function zimbraInstallArgs(
+  cfg: ClusterConfig,
+  zimbra: ZimbraConfig,
+  nodes: Node[],
+  drbd: DrbdResource[],
+  adminPassword: pulumi.Input<string>,
+): ZimbraInstallArgs {
   const res = zimbraResource(cfg);
   if (!res) throw new pulumi.RunError("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
   const holderNames = drbdHolders(cfg, res).map((n) => n.name);
@@ -75,10 +89,22 @@ export function zimbraInstallArgs(cfg: ClusterConfig, zimbra: ZimbraConfig, node
   return {
     nodes: holders,
     activeNode: res.initialPrimary,
-    drbd: { resource: res.name, minor: res.minor, mountPoint: res.mountPoint, fsType: res.fsType, mountOptions: res.mountOptions || "defaults" },
-    vip: { address: vip.address, cidr: vip.cidrNetmask ?? prefix, nic: vip.nic ?? active.nics.service ?? cfg.service.nic },
+    drbd: {
+      resource: res.name,
+      minor: res.minor,
+      mountPoint: res.mountPoint,
+      fsType: res.fsType,
+      mountOptions: res.mountOptions || "defaults",
+    },
+    vip: {
+      address: vip.address,
+      cidr: vip.cidrNetmask ?? prefix,
+      nic: vip.nic ?? active.nics.service ?? cfg.service.nic,
+    },
     fqdn: cfg.service.fqdn,
-    prerequisites: Object.fromEntries(cfg.nodes.map((n) => [n.name, ZIMBRA_PREREQUISITES[(n.distro ?? cfg.distro) as Distro]])),
+    prerequisites: Object.fromEntries(
+      cfg.nodes.map((n) => [n.name, ZIMBRA_PREREQUISITES[(n.distro ?? cfg.distro) as Distro]]),
+    ),
     installer: zimbra.installer,
     packages: zimbra.packages,
     useZimbraPackageServer: zimbra.useZimbraPackageServer,
@@ -106,65 +132,151 @@ export class ZimbraInstall extends pulumi.ComponentResource {
   constructor(name: string, args: ZimbraInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zimbra-ha:zimbra:ZimbraInstall", name, {}, opts);
     const inst = args.installer;
-    if ((inst.url === undefined) === (inst.localPath === undefined)) throw new pulumi.ResourceError("ZimbraInstall: give exactly one of installer.url and installer.localPath", this);
+    if ((inst.url === undefined) === (inst.localPath === undefined))
+      throw new pulumi.ResourceError("ZimbraInstall: give exactly one of installer.url and installer.localPath", this);
     const active = args.nodes.find((n) => n.name === args.activeNode);
-    if (!active) throw new pulumi.ResourceError(`ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`, this);
+    if (!active)
+      throw new pulumi.ResourceError(
+        `ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`,
+        this,
+      );
     const passive = args.nodes.filter((n) => n !== active);
     const d = args.drbd;
 
     const steps = new HostSteps(this, name);
 
     const password = pulumi.secret(args.adminPassword);
-    const config = pulumi.secret(password.apply((adminPassword) => renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) })));
+    const config = pulumi.secret(
+      password.apply((adminPassword) =>
+        renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) }),
+      ),
+    );
 
     // Every node: the checks the installer and a later failover rely on.
     const preflight = new Map(
-      args.nodes.map((node) => [node.name, steps.on(node, "preflight", tool("zimbra-preflight.sh", args.fqdn, args.vip.address, ...(args.prerequisites[node.name] ?? [])), node.ready)]),
+      args.nodes.map((node) => [
+        node.name,
+        steps.on(
+          node,
+          "preflight",
+          tool("zimbra-preflight.sh", args.fqdn, args.vip.address, ...(args.prerequisites[node.name] ?? [])),
+          node.ready,
+        ),
+      ]),
     );
 
     // Active node: the installer, verified before anything uses it.
     const tarball = installerPath(inst.sha256);
     let installer: command.remote.Command;
     if (inst.url !== undefined) {
-      installer = steps.on(active, "installer", tool("zimbra-fetch.sh", "url", inst.url, inst.sha256, tarball), [preflight.get(active.name)!], {
-        delete: tool("zimbra-fetch.sh", "--remove", tarball),
-      });
+      installer = steps.on(
+        active,
+        "installer",
+        tool("zimbra-fetch.sh", "url", inst.url, inst.sha256, tarball),
+        [preflight.get(active.name)!],
+        {
+          delete: tool("zimbra-fetch.sh", "--remove", tarball),
+        },
+      );
     } else {
       // stdin is text: a binary tarball goes up with CopyToRemote, into a directory only the SSH user can write.
-      const uploadDir = steps.on(active, "upload-dir", `install -d -m 0700 -o "\${SUDO_USER:-root}" ${UPLOAD_DIR}`, [preflight.get(active.name)!], { delete: `rm -rf ${UPLOAD_DIR}` });
+      const uploadDir = steps.on(
+        active,
+        "upload-dir",
+        `install -d -m 0700 -o "\${SUDO_USER:-root}" ${UPLOAD_DIR}`,
+        [preflight.get(active.name)!],
+        { delete: `rm -rf ${UPLOAD_DIR}` },
+      );
       const uploaded = `${UPLOAD_DIR}/zcs-${inst.sha256.slice(0, 16)}.tgz`;
       const upload = new command.remote.CopyToRemote(
         `${name}-upload-${active.name}`,
-        { connection: active.connection, source: new pulumi.asset.FileAsset(inst.localPath!), remotePath: uploaded, triggers: [inst.sha256] },
+        {
+          connection: active.connection,
+          source: new pulumi.asset.FileAsset(inst.localPath!),
+          remotePath: uploaded,
+          triggers: [inst.sha256],
+        },
         { parent: this, dependsOn: [uploadDir], deleteBeforeReplace: true },
       );
-      installer = steps.on(active, "installer", tool("zimbra-fetch.sh", "file", uploaded, inst.sha256, tarball), [upload], {
-        delete: tool("zimbra-fetch.sh", "--remove", tarball, UPLOAD_DIR),
-      });
+      installer = steps.on(
+        active,
+        "installer",
+        tool("zimbra-fetch.sh", "file", uploaded, inst.sha256, tarball),
+        [upload],
+        {
+          delete: tool("zimbra-fetch.sh", "--remove", tarball, UPLOAD_DIR),
+        },
+      );
     }
 
-    const hold = steps.on(active, "hold", tool("zimbra-hold.sh", "acquire", d.resource, d.minor, d.mountPoint, d.fsType, d.mountOptions, args.vip.address, args.vip.cidr, args.vip.nic, cibIds.filesystem(d.resource)), [
-      ...args.after,
-      installer,
-      ...preflight.values(),
-    ]);
+    const hold = steps.on(
+      active,
+      "hold",
+      tool(
+        "zimbra-hold.sh",
+        "acquire",
+        d.resource,
+        d.minor,
+        d.mountPoint,
+        d.fsType,
+        d.mountOptions,
+        args.vip.address,
+        args.vip.cidr,
+        args.vip.nic,
+        cibIds.filesystem(d.resource),
+      ),
+      [...args.after, installer, ...preflight.values()],
+    );
     const software = steps.on(
       active,
       "software",
-      tool("zimbra-software.sh", d.mountPoint, tarball, inst.sha256, args.packages.join(","), args.useZimbraPackageServer ? "yes" : "no", args.platformOverride ? "yes" : "no", args.installTimeout),
+      tool(
+        "zimbra-software.sh",
+        d.mountPoint,
+        tarball,
+        inst.sha256,
+        args.packages.join(","),
+        args.useZimbraPackageServer ? "yes" : "no",
+        args.platformOverride ? "yes" : "no",
+        args.installTimeout,
+      ),
       [hold],
     );
-    const configure = steps.on(active, "configure", tool("zimbra-configure.sh", d.mountPoint, args.configureTimeout), [software], { stdin: config, secret: true });
+    const configure = steps.on(
+      active,
+      "configure",
+      tool("zimbra-configure.sh", d.mountPoint, args.configureTimeout),
+      [software],
+      { stdin: config, secret: true },
+    );
     const agent = steps.on(active, "agent", tool("zimbra-agent-check.sh", d.mountPoint), [configure]);
     const capture = steps.on(active, "footprint", tool("zimbra-footprint.sh", "capture"), [configure]);
-    const release = steps.on(active, "release", tool("zimbra-hold.sh", "release", d.resource, d.mountPoint, args.vip.address, args.vip.cidr, args.vip.nic), [agent, capture]);
+    const release = steps.on(
+      active,
+      "release",
+      tool("zimbra-hold.sh", "release", d.resource, d.mountPoint, args.vip.address, args.vip.cidr, args.vip.nic),
+      [agent, capture],
+    );
 
     const cronD = renderZimbraCronD(TOOLS_DIR);
     const cron = (node: Node, deps: pulumi.Resource[]) =>
-      steps.on(node, "cron", tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, { stdin: cronD, delete: `rm -f ${ZIMBRA_CRON_D}` });
-    const ready: pulumi.Resource[] = [release, cron(active, [capture]), steps.on(active, "boot", tool("zimbra-boot.sh"), [agent])];
+      steps.on(node, "cron", tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, {
+        stdin: cronD,
+        delete: `rm -f ${ZIMBRA_CRON_D}`,
+      });
+    const ready: pulumi.Resource[] = [
+      release,
+      cron(active, [capture]),
+      steps.on(active, "boot", tool("zimbra-boot.sh"), [agent]),
+    ];
     const applied = passive.map((node) => {
-      const apply = steps.on(node, "footprint", tool("zimbra-footprint.sh", "apply"), [preflight.get(node.name)!, capture], { stdin: capture.stdout });
+      const apply = steps.on(
+        node,
+        "footprint",
+        tool("zimbra-footprint.sh", "apply"),
+        [preflight.get(node.name)!, capture],
+        { stdin: capture.stdout },
+      );
       ready.push(apply, cron(node, [apply]), steps.on(node, "boot", tool("zimbra-boot.sh"), [apply]));
       return apply.stdout;
     });
@@ -174,6 +286,11 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     this.installation = software.stdout;
     this.footprint = pulumi.all(applied).apply((outs) => outs.map((o) => o.trim()).join("\n"));
     this.ready = ready;
-    this.registerOutputs({ adminAccount: this.adminAccount, adminPassword: this.adminPassword, installation: this.installation, footprint: this.footprint });
+    this.registerOutputs({
+      adminAccount: this.adminAccount,
+      adminPassword: this.adminPassword,
+      installation: this.installation,
+      footprint: this.footprint,
+    });
   }
 }

@@ -22,7 +22,20 @@ export const cibIds = {
 };
 
 /** Every generated id starts with one of these; no user id may. */
-export const GENERATED_ID_PREFIXES = ["cib-bootstrap-options", "zimbra-ha-", "loc-", "col-", "ord-", "fence-", "drbd-", "fs-"];
+export const GENERATED_ID_PREFIXES = [
+  "cib-bootstrap-options",
+  "zimbra-ha-",
+  "loc-",
+  "col-",
+  "ord-",
+  "fence-",
+  "drbd-",
+  "fs-",
+];
 
 /** The ids a DRBD resource brings along. */
-export const drbdResourceIds = (res: string) => [cibIds.drbdPrimitive(res), cibIds.drbdClone(res), cibIds.filesystem(res)];
+export const drbdResourceIds = (res: string) => [
+  cibIds.drbdPrimitive(res),
+  cibIds.drbdClone(res),
+  cibIds.filesystem(res),
+];

@@ -11,7 +11,14 @@ import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
 import { QuorumDevice } from "./QuorumDevice";
-import { ARBITER_PACKAGES, CLUSTER_MANAGED_UNITS, Distro, FENCE_AGENT_PACKAGES, packagesFor, QDEVICE_PACKAGES } from "./packages";
+import {
+  ARBITER_PACKAGES,
+  CLUSTER_MANAGED_UNITS,
+  Distro,
+  FENCE_AGENT_PACKAGES,
+  packagesFor,
+  QDEVICE_PACKAGES,
+} from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncView, renderCorosyncConf } from "./render/corosync";
@@ -82,7 +89,13 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
         ...cfg.apt.extraPackages,
       ]),
       files: cfg.files,
-      clusterManagedUnits: [...CLUSTER_MANAGED_UNITS, ...cfg.disableAtBoot, ...cfg.pacemaker.primitives.filter((p) => p.agent.startsWith("systemd:")).map((p) => `${p.agent.slice("systemd:".length)}.service`)],
+      clusterManagedUnits: [
+        ...CLUSTER_MANAGED_UNITS,
+        ...cfg.disableAtBoot,
+        ...cfg.pacemaker.primitives
+          .filter((p) => p.agent.startsWith("systemd:"))
+          .map((p) => `${p.agent.slice("systemd:".length)}.service`),
+      ],
     });
   });
 
@@ -108,7 +121,10 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
       ? undefined
       : new Fencing("fencing", {
           nodes,
-          sbd: sbd && (f.mode === "sbd" || f.mode === "watchdog") ? { defaults: renderSbdDefaults(sbd), ...f.sbd, disk: f.mode === "sbd" ? f.sbd : undefined } : undefined,
+          sbd:
+            sbd && (f.mode === "sbd" || f.mode === "watchdog")
+              ? { defaults: renderSbdDefaults(sbd), ...f.sbd, disk: f.mode === "sbd" ? f.sbd : undefined }
+              : undefined,
           passwords: f.mode === "devices" ? fencePasswords : undefined,
           fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
         });
@@ -152,8 +168,11 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
     : undefined;
 
   const firewall = cfg.firewall?.enabled ? new Firewall("firewall", firewallArgs(cfg, cfg.firewall, nodes)) : undefined;
-  if (cfg.zimbra && zimbraAdminPassword === undefined) throw new pulumi.RunError("zimbraAdminPassword: missing (cluster.zimbra is set)");
-  const zimbra = cfg.zimbra ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword!)) : undefined;
+  if (cfg.zimbra && zimbraAdminPassword === undefined)
+    throw new pulumi.RunError("zimbraAdminPassword: missing (cluster.zimbra is set)");
+  const zimbra = cfg.zimbra
+    ? new ZimbraInstall("zimbra", zimbraInstallArgs(cfg, cfg.zimbra, nodes, drbd, zimbraAdminPassword!))
+    : undefined;
 
   const cib = cibView(cfg);
   const pacemaker = new PacemakerGroup("pacemaker", {
@@ -161,11 +180,21 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
     fragment: renderCibFragment(cib),
     stopFragment: renderCibStopFragment(cib),
     // STONITH devices are not stopped first: fencing must stay possible while the rest stops.
-    topLevelResources: [...cib.groups.map((g) => g.id), ...cib.clones.map((c) => c.id), ...cib.promotables.map((p) => p.id)],
+    topLevelResources: [
+      ...cib.groups.map((g) => g.id),
+      ...cib.clones.map((c) => c.id),
+      ...cib.promotables.map((p) => p.id),
+    ],
     ownerTag: ownerTag(cfg),
     groups: cfg.pacemaker.groups.map((g) => g.id),
     convergeTimeout: cfg.pacemaker.convergeTimeout,
-    after: [...ring.ready, ...(quorum?.ready ?? []), ...drbd.flatMap((d) => d.ready), ...(zimbra?.ready ?? []), ...(firewall?.ready ?? [])],
+    after: [
+      ...ring.ready,
+      ...(quorum?.ready ?? []),
+      ...drbd.flatMap((d) => d.ready),
+      ...(zimbra?.ready ?? []),
+      ...(firewall?.ready ?? []),
+    ],
   });
 
   return { nodes, drbd, ring, pacemaker, fencing, quorum, zimbra, firewall };

@@ -7,11 +7,17 @@ import { SUPPORTED_DISTROS } from "./packages";
 import { FirewallSchema } from "./firewall-config";
 import { ZimbraSchema } from "./zimbra-config";
 
-const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and '-', starting with a letter");
-const resourceId = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and hold only letters, digits, '_', '.', '-'");
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and '-', starting with a letter");
+const resourceId = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, "must start with a letter and hold only letters, digits, '_', '.', '-'");
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address like 10.0.66.201");
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 subnet like 10.0.66.0/24");
-const absolutePath = z.string().regex(/^\/[A-Za-z0-9_.\/-]*$/, "must be an absolute path of letters, digits, '_', '.', '-', '/'");
+const absolutePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.\/-]*$/, "must be an absolute path of letters, digits, '_', '.', '-', '/'");
 const seconds = z.number().int().positive();
 const port = z.number().int().min(1).max(65535);
 const distro = z.enum(SUPPORTED_DISTROS);
@@ -20,7 +26,10 @@ export const SshSchema = z.strictObject({
   /** Address the SSH connection dials. */
   host: z.string().min(1),
   port: port.default(22),
-  user: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("root"),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*$/)
+    .default("root"),
   /** Pinned host key, "ssh-ed25519 AAAA..."; without it the host key is not checked. */
   hostKey: z
     .string()
@@ -29,7 +38,10 @@ export const SshSchema = z.strictObject({
         "ssh-rsa host keys cannot be pinned: the SSH client pins the key's own algorithm (SHA-1 ssh-rsa), which OpenSSH 8.8 and later refuse; pin the host's ed25519 key (ssh-keyscan -t ed25519 HOST)",
       abort: true,
     })
-    .regex(/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, "must be a public key line like 'ssh-ed25519 AAAA...'")
+    .regex(
+      /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/,
+      "must be a public key line like 'ssh-ed25519 AAAA...'",
+    )
     .optional(),
 });
 
@@ -110,7 +122,10 @@ export const DrbdResourceSchema = z.strictObject({
   metaDiskMode: z.enum(["internal", "external"]).default("internal"),
   metaDisk: absolutePath.optional(),
   /** Resync rate ceiling, DRBD units (10M = 10 MiB/s). */
-  resyncRate: z.string().regex(/^\d+[KMG]?$/, "must be a number with optional K/M/G suffix, e.g. 10M").default("10M"),
+  resyncRate: z
+    .string()
+    .regex(/^\d+[KMG]?$/, "must be a number with optional K/M/G suffix, e.g. 10M")
+    .default("10M"),
   onIoError: z.enum(["detach", "pass_on", "call-local-io-error"]).default("detach"),
   degrWfcTimeout: z.number().int().min(0).max(300000).default(120),
   alExtents: z.number().int().min(7).max(65534).default(3389),
@@ -118,7 +133,10 @@ export const DrbdResourceSchema = z.strictObject({
   verifyAlg: z.enum(["sha1", "sha256", "md5", "crc32c"]).default("sha1"),
   mountPoint: absolutePath,
   fsType: z.enum(["ext4", "xfs"]).default("ext4"),
-  mountOptions: z.string().regex(/^[a-z0-9=,_-]*$/).default("noatime"),
+  mountOptions: z
+    .string()
+    .regex(/^[a-z0-9=,_-]*$/)
+    .default("noatime"),
   /** Node that is promoted the first time and on which the filesystem is created. */
   initialPrimary: name,
   /** The two nodes that hold this resource (DRBD 8.4 replicates between two); defaults to all nodes of a two-node cluster. */
@@ -126,11 +144,23 @@ export const DrbdResourceSchema = z.strictObject({
   /** Allows creating metadata over a signature/data on every node's device. Destroys data. */
   allowWipe: z.boolean().default(false),
   /** after-sb-{0,1,2}pri policies; anything that discards data needs allowAutomaticDataDiscard. */
-  splitBrain: z.strictObject({
-    after0pri: z.enum(["disconnect", "discard-younger-primary", "discard-older-primary", "discard-zero-changes", "discard-least-changes"]).default("disconnect"),
-    after1pri: z.enum(["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb"]).default("disconnect"),
-    after2pri: z.enum(["disconnect", "call-pri-lost-after-sb"]).default("disconnect"),
-  }).default({ after0pri: "disconnect", after1pri: "disconnect", after2pri: "disconnect" }),
+  splitBrain: z
+    .strictObject({
+      after0pri: z
+        .enum([
+          "disconnect",
+          "discard-younger-primary",
+          "discard-older-primary",
+          "discard-zero-changes",
+          "discard-least-changes",
+        ])
+        .default("disconnect"),
+      after1pri: z
+        .enum(["disconnect", "consensus", "discard-secondary", "call-pri-lost-after-sb"])
+        .default("disconnect"),
+      after2pri: z.enum(["disconnect", "call-pri-lost-after-sb"]).default("disconnect"),
+    })
+    .default({ after0pri: "disconnect", after1pri: "disconnect", after2pri: "disconnect" }),
   allowAutomaticDataDiscard: z.boolean().default(false),
   /** When both devices are blank, mark them in sync instead of copying every block. */
   skipInitialSyncIfBlank: z.boolean().default(true),
@@ -153,14 +183,21 @@ export const OpSchema = z.strictObject({ interval: z.number().int().min(0).optio
 export const PrimitiveSchema = z.strictObject({
   id: resourceId,
   /** Resource agent: `ocf:provider:type`, `systemd:unit`, `lsb:script`. */
-  agent: z.string().regex(/^(ocf:[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+|systemd:[A-Za-z0-9@_.:-]+|lsb:[A-Za-z0-9_.-]+|service:[A-Za-z0-9@_.-]+)$/, "must be ocf:PROVIDER:TYPE, systemd:UNIT, lsb:SCRIPT or service:NAME"),
+  agent: z
+    .string()
+    .regex(
+      /^(ocf:[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+|systemd:[A-Za-z0-9@_.:-]+|lsb:[A-Za-z0-9_.-]+|service:[A-Za-z0-9@_.-]+)$/,
+      "must be ocf:PROVIDER:TYPE, systemd:UNIT, lsb:SCRIPT or service:NAME",
+    ),
   params: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.string()).default({}),
   meta: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.string()).default({}),
-  ops: z.strictObject({
-    start: OpSchema.optional(),
-    stop: OpSchema.optional(),
-    monitor: OpSchema.optional(),
-  }).default({}),
+  ops: z
+    .strictObject({
+      start: OpSchema.optional(),
+      stop: OpSchema.optional(),
+      monitor: OpSchema.optional(),
+    })
+    .default({}),
 });
 
 export const VipSchema = z.strictObject({
@@ -209,7 +246,10 @@ export const PacemakerSchema = z.strictObject({
 /** The watchdog SBD feeds; a node that stops feeding it (hung, fenced, out of quorum) resets. */
 const watchdogFields = {
   /** Kernel module providing /dev/watchdog when there is no hardware watchdog (softdog). */
-  watchdogModule: z.string().regex(/^[a-z0-9_]*$/).default("softdog"),
+  watchdogModule: z
+    .string()
+    .regex(/^[a-z0-9_]*$/)
+    .default("softdog"),
   watchdogDevice: absolutePath.default("/dev/watchdog"),
   /** Seconds; with a disk, written into the SBD header when it is created. */
   watchdogTimeout: seconds.default(5),
@@ -251,10 +291,17 @@ const fencingTimers = {
 export const FencingSchema = z.discriminatedUnion("mode", [
   z.strictObject({
     mode: z.literal("sbd"),
-    sbd: z.strictObject(SbdSchema.shape, { error: (issue) => (issue.input === undefined ? "required when fencing.mode is sbd: give at least the shared device" : undefined) }),
+    sbd: z.strictObject(SbdSchema.shape, {
+      error: (issue) =>
+        issue.input === undefined ? "required when fencing.mode is sbd: give at least the shared device" : undefined,
+    }),
     ...fencingTimers,
   }),
-  z.strictObject({ mode: z.literal("watchdog"), sbd: WatchdogSchema.default(WatchdogSchema.parse({})), ...fencingTimers }),
+  z.strictObject({
+    mode: z.literal("watchdog"),
+    sbd: WatchdogSchema.default(WatchdogSchema.parse({})),
+    ...fencingTimers,
+  }),
   z.strictObject({ mode: z.literal("devices"), ...fencingTimers }),
   z.strictObject({ mode: z.literal("disabled-unsafe"), ...fencingTimers }),
 ]);
@@ -290,8 +337,14 @@ export const FileSchema = z.strictObject({
   /** Absolute path on every node. */
   path: absolutePath,
   content: z.string(),
-  mode: z.string().regex(/^0[0-7]{3}$/, "must be an octal mode like 0644").default("0644"),
-  owner: z.string().regex(/^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$/, "must be USER:GROUP").default("root:root"),
+  mode: z
+    .string()
+    .regex(/^0[0-7]{3}$/, "must be an octal mode like 0644")
+    .default("0644"),
+  owner: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*:[a-z_][a-z0-9_-]*$/, "must be USER:GROUP")
+    .default("root:root"),
 });
 
 const ClusterFields = z.strictObject({
@@ -310,15 +363,19 @@ const ClusterFields = z.strictObject({
   nodes: z.array(NodeSchema).min(2),
   /** A third vote for a two-node cluster: no fence race, and diskless (watchdog) fencing becomes safe. */
   quorumDevice: QuorumDeviceSchema.optional(),
-  ssh: z.strictObject({
-    dialErrorLimit: z.number().int().min(-1).default(30),
-    perDialTimeout: seconds.default(15),
-  }).default({ dialErrorLimit: 30, perDialTimeout: 15 }),
+  ssh: z
+    .strictObject({
+      dialErrorLimit: z.number().int().min(-1).default(30),
+      perDialTimeout: seconds.default(15),
+    })
+    .default({ dialErrorLimit: 30, perDialTimeout: 15 }),
   apt: AptSchema.default({ sources: [], extraPackages: [] }),
   /** Configuration files for the application, written on every node after the packages are installed. Not for secrets. */
   files: z.array(FileSchema).default([]),
   /** Extra units whose boot-time start is disabled (units of systemd primitives are disabled anyway). */
-  disableAtBoot: z.array(z.string().regex(/^[A-Za-z0-9@_.:-]+\.(service|socket|timer)$/, "must be a unit name like postfix.service")).default([]),
+  disableAtBoot: z
+    .array(z.string().regex(/^[A-Za-z0-9@_.:-]+\.(service|socket|timer)$/, "must be a unit name like postfix.service"))
+    .default([]),
   corosync: CorosyncSchema.default(CorosyncSchema.parse({})),
   drbd: z.strictObject({ resources: z.array(DrbdResourceSchema).default([]) }).default({ resources: [] }),
   pacemaker: PacemakerSchema,

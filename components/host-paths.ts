@@ -58,7 +58,9 @@ export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
 
 /** The owned path that writing `path` would overwrite, or that lies inside folder `path`. */
 export function ownedPathAt(cfg: ClusterConfig, path: string): OwnedPath | undefined {
-  return ownedPaths(cfg).find((o) => o.path === path || (o.folder && isBelow(path, o.path) && path.endsWith(o.only ?? "")));
+  return ownedPaths(cfg).find(
+    (o) => o.path === path || (o.folder && isBelow(path, o.path) && path.endsWith(o.only ?? "")),
+  );
 }
 
 /** The owned path that a filesystem mounted on `mountPoint` would hide. */
@@ -75,9 +77,36 @@ export function isBelow(path: string, folder: string): boolean {
  * hides the system's own files on the node where it is mounted) nor a file path.
  */
 export const SYSTEM_FOLDERS = [
-  "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin",
-  "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/sbin",
-  "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/spool", "/var/tmp",
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/usr/bin",
+  "/usr/lib",
+  "/usr/local",
+  "/usr/local/bin",
+  "/usr/local/lib",
+  "/usr/sbin",
+  "/usr/share",
+  "/var",
+  "/var/cache",
+  "/var/lib",
+  "/var/log",
+  "/var/spool",
+  "/var/tmp",
 ];
 
 /** Kernel and runtime filesystems: nothing the stack writes or mounts belongs below them. */

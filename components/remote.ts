@@ -72,8 +72,13 @@ export function ownedDelete(deleteLine: string, owner: string, dir = OWNERS_DIR)
   );
 }
 
-export function hostCommand(name: string, args: HostCommandArgs, opts: pulumi.CustomResourceOptions): command.remote.Command {
-  const rerun = args.rerunOn && args.rerunOn.length > 0 ? ` # rerun-on ${args.rerunOn.map((h) => h.slice(0, 16)).join(" ")}` : "";
+export function hostCommand(
+  name: string,
+  args: HostCommandArgs,
+  opts: pulumi.CustomResourceOptions,
+): command.remote.Command {
+  const rerun =
+    args.rerunOn && args.rerunOn.length > 0 ? ` # rerun-on ${args.rerunOn.map((h) => h.slice(0, 16)).join(" ")}` : "";
   return new command.remote.Command(
     name,
     {
@@ -120,6 +125,10 @@ export class HostSteps {
   }
 
   private run(name: string, host: StepHost, create: string, deps: Deps, extra: StepExtras) {
-    return hostCommand(name, { connection: host.connection, sudo: host.sudo, create, ...extra }, { parent: this.parent, dependsOn: deps });
+    return hostCommand(
+      name,
+      { connection: host.connection, sudo: host.sudo, create, ...extra },
+      { parent: this.parent, dependsOn: deps },
+    );
   }
 }

@@ -5,6 +5,10 @@ import * as YAML from "yaml";
 
 export const PROJECT = "zimbra-ha";
 
+/** The cluster settings as read from YAML, before validation gives them a type: what a mutation test edits. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any shape may come out of a stack file
+export type RawSettings = any;
+
 export interface StackFile {
   path: string;
   cluster: unknown;

@@ -10,8 +10,10 @@ export function checkFirewall(cfg: ClusterConfig, fw: FirewallConfig, at: At): v
     ...fw.internalFrom.map((c, i): [string, string] => [`firewall.internalFrom[${i}]`, c]),
     ...(fw.sshFrom ?? []).map((c, i): [string, string] => [`firewall.sshFrom[${i}]`, c]),
   ];
-  for (const [path, c] of cidrs) if (!validCidr(c)) at(path, `${c} is not a network address with a prefix of 1-32 and no host bits set`);
-  if (fw.sshFrom && fw.sshFrom.length === 0) at("firewall.sshFrom", "is empty: nobody but the other nodes could reach SSH; remove it to allow everyone");
+  for (const [path, c] of cidrs)
+    if (!validCidr(c)) at(path, `${c} is not a network address with a prefix of 1-32 and no host bits set`);
+  if (fw.sshFrom && fw.sshFrom.length === 0)
+    at("firewall.sshFrom", "is empty: nobody but the other nodes could reach SSH; remove it to allow everyone");
   const used = new Map<string, string>();
   const claim = (proto: string, p: number, path: string) => {
     const prior = used.get(`${proto}/${p}`);

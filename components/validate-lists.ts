@@ -10,7 +10,10 @@ type At = (path: string, message: string) => void;
 export function checkLists(cfg: ClusterConfig, at: At): void {
   const lists: [string, readonly (string | number)[]][] = [
     ...cfg.drbd.resources.map((r, i): [string, string[]] => [`drbd.resources[${i}].nodes`, r.nodes ?? []]),
-    ...cfg.pacemaker.groups.flatMap((g, i): [string, string[]][] => [[`pacemaker.groups[${i}].after`, g.after], [`pacemaker.groups[${i}].with`, g.with]]),
+    ...cfg.pacemaker.groups.flatMap((g, i): [string, string[]][] => [
+      [`pacemaker.groups[${i}].after`, g.after],
+      [`pacemaker.groups[${i}].with`, g.with],
+    ]),
     ["apt.sources", cfg.apt.sources.map(normaliseSource)],
     ["apt.extraPackages", cfg.apt.extraPackages],
     ["disableAtBoot", cfg.disableAtBoot],
@@ -40,15 +43,24 @@ function normaliseSource(line: string): string {
  */
 export function aptSourceProblem(line: string): string | undefined {
   const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)(?:\s+(\S+))?((?:\s+\S+)*)\s*$/.exec(line);
-  if (!m || m[3].startsWith("[")) return "is not 'deb [OPTIONS] URI SUITE COMPONENT...': an options block opened with [ must be closed with ] before the URI";
+  if (!m || m[3].startsWith("["))
+    return "is not 'deb [OPTIONS] URI SUITE COMPONENT...': an options block opened with [ must be closed with ] before the URI";
   const [, , options, uri, suite, rest] = m;
-  const bad = (options ?? "").trim().split(/\s+/).filter((o) => o && !/^[a-zA-Z][a-zA-Z-]*[+-]?=\S+$/.test(o));
-  if (bad.length) return `has the option '${bad[0]}', which is not OPTION=VALUE (e.g. [trusted=yes] or [signed-by=/usr/share/keyrings/x.gpg])`;
-  if (!/^[a-z][a-z0-9+.-]*:/.test(uri)) return `has the URI '${uri}', which has no scheme: apt needs http://, https://, file:/ or the like`;
-  if (!suite) return "names no suite: apt needs 'deb URI SUITE COMPONENT...' (e.g. bookworm main), or a suite ending in / (e.g. ./) for a flat repository";
+  const bad = (options ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter((o) => o && !/^[a-zA-Z][a-zA-Z-]*[+-]?=\S+$/.test(o));
+  if (bad.length)
+    return `has the option '${bad[0]}', which is not OPTION=VALUE (e.g. [trusted=yes] or [signed-by=/usr/share/keyrings/x.gpg])`;
+  if (!/^[a-z][a-z0-9+.-]*:/.test(uri))
+    return `has the URI '${uri}', which has no scheme: apt needs http://, https://, file:/ or the like`;
+  if (!suite)
+    return "names no suite: apt needs 'deb URI SUITE COMPONENT...' (e.g. bookworm main), or a suite ending in / (e.g. ./) for a flat repository";
   const components = rest.trim().split(/\s+/).filter(Boolean);
-  if (suite.endsWith("/") && components.length) return `has the exact path '${suite}' (it ends in /) followed by components: a flat repository takes none; remove '${components.join(" ")}' or the trailing /`;
-  if (!suite.endsWith("/") && !components.length) return `names no component after the suite '${suite}': apt needs at least one (e.g. main), or a suite ending in / (e.g. ./) for a flat repository`;
+  if (suite.endsWith("/") && components.length)
+    return `has the exact path '${suite}' (it ends in /) followed by components: a flat repository takes none; remove '${components.join(" ")}' or the trailing /`;
+  if (!suite.endsWith("/") && !components.length)
+    return `names no component after the suite '${suite}': apt needs at least one (e.g. main), or a suite ending in / (e.g. ./) for a flat repository`;
   return undefined;
 }
 

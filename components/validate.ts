@@ -16,7 +16,9 @@ export const CONFIG_KEY = "cluster";
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
-    super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    super(
+      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -42,15 +44,21 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
   if (key === "missing") {
     problems.push(`corosyncAuthkey: missing: make one with \`${MAKE_AUTHKEY}\``);
   } else if (key !== undefined && (key < AUTHKEY_BYTES.min || key > AUTHKEY_BYTES.max)) {
-    problems.push(`corosyncAuthkey: must be base64 of ${AUTHKEY_BYTES.min} to ${AUTHKEY_BYTES.max} random bytes (${key < 0 ? "it is not base64" : `it decodes to ${key}`}); make one with \`${MAKE_AUTHKEY}\``);
+    problems.push(
+      `corosyncAuthkey: must be base64 of ${AUTHKEY_BYTES.min} to ${AUTHKEY_BYTES.max} random bytes (${key < 0 ? "it is not base64" : `it decodes to ${key}`}); make one with \`${MAKE_AUTHKEY}\``,
+    );
   }
   if (cfg.zimbra && secrets.zimbraAdminPassword === false) {
-    problems.push("zimbraAdminPassword: missing (cluster.zimbra is set): set it with `pulumi config set --secret zimbraAdminPassword` (it is prompted for, never on the command line)");
+    problems.push(
+      "zimbraAdminPassword: missing (cluster.zimbra is set): set it with `pulumi config set --secret zimbraAdminPassword` (it is prompted for, never on the command line)",
+    );
   }
   if (cfg.fencing.mode === "devices") {
     for (const node of cfg.nodes) {
       if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
-        problems.push(`fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``);
+        problems.push(
+          `fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``,
+        );
       }
     }
   }
@@ -58,7 +66,10 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`), CONFIG_KEY);
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`),
+    CONFIG_KEY,
+  );
 }
 
 /** Parses and validates; throws ConfigError listing every problem. */
@@ -92,7 +103,8 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
   checkPacemaker(cfg, serviceSubnet, at);
   if (cfg.zimbra) checkZimbra(cfg, cfg.zimbra, at);
   if (cfg.firewall?.enabled) checkFirewall(cfg, cfg.firewall, at);
-  for (const dup of duplicates(cfg.files.map((f) => f.path))) at(`files[${cfg.files.findIndex((f) => f.path === dup)}].path`, `${dup} is listed twice`);
+  for (const dup of duplicates(cfg.files.map((f) => f.path)))
+    at(`files[${cfg.files.findIndex((f) => f.path === dup)}].path`, `${dup} is listed twice`);
   checkRoles(cfg, at);
   checkLists(cfg, at);
   return problems;
@@ -103,7 +115,10 @@ export function crossFieldWarnings(cfg: ClusterConfig): string[] {
   const warnings = listWarnings(cfg);
   const f = cfg.fencing;
   if (cfg.quorumDevice && f.mode !== "disabled-unsafe") {
-    for (const [field, value] of [["priorityFencingDelay", f.priorityFencingDelay], ["delayMax", f.delayMax]] as const) {
+    for (const [field, value] of [
+      ["priorityFencingDelay", f.priorityFencingDelay],
+      ["delayMax", f.delayMax],
+    ] as const) {
       if (value > 0) {
         warnings.push(
           `${CONFIG_KEY}.fencing.${field}: ${value} s delays every fence, also of a node that is already dead; with a quorum device only the partition that keeps quorum fences, so there is no race for the delay to decide: remove it (the default is 0 with a quorum device)`,
@@ -126,28 +141,51 @@ function duplicates<T>(values: T[]): Set<T> {
 function checkFencing(cfg: ClusterConfig, at: At) {
   const f = cfg.fencing;
   if (cfg.production && f.mode === "disabled-unsafe") {
-    at("fencing.mode", "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain");
+    at(
+      "fencing.mode",
+      "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain",
+    );
   }
   if (f.mode === "disabled-unsafe") return;
   if (!cfg.quorumDevice && f.priorityFencingDelay < 2 * f.delayMax) {
-    at("fencing.priorityFencingDelay", `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted side would not reliably win a fence race`);
+    at(
+      "fencing.priorityFencingDelay",
+      `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted side would not reliably win a fence race`,
+    );
   }
   if (f.mode === "sbd") {
-    if (f.sbd.msgwait < 2 * f.sbd.watchdogTimeout) at("fencing.sbd.msgwait", `${f.sbd.msgwait} s is less than twice watchdogTimeout (${2 * f.sbd.watchdogTimeout} s)`);
-    if (f.stonithTimeout < 2 * f.sbd.msgwait) at("fencing.stonithTimeout", `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported failed while the victim may still be alive`);
+    if (f.sbd.msgwait < 2 * f.sbd.watchdogTimeout)
+      at(
+        "fencing.sbd.msgwait",
+        `${f.sbd.msgwait} s is less than twice watchdogTimeout (${2 * f.sbd.watchdogTimeout} s)`,
+      );
+    if (f.stonithTimeout < 2 * f.sbd.msgwait)
+      at(
+        "fencing.stonithTimeout",
+        `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported failed while the victim may still be alive`,
+      );
     const device = f.sbd.device;
     cfg.drbd.resources.forEach((r, i) => {
-      const disks = cfg.nodes.map((n) => n.disks[r.name]?.disk ?? r.disk).concat(cfg.nodes.map((n) => n.disks[r.name]?.metaDisk ?? r.metaDisk));
-      if (disks.includes(device)) at("fencing.sbd.device", `${device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
+      const disks = cfg.nodes
+        .map((n) => n.disks[r.name]?.disk ?? r.disk)
+        .concat(cfg.nodes.map((n) => n.disks[r.name]?.metaDisk ?? r.metaDisk));
+      if (disks.includes(device))
+        at("fencing.sbd.device", `${device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
     });
   }
   if (f.mode === "watchdog") {
     if (!cfg.quorumDevice && cfg.nodes.length < 3) {
-      at("fencing.mode", "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the fence the other side counts on would never happen");
+      at(
+        "fencing.mode",
+        "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the fence the other side counts on would never happen",
+      );
     }
     const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);
     if (f.stonithTimeout <= swt) {
-      at("fencing.stonithTimeout", `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a watchdog fence is confirmed only after that long`);
+      at(
+        "fencing.stonithTimeout",
+        `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a watchdog fence is confirmed only after that long`,
+      );
     }
   }
   if (f.mode === "devices") {
@@ -160,11 +198,17 @@ function checkFencing(cfg: ClusterConfig, at: At) {
     });
   }
   if (f.fencePeerTimeout <= f.stonithTimeout) {
-    at("fencing.fencePeerTimeout", `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while its fence-peer handler waits for the cluster to fence the peer`);
+    at(
+      "fencing.fencePeerTimeout",
+      `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while its fence-peer handler waits for the cluster to fence the peer`,
+    );
   }
   cfg.drbd.resources.forEach((r, i) => {
     if (r.promoteTimeout <= f.fencePeerTimeout) {
-      at(`drbd.resources[${i}].promoteTimeout`, `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits for the fence-peer handler`);
+      at(
+        `drbd.resources[${i}].promoteTimeout`,
+        `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits for the fence-peer handler`,
+      );
     }
   });
 }
@@ -177,7 +221,12 @@ function checkLinks(cfg: ClusterConfig, at: At): (Subnet | undefined)[] {
   });
 }
 
-function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], serviceSubnet: Subnet | undefined, at: At) {
+function checkNodes(
+  cfg: ClusterConfig,
+  linkSubnets: (Subnet | undefined)[],
+  serviceSubnet: Subnet | undefined,
+  at: At,
+) {
   const names = cfg.nodes.map((n) => n.name);
   const ids = cfg.nodes.map((n) => n.nodeId);
   const dupNames = duplicates(names);
@@ -188,16 +237,24 @@ function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], ser
     if (dupNames.has(node.name)) at(`${p}.name`, `duplicate node name '${node.name}'`);
     if (dupIds.has(node.nodeId)) at(`${p}.nodeId`, `duplicate node id ${node.nodeId}`);
     if (node.hostname !== undefined && node.hostname !== node.name) {
-      at(`${p}.hostname`, `'${node.hostname}' differs from the node name '${node.name}'; corosync and pacemaker need the hostname to equal the node name`);
+      at(
+        `${p}.hostname`,
+        `'${node.hostname}' differs from the node name '${node.name}'; corosync and pacemaker need the hostname to equal the node name`,
+      );
     }
     if (node.ringAddresses.length !== cfg.links.length) {
-      at(`${p}.ringAddresses`, `has ${node.ringAddresses.length} address(es) but the cluster has ${cfg.links.length} link(s): give one per link`);
+      at(
+        `${p}.ringAddresses`,
+        `has ${node.ringAddresses.length} address(es) but the cluster has ${cfg.links.length} link(s): give one per link`,
+      );
     }
     node.ringAddresses.forEach((addr, l) => {
       if (!isIpv4(addr)) return at(`${p}.ringAddresses[${l}]`, `${addr} is not a valid IPv4 address`);
       const subnet = linkSubnets[l];
-      if (subnet && !subnetContains(subnet, addr)) at(`${p}.ringAddresses[${l}]`, `${addr} is not inside link ${l} subnet ${cfg.links[l].subnet}`);
-      if (node.ringAddresses.indexOf(addr) !== l) at(`${p}.ringAddresses[${l}]`, `${addr} is already this node's address on another link`);
+      if (subnet && !subnetContains(subnet, addr))
+        at(`${p}.ringAddresses[${l}]`, `${addr} is not inside link ${l} subnet ${cfg.links[l].subnet}`);
+      if (node.ringAddresses.indexOf(addr) !== l)
+        at(`${p}.ringAddresses[${l}]`, `${addr} is already this node's address on another link`);
     });
     if (!isIpv4(node.serviceAddress)) at(`${p}.serviceAddress`, `${node.serviceAddress} is not a valid IPv4 address`);
     else if (serviceSubnet && !subnetContains(serviceSubnet, node.serviceAddress)) {
@@ -210,7 +267,8 @@ function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], ser
       else owner.set(addr, i);
     }
     for (const res of Object.keys(node.disks)) {
-      if (!cfg.drbd.resources.some((r) => r.name === res)) at(`${p}.disks.${res}`, `no DRBD resource named '${res}' in drbd.resources`);
+      if (!cfg.drbd.resources.some((r) => r.name === res))
+        at(`${p}.disks.${res}`, `no DRBD resource named '${res}' in drbd.resources`);
     }
   });
 }
@@ -218,12 +276,20 @@ function checkNodes(cfg: ClusterConfig, linkSubnets: (Subnet | undefined)[], ser
 function checkCorosync(cfg: ClusterConfig, at: At) {
   const c = cfg.corosync;
   if (c.consensusMs < 1.2 * c.tokenMs) {
-    at("corosync.consensusMs", `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= 1.2 × token`);
+    at(
+      "corosync.consensusMs",
+      `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= 1.2 × token`,
+    );
   }
-  if (c.port + cfg.links.length - 1 > 65535) at("corosync.port", `${c.port} leaves no room for link ${cfg.links.length - 1} (port + link number must be <= 65535)`);
+  if (c.port + cfg.links.length - 1 > 65535)
+    at(
+      "corosync.port",
+      `${c.port} leaves no room for link ${cfg.links.length - 1} (port + link number must be <= 65535)`,
+    );
   if (c.joinMs >= c.tokenMs) at("corosync.joinMs", `${c.joinMs} ms must be shorter than tokenMs (${c.tokenMs} ms)`);
   if (c.transport === "udpu") {
-    if (cfg.links.length > 1) at("corosync.transport", "udpu supports a single link in corosync 3; use knet for two links");
+    if (cfg.links.length > 1)
+      at("corosync.transport", "udpu supports a single link in corosync 3; use knet for two links");
     if (c.cryptoCipher !== "none" || c.cryptoHash !== "none") {
       at("corosync.transport", "udpu cannot encrypt; set cryptoCipher and cryptoHash to none or use knet");
     }
@@ -257,27 +323,55 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
       if (!nodeNames.includes(n)) at(`${p}.nodes[${k}]`, `'${n}' is not a node name (${nodeNames.join(", ")})`);
     });
     if (holders.length !== 2) {
-      at(`${p}.nodes`, res.nodes ? `lists ${holders.length} node(s); a DRBD 8.4 resource replicates between exactly two` : `the cluster has ${nodeNames.length} nodes: name the two that hold this resource (DRBD 8.4 replicates between two)`);
+      at(
+        `${p}.nodes`,
+        res.nodes
+          ? `lists ${holders.length} node(s); a DRBD 8.4 resource replicates between exactly two`
+          : `the cluster has ${nodeNames.length} nodes: name the two that hold this resource (DRBD 8.4 replicates between two)`,
+      );
     }
-    if (!nodeNames.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' is not a node name (${nodeNames.join(", ")})`);
-    else if (!holders.includes(res.initialPrimary)) at(`${p}.initialPrimary`, `'${res.initialPrimary}' does not hold this resource (${holders.join(", ")})`);
-    const discards = Object.entries(res.splitBrain).filter(([, policy]) => policy.startsWith("discard") || policy === "consensus");
+    if (!nodeNames.includes(res.initialPrimary))
+      at(`${p}.initialPrimary`, `'${res.initialPrimary}' is not a node name (${nodeNames.join(", ")})`);
+    else if (!holders.includes(res.initialPrimary))
+      at(`${p}.initialPrimary`, `'${res.initialPrimary}' does not hold this resource (${holders.join(", ")})`);
+    const discards = Object.entries(res.splitBrain).filter(
+      ([, policy]) => policy.startsWith("discard") || policy === "consensus",
+    );
     if (discards.length && !res.allowAutomaticDataDiscard) {
-      at(`${p}.splitBrain.${discards[0][0]}`, `${discards[0][1]} lets DRBD throw away one side's writes after a split brain; set allowAutomaticDataDiscard: true to accept that`);
+      at(
+        `${p}.splitBrain.${discards[0][0]}`,
+        `${discards[0][1]} lets DRBD throw away one side's writes after a split brain; set allowAutomaticDataDiscard: true to accept that`,
+      );
     }
     if (res.monitorPromoted === res.monitorUnpromoted) {
-      at(`${p}.monitorUnpromoted`, `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`);
+      at(
+        `${p}.monitorUnpromoted`,
+        `equals monitorPromoted (${res.monitorPromoted} s); Pacemaker refuses two monitors with the same interval`,
+      );
     }
     drbdHolders(cfg, res).forEach((node) => {
       const n = cfg.nodes.indexOf(node);
       const override = node.disks[res.name] ?? {};
       const disk = override.disk ?? res.disk;
-      if (!disk) return at(`${p}.disk`, `no backing disk for node '${node.name}': set ${p}.disk or nodes[${n}].disks.${res.name}.disk`);
-      claim(`disk:${node.name}:${disk}`, override.disk ? `nodes[${n}].disks.${res.name}.disk` : `${p}.disk`, `disk ${disk} on node '${node.name}'`);
+      if (!disk)
+        return at(
+          `${p}.disk`,
+          `no backing disk for node '${node.name}': set ${p}.disk or nodes[${n}].disks.${res.name}.disk`,
+        );
+      claim(
+        `disk:${node.name}:${disk}`,
+        override.disk ? `nodes[${n}].disks.${res.name}.disk` : `${p}.disk`,
+        `disk ${disk} on node '${node.name}'`,
+      );
       const metaDisk = override.metaDisk ?? res.metaDisk;
       if (res.metaDiskMode === "external") {
         if (!metaDisk) at(`${p}.metaDisk`, `external metadata needs a metaDisk for node '${node.name}'`);
-        else claim(`disk:${node.name}:${metaDisk}`, override.metaDisk ? `nodes[${n}].disks.${res.name}.metaDisk` : `${p}.metaDisk`, `disk ${metaDisk} on node '${node.name}'`);
+        else
+          claim(
+            `disk:${node.name}:${metaDisk}`,
+            override.metaDisk ? `nodes[${n}].disks.${res.name}.metaDisk` : `${p}.metaDisk`,
+            `disk ${metaDisk} on node '${node.name}'`,
+          );
       } else if (metaDisk) {
         at(`${p}.metaDisk`, "is set but metaDiskMode is internal: set metaDiskMode: external or remove it");
       }
@@ -286,7 +380,10 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
   resources.forEach((a, i) =>
     resources.forEach((b, j) => {
       if (i !== j && b.mountPoint.startsWith(a.mountPoint.replace(/\/$/, "") + "/")) {
-        at(`drbd.resources[${j}].mountPoint`, `${b.mountPoint} is nested inside ${a.mountPoint} of drbd.resources[${i}]; the order of mounts would not be guaranteed`);
+        at(
+          `drbd.resources[${j}].mountPoint`,
+          `${b.mountPoint} is nested inside ${a.mountPoint} of drbd.resources[${i}]; the order of mounts would not be guaranteed`,
+        );
       }
     }),
   );
@@ -309,7 +406,10 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   }
   const claimUserId = (id: string, path: string) => {
     if (GENERATED_ID_PREFIXES.some((prefix) => id.startsWith(prefix))) {
-      at(path, `'${id}' starts with a prefix zimbra-ha uses for the ids it generates (${GENERATED_ID_PREFIXES.join(", ")})`);
+      at(
+        path,
+        `'${id}' starts with a prefix zimbra-ha uses for the ids it generates (${GENERATED_ID_PREFIXES.join(", ")})`,
+      );
     }
     claimId(id, path);
   };
@@ -317,19 +417,35 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   pm.primitives.forEach((p, i) => claimUserId(p.id, `pacemaker.primitives[${i}].id`));
   pm.groups.forEach((g, i) => claimUserId(g.id, `pacemaker.groups[${i}].id`));
   pm.clones.forEach((c, i) => claimUserId(c.id, `pacemaker.clones[${i}].id`));
-  for (const name of ["stonith-enabled", "stonith-timeout", "priority-fencing-delay", "no-quorum-policy", "stonith-watchdog-timeout"]) {
-    if (name in pm.properties) at(`pacemaker.properties.${name}`, `is set by zimbra-ha from the fencing settings (or never, for no-quorum-policy); remove it here`);
+  for (const name of [
+    "stonith-enabled",
+    "stonith-timeout",
+    "priority-fencing-delay",
+    "no-quorum-policy",
+    "stonith-watchdog-timeout",
+  ]) {
+    if (name in pm.properties)
+      at(
+        `pacemaker.properties.${name}`,
+        `is set by zimbra-ha from the fencing settings (or never, for no-quorum-policy); remove it here`,
+      );
   }
   for (const name of ["have-watchdog", "dc-version", "cluster-infrastructure", "cluster-name"]) {
-    if (name in pm.properties) at(`pacemaker.properties.${name}`, `is maintained by Pacemaker itself (cluster-name comes from the corosync configuration, that is from name); remove it here`);
+    if (name in pm.properties)
+      at(
+        `pacemaker.properties.${name}`,
+        `is maintained by Pacemaker itself (cluster-name comes from the corosync configuration, that is from name); remove it here`,
+      );
   }
 
   const vipAddresses = new Set<string>();
   pm.vips.forEach((v, i) => {
     const p = `pacemaker.vips[${i}].address`;
     if (!isIpv4(v.address)) return at(p, `${v.address} is not a valid IPv4 address`);
-    if (nodeAddresses.has(v.address)) at(p, `${v.address} equals a node address; the VIP must be an address no node owns`);
-    if (serviceSubnet && !v.nic && !subnetContains(serviceSubnet, v.address)) at(p, `${v.address} is not inside service subnet ${cfg.service.subnet}`);
+    if (nodeAddresses.has(v.address))
+      at(p, `${v.address} equals a node address; the VIP must be an address no node owns`);
+    if (serviceSubnet && !v.nic && !subnetContains(serviceSubnet, v.address))
+      at(p, `${v.address} is not inside service subnet ${cfg.service.subnet}`);
     if (vipAddresses.has(v.address)) at(p, `${v.address} is used by another VIP`);
     vipAddresses.add(v.address);
   });
@@ -348,8 +464,12 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
       if (prior) at(`${p}.members[${k}]`, `'${m}' is already a member of group '${prior}'`);
       else memberOf.set(m, g.id);
     });
-    if (g.preferredNode && !nodeNames.includes(g.preferredNode)) at(`${p}.preferredNode`, `'${g.preferredNode}' is not a node name (${nodeNames.join(", ")})`);
-    for (const [field, refs] of [["after", g.after], ["with", g.with]] as const) {
+    if (g.preferredNode && !nodeNames.includes(g.preferredNode))
+      at(`${p}.preferredNode`, `'${g.preferredNode}' is not a node name (${nodeNames.join(", ")})`);
+    for (const [field, refs] of [
+      ["after", g.after],
+      ["with", g.with],
+    ] as const) {
       refs.forEach((ref, k) => {
         if (!groupIds.has(ref)) at(`${p}.${field}[${k}]`, `'${ref}' is not a defined group`);
         else if (ref === g.id) at(`${p}.${field}[${k}]`, "a group cannot refer to itself");
@@ -359,23 +479,35 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   for (const name of drbdNames) {
     if (!memberOf.has(name)) {
       const i = cfg.drbd.resources.findIndex((r) => r.name === name);
-      at(`drbd.resources[${i}].name`, `'${name}' is not a member of any pacemaker group, so its filesystem would never be mounted`);
+      at(
+        `drbd.resources[${i}].name`,
+        `'${name}' is not a member of any pacemaker group, so its filesystem would never be mounted`,
+      );
     }
   }
   pm.clones.forEach((c, i) => {
-    if (!primitiveIds.has(c.primitive)) at(`pacemaker.clones[${i}].primitive`, `'${c.primitive}' is not a defined primitive`);
-    else if (memberOf.has(c.primitive)) at(`pacemaker.clones[${i}].primitive`, `'${c.primitive}' is also a member of group '${memberOf.get(c.primitive)}'`);
+    if (!primitiveIds.has(c.primitive))
+      at(`pacemaker.clones[${i}].primitive`, `'${c.primitive}' is not a defined primitive`);
+    else if (memberOf.has(c.primitive))
+      at(
+        `pacemaker.clones[${i}].primitive`,
+        `'${c.primitive}' is also a member of group '${memberOf.get(c.primitive)}'`,
+      );
   });
   for (const field of ["after", "with"] as const) {
     const cycle = findCycle(pm.groups.map((g) => [g.id, g[field].filter((r) => groupIds.has(r))]));
     if (cycle) {
       const i = pm.groups.findIndex((g) => g.id === cycle[0]);
-      at(`pacemaker.groups[${i}].${field}`, `${field === "after" ? "order" : "colocation"} cycle: ${cycle.join(" → ")}`);
+      at(
+        `pacemaker.groups[${i}].${field}`,
+        `${field === "after" ? "order" : "colocation"} cycle: ${cycle.join(" → ")}`,
+      );
     }
   }
   pm.primitives.forEach((prim, i) => {
     const ops = prim.ops;
-    if (ops.monitor && ops.monitor.interval === 0) at(`pacemaker.primitives[${i}].ops.monitor.interval`, "must be > 0 for a recurring monitor");
+    if (ops.monitor && ops.monitor.interval === 0)
+      at(`pacemaker.primitives[${i}].ops.monitor.interval`, "must be > 0 for a recurring monitor");
   });
 }
 

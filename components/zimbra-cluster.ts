@@ -4,7 +4,10 @@ import { ZIMBRA_DIR, ZimbraConfig } from "./zimbra-config";
 
 /** The DRBD resource whose filesystem carries /opt/zimbra (mounted on it, or on /opt). */
 export function zimbraResource(cfg: ClusterConfig) {
-  return cfg.drbd.resources.find((r) => r.mountPoint === ZIMBRA_DIR) ?? cfg.drbd.resources.find((r) => r.mountPoint === "/opt");
+  return (
+    cfg.drbd.resources.find((r) => r.mountPoint === ZIMBRA_DIR) ??
+    cfg.drbd.resources.find((r) => r.mountPoint === "/opt")
+  );
 }
 
 /** Mail domain: configured, or the service FQDN without its host label. */

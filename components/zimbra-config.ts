@@ -35,7 +35,18 @@ export const ZIMBRA_PACKAGES = [
 ] as const;
 export const REQUIRED_ZIMBRA_PACKAGES = ["zimbra-core", "zimbra-ldap", "zimbra-store"] as const;
 /** zimbra-dnscache is left out: it wants port 53, which systemd-resolved holds on Ubuntu. */
-export const DEFAULT_ZIMBRA_PACKAGES = ["zimbra-core", "zimbra-ldap", "zimbra-logger", "zimbra-mta", "zimbra-snmp", "zimbra-store", "zimbra-apache", "zimbra-spell", "zimbra-memcached", "zimbra-proxy"];
+export const DEFAULT_ZIMBRA_PACKAGES = [
+  "zimbra-core",
+  "zimbra-ldap",
+  "zimbra-logger",
+  "zimbra-mta",
+  "zimbra-snmp",
+  "zimbra-store",
+  "zimbra-apache",
+  "zimbra-spell",
+  "zimbra-memcached",
+  "zimbra-proxy",
+];
 
 /**
  * Prerequisites the ZCS installer checks for (PREREQ_PACKAGES in zm-build's
@@ -45,7 +56,28 @@ export const DEFAULT_ZIMBRA_PACKAGES = ["zimbra-core", "zimbra-ldap", "zimbra-lo
  * Names differ per release: libidn12 replaced libidn11, Ubuntu 24.04 renamed libaio1 and
  * libperl5.38 for the 64-bit time_t transition.
  */
-const zimbraCommon = ["netcat-openbsd", "sudo", "libidn12", "libpcre3", "libgmp10", "libexpat1", "libstdc++6", "unzip", "pax", "sysstat", "sqlite3", "rsyslog", "cron", "logrotate", "perl", "curl", "tar", "gzip", "iproute2", "util-linux"];
+const zimbraCommon = [
+  "netcat-openbsd",
+  "sudo",
+  "libidn12",
+  "libpcre3",
+  "libgmp10",
+  "libexpat1",
+  "libstdc++6",
+  "unzip",
+  "pax",
+  "sysstat",
+  "sqlite3",
+  "rsyslog",
+  "cron",
+  "logrotate",
+  "perl",
+  "curl",
+  "tar",
+  "gzip",
+  "iproute2",
+  "util-linux",
+];
 export const ZIMBRA_PREREQUISITES: Record<Distro, string[]> = {
   "debian-12": [...zimbraCommon, "libaio1", "libperl5.36"],
   "ubuntu-22.04": [...zimbraCommon, "libaio1", "libperl5.34"],
@@ -54,12 +86,17 @@ export const ZIMBRA_PREREQUISITES: Record<Distro, string[]> = {
 
 /** The host firewall is nftables, one table owned by the stack. */
 
-const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be the installer's SHA-256: 64 lowercase hex digits (sha256sum zcs-*.tgz)");
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be the installer's SHA-256: 64 lowercase hex digits (sha256sum zcs-*.tgz)");
 const domainName = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a lowercase domain name like zimbraha.lan");
 
 export const ZimbraInstallerSchema = z.strictObject({
   /** http(s) URL the active node downloads the ZCS tarball from (curl or wget on the host). */
-  url: z.string().regex(/^https?:\/\/[^\s@'"`$\\]+$/, "must be an http(s) URL without credentials, quotes or spaces").optional(),
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s@'"`$\\]+$/, "must be an http(s) URL without credentials, quotes or spaces")
+    .optional(),
   /** Path of the ZCS tarball on the machine that runs Pulumi; it is uploaded to the active node. */
   localPath: z.string().min(1).optional(),
   /** SHA-256 of the tarball; a mismatch aborts before anything is extracted or installed. */
@@ -72,15 +109,24 @@ export const ZimbraSchema = z.strictObject({
   /** Mail domain created at install; defaults to service.fqdn without its first label. */
   domain: domainName.optional(),
   /** Admin account created at install; defaults to admin@<domain>. Its password is the secret zimbraAdminPassword, or generated. */
-  adminAccount: z.string().regex(/^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be an address like admin@zimbraha.lan").optional(),
+  adminAccount: z
+    .string()
+    .regex(/^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be an address like admin@zimbraha.lan")
+    .optional(),
   /** ZCS packages to install and enable (INSTALL_PACKAGES). */
-  packages: z.array(z.enum(ZIMBRA_PACKAGES)).min(1).default(DEFAULT_ZIMBRA_PACKAGES as (typeof ZIMBRA_PACKAGES)[number][]),
+  packages: z
+    .array(z.enum(ZIMBRA_PACKAGES))
+    .min(1)
+    .default(DEFAULT_ZIMBRA_PACKAGES as (typeof ZIMBRA_PACKAGES)[number][]),
   /** ZCS 8.8+ fetch third-party packages from Zimbra's apt repository; false when apt.sources carries a mirror of it. */
   useZimbraPackageServer: z.boolean().default(true),
   /** Passes --platform-override to install.sh (e.g. an Ubuntu build on Debian 12). */
   platformOverride: z.boolean().default(false),
   /** zimbraPrefTimeZoneId, e.g. Europe/Paris; Zimbra's default when absent. */
-  timeZone: z.string().regex(/^[A-Za-z0-9_+\/-]+$/, "must be a time zone id like Europe/Paris").optional(),
+  timeZone: z
+    .string()
+    .regex(/^[A-Za-z0-9_+\/-]+$/, "must be a time zone id like Europe/Paris")
+    .optional(),
   antivirus: z.boolean().default(true),
   antispam: z.boolean().default(true),
   dkim: z.boolean().default(true),

@@ -3,6 +3,14 @@
 // server, plus the lab's stand-in mail stack and SBD.
 import { ARBITER_PACKAGES, FENCE_AGENT_PACKAGES, packagesFor, QDEVICE_PACKAGES } from "../components/packages";
 
-const labExtra = [...FENCE_AGENT_PACKAGES["debian-12"], ...QDEVICE_PACKAGES, ...ARBITER_PACKAGES, "postfix", "dovecot-core", "dovecot-imapd", "sbd"];
+const labExtra = [
+  ...FENCE_AGENT_PACKAGES["debian-12"],
+  ...QDEVICE_PACKAGES,
+  ...ARBITER_PACKAGES,
+  "postfix",
+  "dovecot-core",
+  "dovecot-imapd",
+  "sbd",
+];
 
 for (const name of packagesFor("debian-12", labExtra)) console.log(name);

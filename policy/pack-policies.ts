@@ -2,7 +2,14 @@
  * The rules as @pulumi/policy policies: resource rules as validateResource, stack rules as
  * validateStack. The engine's resources are turned into plain StackResources first.
  */
-import { Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
+import {
+  Policy,
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+  UnknownValueError,
+} from "@pulumi/policy";
 import { isProductionStack } from "./production";
 import { StackResource, UNKNOWN } from "./resources";
 import { Rule } from "./rule";
@@ -12,6 +19,7 @@ import { RULES } from "./rules";
  * The SDK's props throw on a value unknown before the update; a rule reading another
  * command's output would then not run at all. Copied with each unknown value marked instead.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK hands props over as an untyped proxy
 function plain(value: any): unknown {
   if (value === null || typeof value !== "object") return value;
   const read = (key: string | number) => {
@@ -32,7 +40,10 @@ export function fromPolicyResource(r: PolicyResource | ResourceValidationArgs): 
     name: r.name,
     urn: r.urn,
     props: plain(r.props) as Record<string, unknown>,
-    opts: { deleteBeforeReplace: r.opts.deleteBeforeReplace, additionalSecretOutputs: [...r.opts.additionalSecretOutputs] },
+    opts: {
+      deleteBeforeReplace: r.opts.deleteBeforeReplace,
+      additionalSecretOutputs: [...r.opts.additionalSecretOutputs],
+    },
   };
 }
 
@@ -50,7 +61,8 @@ export function packPolicy(rule: Rule): ResourceValidationPolicy | StackValidati
     ...info,
     validateStack: (args, reportViolation) => {
       const resources = args.resources.map(fromPolicyResource);
-      if (rule.productionOnly && !isProductionStack(resources)) args.notApplicable("the stack does not declare production: true");
+      if (rule.productionOnly && !isProductionStack(resources))
+        args.notApplicable("the stack does not declare production: true");
       for (const v of rule.check(resources)) reportViolation(v.message, v.resource?.urn);
     },
   };

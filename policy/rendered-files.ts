@@ -27,9 +27,11 @@ export function writtenFiles(resources: StackResource[]): CarriedFile[] {
   });
 }
 
-export const corosyncConfs = (resources: StackResource[]) => writtenFiles(resources).filter((f) => f.path === "/etc/corosync/corosync.conf");
+export const corosyncConfs = (resources: StackResource[]) =>
+  writtenFiles(resources).filter((f) => f.path === "/etc/corosync/corosync.conf");
 
-export const drbdResFiles = (resources: StackResource[]) => writtenFiles(resources).filter((f) => /^\/etc\/drbd\.d\/.+\.res$/.test(f.path));
+export const drbdResFiles = (resources: StackResource[]) =>
+  writtenFiles(resources).filter((f) => /^\/etc\/drbd\.d\/.+\.res$/.test(f.path));
 
 export const CIB_FRAGMENT = "CIB fragment";
 

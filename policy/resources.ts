@@ -30,7 +30,9 @@ export function text(value: unknown): string | undefined {
 
 /** A known plain object, else undefined. */
 export function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The command lines a remote command carries. */

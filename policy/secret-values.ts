@@ -18,8 +18,13 @@ const CREDENTIALS = ["privateKey", "password", "privateKeyPassword"];
 
 /** The whole value, each line of a multi-line one (PEM armour aside), each KEY=value's value. */
 function pieces(value: string): { piece: string; keyed: boolean }[] {
-  const lines = value.split("\n").map((l) => l.trim()).filter((l) => l && !/^-----(BEGIN|END) /.test(l));
-  const keyed = lines.map((l) => /^[A-Za-z_][A-Za-z0-9_.]*=(.*)$/.exec(l)?.[1]).filter((v): v is string => v !== undefined);
+  const lines = value
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^-----(BEGIN|END) /.test(l));
+  const keyed = lines
+    .map((l) => /^[A-Za-z_][A-Za-z0-9_.]*=(.*)$/.exec(l)?.[1])
+    .filter((v): v is string => v !== undefined);
   return [
     { piece: value.trim(), keyed: false },
     ...(value.trim().includes("\n") ? lines.map((piece) => ({ piece, keyed: false })) : []),
@@ -37,7 +42,8 @@ export function secretValues(resources: StackResource[]): SecretValue[] {
   const carried: SecretValue[] = [];
   for (const r of remoteCommands(resources)) {
     const stdin = text(r.props.stdin);
-    if (stdin !== undefined && r.opts.additionalSecretOutputs.includes("stdin")) carried.push({ value: stdin, source: `the secret stdin of ${r.name}` });
+    if (stdin !== undefined && r.opts.additionalSecretOutputs.includes("stdin"))
+      carried.push({ value: stdin, source: `the secret stdin of ${r.name}` });
   }
   for (const r of remoteResources(resources)) {
     const connection = record(r.props.connection) ?? {};
@@ -60,7 +66,10 @@ export function secretValues(resources: StackResource[]): SecretValue[] {
 }
 
 /** The command lines of a remote command that hold a secret value: which line, whose secret. */
-export function linesHoldingSecrets(resource: StackResource, secrets: SecretValue[]): { line: string; source: string }[] {
+export function linesHoldingSecrets(
+  resource: StackResource,
+  secrets: SecretValue[],
+): { line: string; source: string }[] {
   return COMMAND_LINES.flatMap((line) => {
     const value = text(resource.props[line]);
     if (value === undefined) return [];

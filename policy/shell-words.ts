@@ -98,7 +98,9 @@ export function simpleCommands(line: string): string[][] {
   }
   end();
   return commands.flatMap((words) => {
-    const sh = words.findIndex((w, k) => (w === "sh" || w.endsWith("/sh")) && words[k + 1] === "-c" && words[k + 2] !== undefined);
+    const sh = words.findIndex(
+      (w, k) => (w === "sh" || w.endsWith("/sh")) && words[k + 1] === "-c" && words[k + 2] !== undefined,
+    );
     return sh < 0 ? [words] : [words, ...simpleCommands(words[sh + 2])];
   });
 }

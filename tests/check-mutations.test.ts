@@ -51,125 +51,304 @@ function replaceElement(xml: string, id: string, replacement: string): string {
 const T = 120000;
 
 describe("Pacemaker defects are caught by crm_simulate scenarios", () => {
-  judgeTest("a missing colocation of the group with the promoted DRBD", async () => {
-    const r = await check(LAB, {
-      judges: ["pacemaker", "scenarios"],
-      mutateRendered: (f) => edit(f, FRAGMENT, (s) => s.split("\n").filter((l) => !l.includes('id="col-zimbra-with-drbd-zimbradata-clone"')).join("\n")),
-    });
-    expectCaught(r, "scenarios", "group zimbra runs on secondary but drbd-zimbradata-clone is promoted on primary", "colocation of zimbra with the Promoted role of drbd-zimbradata-clone");
-  }, T);
+  judgeTest(
+    "a missing colocation of the group with the promoted DRBD",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker", "scenarios"],
+        mutateRendered: (f) =>
+          edit(f, FRAGMENT, (s) =>
+            s
+              .split("\n")
+              .filter((l) => !l.includes('id="col-zimbra-with-drbd-zimbradata-clone"'))
+              .join("\n"),
+          ),
+      });
+      expectCaught(
+        r,
+        "scenarios",
+        "group zimbra runs on secondary but drbd-zimbradata-clone is promoted on primary",
+        "colocation of zimbra with the Promoted role of drbd-zimbradata-clone",
+      );
+    },
+    T,
+  );
 
-  judgeTest("a reversed order: the group before the DRBD promotion", async () => {
-    const r = await check(LAB, {
-      judges: ["pacemaker", "scenarios"],
-      mutateRendered: (f) =>
-        edit(f, FRAGMENT, (s) => replaceElement(s, "ord-drbd-zimbradata-clone-promote-then-zimbra", '<rsc_order id="ord-drbd-zimbradata-clone-promote-then-zimbra" first="zimbra" first-action="start" then="drbd-zimbradata-clone" then-action="promote" kind="Mandatory"/>')),
-    });
-    expectCaught(r, "scenarios", "fs-zimbradata starts on primary without waiting for drbd-zimbradata to promote there");
-  }, T);
+  judgeTest(
+    "a reversed order: the group before the DRBD promotion",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker", "scenarios"],
+        mutateRendered: (f) =>
+          edit(f, FRAGMENT, (s) =>
+            replaceElement(
+              s,
+              "ord-drbd-zimbradata-clone-promote-then-zimbra",
+              '<rsc_order id="ord-drbd-zimbradata-clone-promote-then-zimbra" first="zimbra" first-action="start" then="drbd-zimbradata-clone" then-action="promote" kind="Mandatory"/>',
+            ),
+          ),
+      });
+      expectCaught(
+        r,
+        "scenarios",
+        "fs-zimbradata starts on primary without waiting for drbd-zimbradata to promote there",
+      );
+    },
+    T,
+  );
 
-  judgeTest("a reversed order between groups (Kopano: app after db)", async () => {
-    const r = await check(KOPANO, {
-      judges: ["pacemaker", "scenarios"],
-      mutateRendered: (f) => edit(f, FRAGMENT, (s) => replaceElement(s, "ord-db-then-app", '<rsc_order id="ord-db-then-app" first="app" first-action="start" then="db" then-action="start" kind="Mandatory"/>')),
-    });
-    expectCaught(r, "scenarios", "the stack orders group app after group db");
-  }, T);
+  judgeTest(
+    "a reversed order between groups (Kopano: app after db)",
+    async () => {
+      const r = await check(KOPANO, {
+        judges: ["pacemaker", "scenarios"],
+        mutateRendered: (f) =>
+          edit(f, FRAGMENT, (s) =>
+            replaceElement(
+              s,
+              "ord-db-then-app",
+              '<rsc_order id="ord-db-then-app" first="app" first-action="start" then="db" then-action="start" kind="Mandatory"/>',
+            ),
+          ),
+      });
+      expectCaught(r, "scenarios", "the stack orders group app after group db");
+    },
+    T,
+  );
 
-  judgeTest("a group member missing from the rendered group", async () => {
-    const r = await check(LAB, { judges: ["pacemaker", "scenarios"], mutateRendered: (f) => edit(f, FRAGMENT, (s) => s.replace(/ *<primitive id="imap"[\s\S]*?<\/primitive>\n/, "")) });
-    expectCaught(r, "scenarios", "zimbra/imap is not running");
-  }, T);
+  judgeTest(
+    "a group member missing from the rendered group",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker", "scenarios"],
+        mutateRendered: (f) => edit(f, FRAGMENT, (s) => s.replace(/ *<primitive id="imap"[\s\S]*?<\/primitive>\n/, "")),
+      });
+      expectCaught(r, "scenarios", "zimbra/imap is not running");
+    },
+    T,
+  );
 
-  judgeTest("no stickiness: the group fails back when the node returns (stack config)", async () => {
-    const r = await check(LAB, { judges: ["pacemaker", "scenarios"], mutateConfig: (raw) => (raw.pacemaker.resourceStickiness = 0) });
-    expectCaught(r, "scenarios", "group zimbra moved back from secondary to primary when primary returned: fail-back");
-  }, T);
+  judgeTest(
+    "no stickiness: the group fails back when the node returns (stack config)",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker", "scenarios"],
+        mutateConfig: (raw) => (raw.pacemaker.resourceStickiness = 0),
+      });
+      expectCaught(
+        r,
+        "scenarios",
+        "group zimbra moved back from secondary to primary when primary returned: fail-back",
+      );
+    },
+    T,
+  );
 });
 
 describe("Pacemaker defects are caught by the CIB build and crm_verify", () => {
-  judgeTest("a location preferring an unknown node (rendered)", async () => {
-    const r = await check(LAB, { judges: ["pacemaker"], mutateRendered: (f) => edit(f, FRAGMENT, (s) => s.replace('rsc="zimbra" node="primary"', 'rsc="zimbra" node="primry"')) });
-    expectCaught(r, "pacemaker", "rsc_location loc-zimbra-prefers-primary (zimbra, score 50) names node 'primry', which is not a cluster node (primary, secondary)");
-  }, T);
+  judgeTest(
+    "a location preferring an unknown node (rendered)",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker"],
+        mutateRendered: (f) =>
+          edit(f, FRAGMENT, (s) => s.replace('rsc="zimbra" node="primary"', 'rsc="zimbra" node="primry"')),
+      });
+      expectCaught(
+        r,
+        "pacemaker",
+        "rsc_location loc-zimbra-prefers-primary (zimbra, score 50) names node 'primry', which is not a cluster node (primary, secondary)",
+      );
+    },
+    T,
+  );
 
-  judgeTest("identical monitor intervals for the two DRBD roles (rendered): crm_verify refuses them", async () => {
-    const r = await check(LAB, {
-      judges: ["pacemaker"],
-      mutateRendered: (f) => edit(f, FRAGMENT, (s) => s.replace(/(<op id="drbd-zimbradata-monitor-unpromoted-50s" name="monitor") interval="50s"/, '$1 interval="60s"')),
-    });
-    expectCaught(r, "pacemaker", "crm_verify rejects the merged CIB", "Operation drbd-zimbradata-monitor-unpromoted-50s is duplicate of drbd-zimbradata-monitor-promoted-60s");
-  }, T);
+  judgeTest(
+    "identical monitor intervals for the two DRBD roles (rendered): crm_verify refuses them",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker"],
+        mutateRendered: (f) =>
+          edit(f, FRAGMENT, (s) =>
+            s.replace(
+              /(<op id="drbd-zimbradata-monitor-unpromoted-50s" name="monitor") interval="50s"/,
+              '$1 interval="60s"',
+            ),
+          ),
+      });
+      expectCaught(
+        r,
+        "pacemaker",
+        "crm_verify rejects the merged CIB",
+        "Operation drbd-zimbradata-monitor-unpromoted-50s is duplicate of drbd-zimbradata-monitor-promoted-60s",
+      );
+    },
+    T,
+  );
 });
 
 describe("what the stack can state that an upstream tool rejects is caught by validation first, naming the field", () => {
-  judgeTest("identical DRBD monitor intervals", async () => {
-    const r = await check(LAB, { mutateConfig: (raw) => (raw.drbd.resources[0].monitorUnpromoted = 60) });
-    expectCaught(r, "validation", "cluster.drbd.resources[0].monitorUnpromoted: ", "monitorPromoted");
-    expect(r.sections.map((s) => s.id)).toEqual(["validation"]);
-  }, T);
+  judgeTest(
+    "identical DRBD monitor intervals",
+    async () => {
+      const r = await check(LAB, { mutateConfig: (raw) => (raw.drbd.resources[0].monitorUnpromoted = 60) });
+      expectCaught(r, "validation", "cluster.drbd.resources[0].monitorUnpromoted: ", "monitorPromoted");
+      expect(r.sections.map((s) => s.id)).toEqual(["validation"]);
+    },
+    T,
+  );
 
-  judgeTest("a location preferring an unknown node", async () => {
-    const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].preferredNode = "primry") });
-    expectCaught(r, "validation", "cluster.pacemaker.groups[0].preferredNode: ", "'primry'");
-  }, T);
+  judgeTest(
+    "a location preferring an unknown node",
+    async () => {
+      const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].preferredNode = "primry") });
+      expectCaught(r, "validation", "cluster.pacemaker.groups[0].preferredNode: ", "'primry'");
+    },
+    T,
+  );
 
-  judgeTest("a group member that is not defined", async () => {
-    const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].members[4] = "imapd") });
-    expectCaught(r, "validation", "cluster.pacemaker.groups[0].members[4]: ", "'imapd'");
-  }, T);
+  judgeTest(
+    "a group member that is not defined",
+    async () => {
+      const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].members[4] = "imapd") });
+      expectCaught(r, "validation", "cluster.pacemaker.groups[0].members[4]: ", "'imapd'");
+    },
+    T,
+  );
 });
 
 describe("Corosync defects are caught by corosync -t", () => {
   const conf = /\/etc\/corosync\/corosync\.conf$/;
 
-  judgeTest("a typo in a value (transport)", async () => {
-    const r = await check(LAB, { judges: ["corosync"], mutateRendered: (f) => edit(f, conf, (s) => s.replace("transport: knet", "transport: kent")) });
-    expectCaught(r, "corosync", "Invalid transport type");
-  }, T);
+  judgeTest(
+    "a typo in a value (transport)",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["corosync"],
+        mutateRendered: (f) => edit(f, conf, (s) => s.replace("transport: knet", "transport: kent")),
+      });
+      expectCaught(r, "corosync", "Invalid transport type");
+    },
+    T,
+  );
 
-  judgeTest("a typo in a key (corosync -t ignores it; the key check does not)", async () => {
-    const r = await check(LAB, { judges: ["corosync"], mutateRendered: (f) => edit(f, conf, (s) => s.replace("    token: 5000", "    tokne: 5000")) });
-    expectCaught(r, "corosync", "'tokne' is not a key corosync.conf(5) knows in totem{}");
-  }, T);
+  judgeTest(
+    "a typo in a key (corosync -t ignores it; the key check does not)",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["corosync"],
+        mutateRendered: (f) => edit(f, conf, (s) => s.replace("    token: 5000", "    tokne: 5000")),
+      });
+      expectCaught(r, "corosync", "'tokne' is not a key corosync.conf(5) knows in totem{}");
+    },
+    T,
+  );
 
-  judgeTest("a node missing from the nodelist", async () => {
-    const r = await check(LAB, { judges: ["corosync"], mutateRendered: (f) => edit(f, conf, (s) => s.replace(/ {4}node \{\n {8}name: secondary\n[\s\S]*?\n {4}\}\n/, "")) });
-    expectCaught(r, "corosync", "secondary: /etc/corosync/corosync.conf", "No valid name found for local host", "node secondary (ring addresses 10.0.66.202) is not in the nodelist");
-    // The node that is still listed passes: the judge runs per node.
-    expect(r.sections.find((s) => s.id === "corosync")!.items.find((i) => i.title.startsWith("primary:"))!.status).toBe("pass");
-  }, T);
+  judgeTest(
+    "a node missing from the nodelist",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["corosync"],
+        mutateRendered: (f) =>
+          edit(f, conf, (s) => s.replace(/ {4}node \{\n {8}name: secondary\n[\s\S]*?\n {4}\}\n/, "")),
+      });
+      expectCaught(
+        r,
+        "corosync",
+        "secondary: /etc/corosync/corosync.conf",
+        "No valid name found for local host",
+        "node secondary (ring addresses 10.0.66.202) is not in the nodelist",
+      );
+      // The node that is still listed passes: the judge runs per node.
+      expect(
+        r.sections.find((s) => s.id === "corosync")!.items.find((i) => i.title.startsWith("primary:"))!.status,
+      ).toBe("pass");
+    },
+    T,
+  );
 });
 
 describe("DRBD defects are caught by drbdadm", () => {
   const res = /\/etc\/drbd\.d\/zimbradata\.res$/;
 
-  judgeTest("a wrong DRBD address for a node", async () => {
-    const r = await check(LAB, { judges: ["drbd"], mutateRendered: (f) => edit(f, res, (s) => s.replace("address   10.0.66.202:7788", "address   10.0.66.212:7788")) });
-    expectCaught(r, "drbd", "an address of node secondary is not one of its ring addresses (10.0.66.202)", "IP 10.0.66.212 not found on this host");
-  }, T);
+  judgeTest(
+    "a wrong DRBD address for a node",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["drbd"],
+        mutateRendered: (f) =>
+          edit(f, res, (s) => s.replace("address   10.0.66.202:7788", "address   10.0.66.212:7788")),
+      });
+      expectCaught(
+        r,
+        "drbd",
+        "an address of node secondary is not one of its ring addresses (10.0.66.202)",
+        "IP 10.0.66.212 not found on this host",
+      );
+    },
+    T,
+  );
 
-  judgeTest("a wrong peer address in one node's copy only", async () => {
-    const r = await check(LAB, { judges: ["drbd"], mutateRendered: (f) => edit(f, /^primary\/etc\/drbd\.d\/zimbradata\.res$/, (s) => s.replace("address   10.0.66.202:7788", "address   10.0.66.212:7788")) });
-    expectCaught(r, "drbd", "secondary's copy differs from primary's", "primary's copy gives secondary the address 10.0.66.212:7788, which is not one of secondary's ring addresses (10.0.66.202)");
-  }, T);
+  judgeTest(
+    "a wrong peer address in one node's copy only",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["drbd"],
+        mutateRendered: (f) =>
+          edit(f, /^primary\/etc\/drbd\.d\/zimbradata\.res$/, (s) =>
+            s.replace("address   10.0.66.202:7788", "address   10.0.66.212:7788"),
+          ),
+      });
+      expectCaught(
+        r,
+        "drbd",
+        "secondary's copy differs from primary's",
+        "primary's copy gives secondary the address 10.0.66.212:7788, which is not one of secondary's ring addresses (10.0.66.202)",
+      );
+    },
+    T,
+  );
 
-  judgeTest("a misspelt DRBD keyword", async () => {
-    const r = await check(LAB, { judges: ["drbd"], mutateRendered: (f) => edit(f, res, (s) => s.replace("protocol C;", "protocl C;")) });
-    expectCaught(r, "drbd", "drbdadm dump zimbradata exited", "protocl");
-  }, T);
+  judgeTest(
+    "a misspelt DRBD keyword",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["drbd"],
+        mutateRendered: (f) => edit(f, res, (s) => s.replace("protocol C;", "protocl C;")),
+      });
+      expectCaught(r, "drbd", "drbdadm dump zimbradata exited", "protocl");
+    },
+    T,
+  );
 
-  judgeTest("two DRBD resources on the same port (Kopano)", async () => {
-    const r = await check(KOPANO, { judges: ["drbd"], mutateRendered: (f) => edit(f, /\/etc\/drbd\.d\/attachments\.res$/, (s) => s.replace(/:7789;/g, ":7788;")) });
-    expectCaught(r, "drbd", "conflicting use of IP '10.20.0.11:7788'");
-  }, T);
+  judgeTest(
+    "two DRBD resources on the same port (Kopano)",
+    async () => {
+      const r = await check(KOPANO, {
+        judges: ["drbd"],
+        mutateRendered: (f) => edit(f, /\/etc\/drbd\.d\/attachments\.res$/, (s) => s.replace(/:7789;/g, ":7788;")),
+      });
+      expectCaught(r, "drbd", "conflicting use of IP '10.20.0.11:7788'");
+    },
+    T,
+  );
 });
 
 describe("shell defects are caught by shellcheck", () => {
-  judgeTest("an unquoted expansion in a host script", async () => {
-    const r = await check(LAB, { judges: ["shell"], mutateRendered: (f) => edit(f, /\/cib-apply\.sh$/, (s) => s.replace('trap \'rm -rf "$work"\' EXIT', "trap 'rm -rf $work' EXIT\nrm -f $work/x")) });
-    expectCaught(r, "shell", "/usr/local/lib/zimbra-ha/cib-apply.sh (every node)", "SC2086");
-  }, T);
+  judgeTest(
+    "an unquoted expansion in a host script",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["shell"],
+        mutateRendered: (f) =>
+          edit(f, /\/cib-apply\.sh$/, (s) =>
+            s.replace("trap 'rm -rf \"$work\"' EXIT", "trap 'rm -rf $work' EXIT\nrm -f $work/x"),
+          ),
+      });
+      expectCaught(r, "shell", "/usr/local/lib/zimbra-ha/cib-apply.sh (every node)", "SC2086");
+    },
+    T,
+  );
 });
 
 describe("policy breaches are caught by the policy pack's rules", () => {
@@ -180,28 +359,65 @@ describe("policy breaches are caught by the policy pack's rules", () => {
     if (!hits.length) throw new Error(`no registered resource matches ${name}`);
     hits.forEach(change);
   };
-  test("a production stack whose DRBD resource is sent with protocol A", async () => {
-    const toA = (r: StackResource) => (r.props.stdin = String(r.props.stdin).replace("protocol C;", "protocol A;"));
-    const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/^drbd-attachments-conf-/, toA) });
-    expectCaught(r, "policies", "mandatory drbd-protocol-c", "drbd-attachments-conf-kopano1: /etc/drbd.d/attachments.res: resource attachments uses protocol A");
-  }, T);
-  test("a production stack whose commands to one node carry no host key", async () => {
-    const unpin = (r: StackResource) => (r.props.connection = { ...(r.props.connection as object), hostKey: undefined });
-    const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/kopano2/, unpin) });
-    expectCaught(r, "policies", "mandatory ssh-host-key-pinned", "SSH to admin@172.16.5.12:22 has no pinned host key");
-  }, T);
-  test("an advisory breach warns, and the check still passes: a value the check carries as a BMC password in the installer URL", async () => {
-    const leak = (raw: any) => {
-      Object.assign(raw, variantCluster("secrets"));
-      raw.zimbra.installer.url = `https://files.example.org/${placeholderFencePassword("primary")}/zcs.tgz`;
-    };
-    const r = await check(LAB, { judges: ["policies"], mutateConfig: leak });
-    expect(r.ok).toBe(true);
-    const items = r.sections.find((s) => s.id === "policies")!.items;
-    expect(items.filter((i) => i.status !== "pass").map((i) => [i.status, i.title, i.details])).toEqual([
-      ["skip", expect.stringMatching(/^mandatory fencing-enabled, drbd-protocol-c, .*, quorum-never-ignored$/), ["production stacks only: this stack does not declare production: true"]],
-      ["warn", "advisory  no-secret-in-command-line", [expect.stringMatching(/^zimbra-installer-primary: its create line holds a secret value \(the secret stdin of fencing-password-primary-on-\w+\)$/)]],
-    ]);
-    expect(formatReport(r)).toMatch(/WARN {2}advisory {2}no-secret-in-command-line[\s\S]*PASS: \d+ passed, 0 failed, 1 skipped, 1 warned in/);
-  }, T);
+  test(
+    "a production stack whose DRBD resource is sent with protocol A",
+    async () => {
+      const toA = (r: StackResource) => (r.props.stdin = String(r.props.stdin).replace("protocol C;", "protocol A;"));
+      const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/^drbd-attachments-conf-/, toA) });
+      expectCaught(
+        r,
+        "policies",
+        "mandatory drbd-protocol-c",
+        "drbd-attachments-conf-kopano1: /etc/drbd.d/attachments.res: resource attachments uses protocol A",
+      );
+    },
+    T,
+  );
+  test(
+    "a production stack whose commands to one node carry no host key",
+    async () => {
+      const unpin = (r: StackResource) =>
+        (r.props.connection = { ...(r.props.connection as object), hostKey: undefined });
+      const r = await check(KOPANO, { judges: ["policies"], mutateResources: named(/kopano2/, unpin) });
+      expectCaught(
+        r,
+        "policies",
+        "mandatory ssh-host-key-pinned",
+        "SSH to admin@172.16.5.12:22 has no pinned host key",
+      );
+    },
+    T,
+  );
+  test(
+    "an advisory breach warns, and the check still passes: a value the check carries as a BMC password in the installer URL",
+    async () => {
+      const leak = (raw: any) => {
+        Object.assign(raw, variantCluster("secrets"));
+        raw.zimbra.installer.url = `https://files.example.org/${placeholderFencePassword("primary")}/zcs.tgz`;
+      };
+      const r = await check(LAB, { judges: ["policies"], mutateConfig: leak });
+      expect(r.ok).toBe(true);
+      const items = r.sections.find((s) => s.id === "policies")!.items;
+      expect(items.filter((i) => i.status !== "pass").map((i) => [i.status, i.title, i.details])).toEqual([
+        [
+          "skip",
+          expect.stringMatching(/^mandatory fencing-enabled, drbd-protocol-c, .*, quorum-never-ignored$/),
+          ["production stacks only: this stack does not declare production: true"],
+        ],
+        [
+          "warn",
+          "advisory  no-secret-in-command-line",
+          [
+            expect.stringMatching(
+              /^zimbra-installer-primary: its create line holds a secret value \(the secret stdin of fencing-password-primary-on-\w+\)$/,
+            ),
+          ],
+        ],
+      ]);
+      expect(formatReport(r)).toMatch(
+        /WARN {2}advisory {2}no-secret-in-command-line[\s\S]*PASS: \d+ passed, 0 failed, 1 skipped, 1 warned in/,
+      );
+    },
+    T,
+  );
 });

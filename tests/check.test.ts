@@ -28,9 +28,12 @@ const fullCheck = (file: string) => {
   return results.get(file)!;
 };
 
-(missingJudges().length === 0 || process.env.CI === "true" ? test : test.skip)("every judge binary is installed (required in CI)", () => {
-  expect(missingJudges()).toEqual([]);
-});
+(missingJudges().length === 0 || process.env.CI === "true" ? test : test.skip)(
+  "every judge binary is installed (required in CI)",
+  () => {
+    expect(missingJudges()).toEqual([]);
+  },
+);
 
 describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s", (_label, file) => {
   judgeTest(
@@ -39,7 +42,16 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s", (_labe
       const result = await fullCheck(file);
       if (!result.ok) throw new Error(`the check failed:\n${formatReport(result)}`);
       const sections = result.sections.map((s) => s.id);
-      expect(sections).toEqual(["validation", "render", "corosync", "drbd", "pacemaker", "scenarios", "shell", "policies"]);
+      expect(sections).toEqual([
+        "validation",
+        "render",
+        "corosync",
+        "drbd",
+        "pacemaker",
+        "scenarios",
+        "shell",
+        "policies",
+      ]);
       const scenarios = result.sections.find((s) => s.id === "scenarios")!.items;
       for (const n of ["1.", "2.", "3.", "4.", "5."]) {
         expect(scenarios.filter((i) => i.title.startsWith(n)).map((i) => i.status)).toContain("pass");
@@ -74,7 +86,11 @@ judgeTest(
   "`npm run check -- --stack lab` prints the report with a table per scenario and exits 0",
   () => {
     const dir = out("cli");
-    const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["tools/check.ts", "--stack", "lab", "--out", dir], { cwd: ROOT, encoding: "utf8", timeout: 120000 });
+    const r = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "tsx"),
+      ["tools/check.ts", "--stack", "lab", "--out", dir],
+      { cwd: ROOT, encoding: "utf8", timeout: 120000 },
+    );
     expect(r.stderr).not.toMatch(/^check:/m);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^== Corosync: corosync -t per node =+ PASS$/m);
@@ -90,7 +106,11 @@ judgeTest(
 );
 
 test("a usage error exits 2 and says how to call it", () => {
-  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["tools/check.ts", "--bogus"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["tools/check.ts", "--bogus"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60000,
+  });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("usage: npm run check -- --stack NAME|PATH");
 });
@@ -99,7 +119,10 @@ judgeTest(
   "an invalid stack fails at validation, naming the field, and renders nothing",
   async () => {
     const dir = out("invalid");
-    const result = await runCheck(LAB, { outDir: dir, mutateConfig: (raw) => (raw.nodes[1].ringAddresses = ["10.0.77.5"]) });
+    const result = await runCheck(LAB, {
+      outDir: dir,
+      mutateConfig: (raw) => (raw.nodes[1].ringAddresses = ["10.0.77.5"]),
+    });
     expect(result.ok).toBe(false);
     expect(result.failures.join("\n")).toContain("cluster.nodes[1].ringAddresses[0]: 10.0.77.5");
     expect(result.sections.map((s) => s.id)).toEqual(["validation"]);
@@ -118,30 +141,35 @@ function unsudo(create: string): string {
  * compare every file a command writes (stdin of put-file.sh, the hosts block, the CIB fragment,
  * the tools bundle) with what the check rendered and judged.
  */
-describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s: the check judges what the components send", (_label, file) => {
-  test("every written file matches", async () => {
-    const { cfg } = loadStack(file);
-    const files = renderStack(cfg!);
-    const run = await runStack(file);
-    const nodeOf = (c: any) => cfg!.nodes.find((n) => n.ssh.host === c.inputs.connection?.host)!.name;
-    const written = new Set<string>();
-    // apt sources are joined inline in Node.ts, not by a renderer the check could call.
-    const notRendered = ["/etc/apt/sources.list.d/zimbra-ha.list"];
-    // Secret files (authkey, fence passwords) are not rendered: the judges use throwaway ones.
-    for (const c of run.commands.filter((c) => typeof c.inputs.stdin === "string" && !c.secretInputs.includes("stdin"))) {
-      const create = plainCreate(unsudo(String(c.inputs.create)));
-      const put = create.match(/put-file\.sh (\/\S+)/);
-      let key: string | undefined;
-      if (create.startsWith("sh -s")) key = "bundle/tools-bundle.sh";
-      else if (/cib-apply\.sh(?! --remove)/.test(create)) key = "cib/fragment.xml";
-      else if (/hosts-block\.sh$/.test(create.replace(/ #.*$/, ""))) key = `${nodeOf(c)}/etc/hosts.zimbra-ha-block`;
-      else if (put && !notRendered.includes(put[1])) key = `${nodeOf(c)}${put[1]}`;
-      if (!key) continue;
-      written.add(key);
-      expect({ key, content: files[key] }).toEqual({ key, content: c.inputs.stdin });
-    }
-    // …and everything the check rendered is written by some command (the tools through the bundle).
-    const viaBundle = (k: string) => k.includes(`${TOOLS_DIR}/`) || k.includes(`${OCF_DIR}/`);
-    expect(Object.keys(files).filter((k) => !written.has(k) && !viaBundle(k))).toEqual([]);
-  }, 60000);
-});
+describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))(
+  "%s: the check judges what the components send",
+  (_label, file) => {
+    test("every written file matches", async () => {
+      const { cfg } = loadStack(file);
+      const files = renderStack(cfg!);
+      const run = await runStack(file);
+      const nodeOf = (c: any) => cfg!.nodes.find((n) => n.ssh.host === c.inputs.connection?.host)!.name;
+      const written = new Set<string>();
+      // apt sources are joined inline in Node.ts, not by a renderer the check could call.
+      const notRendered = ["/etc/apt/sources.list.d/zimbra-ha.list"];
+      // Secret files (authkey, fence passwords) are not rendered: the judges use throwaway ones.
+      for (const c of run.commands.filter(
+        (c) => typeof c.inputs.stdin === "string" && !c.secretInputs.includes("stdin"),
+      )) {
+        const create = plainCreate(unsudo(String(c.inputs.create)));
+        const put = create.match(/put-file\.sh (\/\S+)/);
+        let key: string | undefined;
+        if (create.startsWith("sh -s")) key = "bundle/tools-bundle.sh";
+        else if (/cib-apply\.sh(?! --remove)/.test(create)) key = "cib/fragment.xml";
+        else if (/hosts-block\.sh$/.test(create.replace(/ #.*$/, ""))) key = `${nodeOf(c)}/etc/hosts.zimbra-ha-block`;
+        else if (put && !notRendered.includes(put[1])) key = `${nodeOf(c)}${put[1]}`;
+        if (!key) continue;
+        written.add(key);
+        expect({ key, content: files[key] }).toEqual({ key, content: c.inputs.stdin });
+      }
+      // …and everything the check rendered is written by some command (the tools through the bundle).
+      const viaBundle = (k: string) => k.includes(`${TOOLS_DIR}/`) || k.includes(`${OCF_DIR}/`);
+      expect(Object.keys(files).filter((k) => !written.has(k) && !viaBundle(k))).toEqual([]);
+    }, 60000);
+  },
+);

@@ -12,14 +12,25 @@ const partition = path.join(__dirname, "fixtures", "failover-timeline", "partiti
 const common = ["--drbd", "zimbradata", "--members", "vip fs-zimbradata mailroot mta imap"];
 const primarySurvives = ["--survivor", "primary", "--victim", "secondary"];
 
-function timeline(journal: string, extra: string[]): { phases: { phase: string; at: number; detail: string }[]; dc_before: string } {
+function timeline(
+  journal: string,
+  extra: string[],
+): { phases: { phase: string; at: number; detail: string }[]; dc_before: string } {
   const result = spawnSync("python3", [script, journal, ...common, ...extra, "--json"], { encoding: "utf8" });
   expect(result.stderr).toBe("");
   return JSON.parse(result.stdout);
 }
 
 test("a partition: link, token, membership, fencing with its delay, DRBD resuming, each at its time after the fault", () => {
-  const t = timeline(partition, [...primarySurvives, "--t0", "1796200494", "--dc-before", "primary", "--first-ack", "1796200589.5"]);
+  const t = timeline(partition, [
+    ...primarySurvives,
+    "--t0",
+    "1796200494",
+    "--dc-before",
+    "primary",
+    "--first-ack",
+    "1796200589.5",
+  ]);
   expect(t.phases.map((p) => [p.phase, p.at, p.detail])).toEqual([
     ["ring link down", 1.8, ""],
     ["token lost", 4.7, ""],
@@ -44,22 +55,55 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
   const journal = path.join(dir, "poweroff.journal");
   const line = (t: number, ident: string, msg: string) => `${1000 + t}.000000 secondary ${ident}: ${msg}`;
-  fs.writeFileSync(journal, [
-    line(5, "corosync[1]", "  [TOTEM ] A processor failed, forming new configuration: token timed out (5000ms), waiting 7500ms for consensus."),
-    line(13, "corosync[1]", "  [TOTEM ] A new membership (2.40) was formed. Members left: 1"),
-    line(14, "pacemaker-controld[2]", " notice: State transition S_ELECTION -> S_INTEGRATION"),
-    line(20, "pacemaker-controld[2]", " notice: Requesting fencing (reboot) of node primary"),
-    line(45, "pacemaker-fenced[3]", " notice: Operation 'reboot' targeting primary by secondary for pacemaker-controld.2@secondary: OK (complete)"),
-    line(50, "pacemaker-controld[2]", " notice: Initiating promote operation drbd-zimbradata_promote_0 locally on secondary"),
-    line(58, "pacemaker-controld[2]", " notice: Result of promote operation for drbd-zimbradata on secondary: ok"),
-    line(60, "pacemaker-controld[2]", " notice: Result of start operation for vip on secondary: ok"),
-    line(66, "pacemaker-controld[2]", " notice: Result of start operation for fs-zimbradata on secondary: ok"),
-    line(90, "pacemaker-controld[2]", " notice: Result of start operation for imap on secondary: ok"),
-  ].join("\n") + "\n");
-  const t = timeline(journal, ["--t0", "1000", "--survivor", "secondary", "--victim", "primary", "--imap-login", "1095"]);
+  fs.writeFileSync(
+    journal,
+    [
+      line(
+        5,
+        "corosync[1]",
+        "  [TOTEM ] A processor failed, forming new configuration: token timed out (5000ms), waiting 7500ms for consensus.",
+      ),
+      line(13, "corosync[1]", "  [TOTEM ] A new membership (2.40) was formed. Members left: 1"),
+      line(14, "pacemaker-controld[2]", " notice: State transition S_ELECTION -> S_INTEGRATION"),
+      line(20, "pacemaker-controld[2]", " notice: Requesting fencing (reboot) of node primary"),
+      line(
+        45,
+        "pacemaker-fenced[3]",
+        " notice: Operation 'reboot' targeting primary by secondary for pacemaker-controld.2@secondary: OK (complete)",
+      ),
+      line(
+        50,
+        "pacemaker-controld[2]",
+        " notice: Initiating promote operation drbd-zimbradata_promote_0 locally on secondary",
+      ),
+      line(58, "pacemaker-controld[2]", " notice: Result of promote operation for drbd-zimbradata on secondary: ok"),
+      line(60, "pacemaker-controld[2]", " notice: Result of start operation for vip on secondary: ok"),
+      line(66, "pacemaker-controld[2]", " notice: Result of start operation for fs-zimbradata on secondary: ok"),
+      line(90, "pacemaker-controld[2]", " notice: Result of start operation for imap on secondary: ok"),
+    ].join("\n") + "\n",
+  );
+  const t = timeline(journal, [
+    "--t0",
+    "1000",
+    "--survivor",
+    "secondary",
+    "--victim",
+    "primary",
+    "--imap-login",
+    "1095",
+  ]);
   fs.rmSync(dir, { recursive: true });
   expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
-    "token lost 5", "new membership 13", "DC elected 14", "fencing requested 20", "fencing confirmed 45", "promote started 50",
-    "promote done 58", "vip started 60", "fs-zimbradata started 66", "imap started 90", "first IMAP login 95",
+    "token lost 5",
+    "new membership 13",
+    "DC elected 14",
+    "fencing requested 20",
+    "fencing confirmed 45",
+    "promote started 50",
+    "promote done 58",
+    "vip started 60",
+    "fs-zimbradata started 66",
+    "imap started 90",
+    "first IMAP login 95",
   ]);
 });

@@ -43,16 +43,41 @@ describe("firewall config validation: every rejected input names its field", () 
   const lab = load("Pulumi.lab.yaml");
   test("defaults are valid: public Zimbra ports, SSH from everywhere", () => {
     expect(problems(lab, {})).toEqual([]);
-    expect(FirewallSchema.parse({})).toMatchObject({ enabled: true, zimbraPublic: true, zimbraInternal: false, confirmTimeout: 120 });
+    expect(FirewallSchema.parse({})).toMatchObject({
+      enabled: true,
+      zimbraPublic: true,
+      zimbraInternal: false,
+      confirmTimeout: 120,
+    });
   });
   test.each([
-    ["sshFrom with host bits", { sshFrom: ["203.0.113.5/24"] }, "cluster.firewall.sshFrom[0]: 203.0.113.5/24 is not a network address"],
+    [
+      "sshFrom with host bits",
+      { sshFrom: ["203.0.113.5/24"] },
+      "cluster.firewall.sshFrom[0]: 203.0.113.5/24 is not a network address",
+    ],
     ["sshFrom not a subnet", { sshFrom: ["admin-host"] }, "cluster.firewall.sshFrom.0: must be an IPv4 subnet"],
     ["an empty sshFrom", { sshFrom: [] }, "cluster.firewall.sshFrom: is empty"],
-    ["internalFrom with host bits", { zimbraInternal: true, internalFrom: ["10.1.2.3/16"] }, "cluster.firewall.internalFrom[0]"],
-    ["an extra port that clashes with DRBD", { extraTcp: [7788] }, "cluster.firewall.extraTcp[0]: tcp port 7788 is already opened by DRBD resource zimbradata"],
-    ["an extra port that clashes with Zimbra", { extraTcp: [443] }, "cluster.firewall.extraTcp[0]: tcp port 443 is already opened by firewall.zimbraPublic"],
-    ["an extra UDP port that clashes with corosync", { extraUdp: [5405] }, "cluster.firewall.extraUdp[0]: udp port 5405 is already opened by corosync link 0"],
+    [
+      "internalFrom with host bits",
+      { zimbraInternal: true, internalFrom: ["10.1.2.3/16"] },
+      "cluster.firewall.internalFrom[0]",
+    ],
+    [
+      "an extra port that clashes with DRBD",
+      { extraTcp: [7788] },
+      "cluster.firewall.extraTcp[0]: tcp port 7788 is already opened by DRBD resource zimbradata",
+    ],
+    [
+      "an extra port that clashes with Zimbra",
+      { extraTcp: [443] },
+      "cluster.firewall.extraTcp[0]: tcp port 443 is already opened by firewall.zimbraPublic",
+    ],
+    [
+      "an extra UDP port that clashes with corosync",
+      { extraUdp: [5405] },
+      "cluster.firewall.extraUdp[0]: udp port 5405 is already opened by corosync link 0",
+    ],
     ["a port out of range", { extraTcp: [70000] }, "cluster.firewall.extraTcp.0"],
     ["a rollback shorter than an SSH reconnect", { confirmTimeout: 5 }, "cluster.firewall.confirmTimeout"],
     ["an unknown key", { allowAll: true }, "cluster.firewall"],
@@ -96,7 +121,13 @@ const arbOptions = fc.record({
 });
 
 function addressesOf(text: string): string[] {
-  return [...text.matchAll(/ip saddr (\{[^}]*\}|\S+)/g)].flatMap((m) => m[1].replace(/[{}]/g, "").split(",").map((s) => s.trim()).filter(Boolean));
+  return [...text.matchAll(/ip saddr (\{[^}]*\}|\S+)/g)].flatMap((m) =>
+    m[1]
+      .replace(/[{}]/g, "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 describe("ruleset invariants (every example stack, random options)", () => {
@@ -114,16 +145,25 @@ describe("ruleset invariants (every example stack, random options)", () => {
           expect(view.rules[0].dport).toContain("22");
           for (const peer of cfg.nodes.filter((n) => n.name !== node.name)) {
             cfg.links.forEach((_, l) => {
-              expect(view.rules.filter((r) => r.comment === `corosync link ${l} from ${peer.name}` && r.saddr === peer.ringAddresses[l])).toHaveLength(1);
+              expect(
+                view.rules.filter(
+                  (r) => r.comment === `corosync link ${l} from ${peer.name}` && r.saddr === peer.ringAddresses[l],
+                ),
+              ).toHaveLength(1);
             });
             for (const res of cfg.drbd.resources) {
               const shares = [node.name, peer.name].every((n) => !res.nodes || res.nodes.includes(n));
-              expect(view.rules.filter((r) => r.comment === `DRBD ${res.name} from ${peer.name}`).map((r) => [r.saddr, r.dport])).toEqual(shares ? [[peer.ringAddresses[0], String(res.port)]] : []);
+              expect(
+                view.rules
+                  .filter((r) => r.comment === `DRBD ${res.name} from ${peer.name}`)
+                  .map((r) => [r.saddr, r.dport]),
+              ).toEqual(shares ? [[peer.ringAddresses[0], String(res.port)]] : []);
             }
           }
           expect(text.includes("Zimbra public services")).toBe(fw.zimbraPublic);
           expect(text.includes("Zimbra internal services")).toBe(fw.zimbraInternal);
-          for (const p of fw.extraTcp) expect(view.rules.find((r) => r.comment.startsWith("extra TCP"))!.dport).toContain(String(p));
+          for (const p of fw.extraTcp)
+            expect(view.rules.find((r) => r.comment.startsWith("extra TCP"))!.dport).toContain(String(p));
           if (fw.sshFrom) for (const c of fw.sshFrom) expect(view.rules[0].saddr).toContain(c);
           else expect(view.rules[0].saddr).toBeUndefined();
         }
@@ -139,14 +179,26 @@ describe("ruleset invariants (every example stack, random options)", () => {
 
 const haveNft = spawnSync("sh", ["-c", "command -v nft"]).status === 0;
 const nftWorks = haveNft && spawnSync("nft", ["-c", "-f", "-"], { input: "table inet zha_probe { }\n" }).status === 0;
-if (!nftWorks && process.env.CI === "true") throw new Error("CI needs nft (apt-get install nftables) and the right to check a ruleset (nft -c)");
-if (!nftWorks) console.warn("SKIPPING nft -c judge tests: nft missing or not permitted (apt-get install nftables; run as root)");
+if (!nftWorks && process.env.CI === "true")
+  throw new Error("CI needs nft (apt-get install nftables) and the right to check a ruleset (nft -c)");
+if (!nftWorks)
+  console.warn("SKIPPING nft -c judge tests: nft missing or not permitted (apt-get install nftables; run as root)");
 const nftTest = nftWorks ? test : test.skip;
 
 describe("nft -c accepts every rendered ruleset", () => {
   nftTest("every example stack, every node, all options on and off", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-nft-"));
-    const variants: Partial<FirewallConfig>[] = [{}, { zimbraPublic: false }, { zimbraInternal: true, internalFrom: ["10.9.0.0/16"], extraTcp: [8443], extraUdp: [161], sshFrom: ["203.0.113.0/24"] }];
+    const variants: Partial<FirewallConfig>[] = [
+      {},
+      { zimbraPublic: false },
+      {
+        zimbraInternal: true,
+        internalFrom: ["10.9.0.0/16"],
+        extraTcp: [8443],
+        extraUdp: [161],
+        sshFrom: ["203.0.113.0/24"],
+      },
+    ];
     for (const file of STACKS) {
       const cfg = load(file);
       for (const v of variants) {
@@ -154,7 +206,9 @@ describe("nft -c accepts every rendered ruleset", () => {
           const rules = path.join(dir, "rules.nft");
           fs.writeFileSync(rules, renderFirewall(firewallView(cfg, FirewallSchema.parse(v), node.name)));
           const r = spawnSync("nft", ["-c", "-f", rules], { encoding: "utf8" });
-          expect(`${file} ${node.name} ${JSON.stringify(v)}: ${r.stderr}`).toBe(`${file} ${node.name} ${JSON.stringify(v)}: `);
+          expect(`${file} ${node.name} ${JSON.stringify(v)}: ${r.stderr}`).toBe(
+            `${file} ${node.name} ${JSON.stringify(v)}: `,
+          );
           expect(r.status).toBe(0);
         }
       }
@@ -162,7 +216,10 @@ describe("nft -c accepts every rendered ruleset", () => {
   });
   nftTest("the judge can fail: a bad address is refused", () => {
     const cfg = load("Pulumi.lab.yaml");
-    const text = renderFirewall(firewallView(cfg, FirewallSchema.parse({}), "primary")).replace("10.0.66.202", "10.0.66.302");
+    const text = renderFirewall(firewallView(cfg, FirewallSchema.parse({}), "primary")).replace(
+      "10.0.66.202",
+      "10.0.66.302",
+    );
     expect(spawnSync("nft", ["-c", "-f", "-"], { input: text }).status).not.toBe(0);
   });
 });
@@ -178,8 +235,20 @@ describe("Firewall component under the mock runtime", () => {
     const nodes = cfg.nodes.map(
       (n) =>
         new Node(n.name, {
-          name: n.name, host: n.ssh.host, port: n.ssh.port, user: n.ssh.user, privateKey: pulumi.secret("KEY"), dialErrorLimit: 1, perDialTimeout: 5,
-          distro: n.distro ?? cfg.distro, toolsBundle: "true\n", hostsBlock: "", aptSources: [], packages: ["nftables"], files: [], clusterManagedUnits: [],
+          name: n.name,
+          host: n.ssh.host,
+          port: n.ssh.port,
+          user: n.ssh.user,
+          privateKey: pulumi.secret("KEY"),
+          dialErrorLimit: 1,
+          perDialTimeout: 5,
+          distro: n.distro ?? cfg.distro,
+          toolsBundle: "true\n",
+          hostsBlock: "",
+          aptSources: [],
+          packages: ["nftables"],
+          files: [],
+          clusterManagedUnits: [],
         }),
     );
     const args = firewallArgs(cfg, fw, nodes);
@@ -188,7 +257,9 @@ describe("Firewall component under the mock runtime", () => {
     const byName = (name: string) => registrations.find((r) => r.name === name)!;
     for (const node of cfg.nodes) {
       const apply = byName(`firewall-apply-${node.name}`);
-      expect(plainCreate(apply.inputs.create)).toMatch(/^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/);
+      expect(plainCreate(apply.inputs.create)).toMatch(
+        /^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/,
+      );
       expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, fw, node.name)));
       expect(apply.inputs.delete).toContain("firewall-apply.sh --remove");
       expect(apply.dependsOn).toEqual(expect.arrayContaining([`${node.name}-packages`, `${node.name}-hosts`]));
@@ -204,13 +275,22 @@ describe("Firewall component under the mock runtime", () => {
 
 // Real runs of the host scripts, in a network namespace of their own (the machine's own
 // ruleset is never touched).
-const canNetns = nftWorks && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "nft", "list", "ruleset"]).status === 0;
-if (!canNetns && process.env.CI === "true") throw new Error("CI needs root, unshare -n and nft for the firewall script tests");
-if (!canNetns) console.warn("SKIPPING firewall script tests: they need root, nft and unshare -n (a private network namespace)");
+const canNetns =
+  nftWorks && process.getuid?.() === 0 && spawnSync("unshare", ["-n", "nft", "list", "ruleset"]).status === 0;
+if (!canNetns && process.env.CI === "true")
+  throw new Error("CI needs root, unshare -n and nft for the firewall script tests");
+if (!canNetns)
+  console.warn("SKIPPING firewall script tests: they need root, nft and unshare -n (a private network namespace)");
 const netnsTest = canNetns ? test : test.skip;
 
 function inNetns(script: string, dir: string) {
-  const env = { ...process.env, S: SCRIPTS, D: dir, FIREWALL_STATE: path.join(dir, "state"), FIREWALL_CONF: path.join(dir, "etc", "firewall.nft") };
+  const env = {
+    ...process.env,
+    S: SCRIPTS,
+    D: dir,
+    FIREWALL_STATE: path.join(dir, "state"),
+    FIREWALL_CONF: path.join(dir, "etc", "firewall.nft"),
+  };
   const r = spawnSync("unshare", ["-n", "sh", "-ec", script], { env, encoding: "utf8", timeout: 60000 });
   return { status: r.status, out: r.stdout + r.stderr };
 }
@@ -220,45 +300,54 @@ describe("firewall-apply.sh and firewall-confirm.sh for real (private network na
   const ruleset = renderFirewall(firewallView(cfg, FirewallSchema.parse({}), "primary"));
   const changed = renderFirewall(firewallView(cfg, FirewallSchema.parse({ extraTcp: [8443] }), "primary"));
 
-  netnsTest("apply, confirm, apply again (unchanged), then an unconfirmed change rolls back to the confirmed rules; remove leaves an empty ruleset", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fw-"));
-    fs.writeFileSync(path.join(dir, "a.nft"), ruleset);
-    fs.writeFileSync(path.join(dir, "b.nft"), changed);
-    fs.writeFileSync(path.join(dir, "other.nft"), "table ip someone_else {\n\tchain c {\n\t\ttype filter hook input priority 10;\n\t}\n}\n");
-    const r = inNetns(
-      [
-        'nft -f "$D/other.nft"',
-        'sh $S/firewall-apply.sh 60 < "$D/a.nft"',
-        `sh $S/firewall-confirm.sh ${sha256(ruleset)}`,
-        'sh $S/firewall-apply.sh 60 < "$D/a.nft"',
-        `sh $S/firewall-confirm.sh ${sha256(ruleset)}`,
-        "echo TABLES: $(nft list tables | tr '\\n' ' ')",
-        'sh $S/firewall-apply.sh 2 < "$D/b.nft"',
-        "nft list table inet zimbra_ha | grep -c 8443",
-        "sleep 5",
-        "echo AFTER-ROLLBACK: $(nft list table inet zimbra_ha | grep -c 8443 || true)",
-        `sh $S/firewall-confirm.sh ${sha256(changed)} || echo "confirm-rc=$?"`,
-        "sh $S/firewall-apply.sh --remove",
-        "echo LEFT: $(nft list tables | tr '\\n' ' ')",
-      ].join("\n"),
-      dir,
-    );
-    expect(r.out).toContain("firewall: table inet zimbra_ha loaded");
-    expect(r.out).toContain("confirmed over a new SSH connection; saved to");
-    expect(r.out).toContain(`firewall: table inet zimbra_ha unchanged (${sha256(ruleset)})`);
-    expect(r.out).toContain(`firewall: rules ${sha256(ruleset)} confirmed before; unchanged`);
-    expect(r.out).toContain("TABLES: table ip someone_else table inet zimbra_ha");
-    expect(r.out).toContain("AFTER-ROLLBACK: 0");
-    expect(r.out).toContain("the rules were ROLLED BACK");
-    expect(r.out).toContain("confirm-rc=1");
-    expect(r.out).toContain("LEFT: table ip someone_else");
-    expect(r.status).toBe(0);
-  });
+  netnsTest(
+    "apply, confirm, apply again (unchanged), then an unconfirmed change rolls back to the confirmed rules; remove leaves an empty ruleset",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fw-"));
+      fs.writeFileSync(path.join(dir, "a.nft"), ruleset);
+      fs.writeFileSync(path.join(dir, "b.nft"), changed);
+      fs.writeFileSync(
+        path.join(dir, "other.nft"),
+        "table ip someone_else {\n\tchain c {\n\t\ttype filter hook input priority 10;\n\t}\n}\n",
+      );
+      const r = inNetns(
+        [
+          'nft -f "$D/other.nft"',
+          'sh $S/firewall-apply.sh 60 < "$D/a.nft"',
+          `sh $S/firewall-confirm.sh ${sha256(ruleset)}`,
+          'sh $S/firewall-apply.sh 60 < "$D/a.nft"',
+          `sh $S/firewall-confirm.sh ${sha256(ruleset)}`,
+          "echo TABLES: $(nft list tables | tr '\\n' ' ')",
+          'sh $S/firewall-apply.sh 2 < "$D/b.nft"',
+          "nft list table inet zimbra_ha | grep -c 8443",
+          "sleep 5",
+          "echo AFTER-ROLLBACK: $(nft list table inet zimbra_ha | grep -c 8443 || true)",
+          `sh $S/firewall-confirm.sh ${sha256(changed)} || echo "confirm-rc=$?"`,
+          "sh $S/firewall-apply.sh --remove",
+          "echo LEFT: $(nft list tables | tr '\\n' ' ')",
+        ].join("\n"),
+        dir,
+      );
+      expect(r.out).toContain("firewall: table inet zimbra_ha loaded");
+      expect(r.out).toContain("confirmed over a new SSH connection; saved to");
+      expect(r.out).toContain(`firewall: table inet zimbra_ha unchanged (${sha256(ruleset)})`);
+      expect(r.out).toContain(`firewall: rules ${sha256(ruleset)} confirmed before; unchanged`);
+      expect(r.out).toContain("TABLES: table ip someone_else table inet zimbra_ha");
+      expect(r.out).toContain("AFTER-ROLLBACK: 0");
+      expect(r.out).toContain("the rules were ROLLED BACK");
+      expect(r.out).toContain("confirm-rc=1");
+      expect(r.out).toContain("LEFT: table ip someone_else");
+      expect(r.status).toBe(0);
+    },
+  );
 
   netnsTest("a ruleset nft refuses changes nothing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fw-"));
     fs.writeFileSync(path.join(dir, "bad.nft"), ruleset.replace("10.0.66.202", "10.0.66.302"));
-    const r = inNetns('rc=0; sh $S/firewall-apply.sh 60 < "$D/bad.nft" || rc=$?; echo "rc=$rc"; nft list tables | wc -l; ls "$D/state"', dir);
+    const r = inNetns(
+      'rc=0; sh $S/firewall-apply.sh 60 < "$D/bad.nft" || rc=$?; echo "rc=$rc"; nft list tables | wc -l; ls "$D/state"',
+      dir,
+    );
     expect(r.out).toContain("firewall: nft refused the ruleset; nothing was changed");
     expect(r.out).toMatch(/^rc=1\n0\n/); // no table loaded, no file left in the state directory
   });

@@ -60,9 +60,18 @@ describe("lab stack", () => {
   test("corosync starts only after the authkey and the conf exist on all nodes", () => {
     for (const node of ["primary", "secondary"]) {
       const deps = run.byName(`corosync-start-${node}`).dependsOn;
-      expect(deps).toEqual(expect.arrayContaining(["corosync-authkey-primary", "corosync-authkey-secondary", "corosync-conf-primary", "corosync-conf-secondary"]));
+      expect(deps).toEqual(
+        expect.arrayContaining([
+          "corosync-authkey-primary",
+          "corosync-authkey-secondary",
+          "corosync-conf-primary",
+          "corosync-conf-secondary",
+        ]),
+      );
     }
-    expect(run.byName("corosync-membership").dependsOn).toEqual(expect.arrayContaining(["corosync-start-primary", "corosync-start-secondary"]));
+    expect(run.byName("corosync-membership").dependsOn).toEqual(
+      expect.arrayContaining(["corosync-start-primary", "corosync-start-secondary"]),
+    );
   });
 
   test("DRBD: conf → metadata → up on each node; initialisation on the initial primary after both are up", () => {
@@ -72,7 +81,9 @@ describe("lab stack", () => {
     }
     const init = run.byName("drbd-zimbradata-initialize");
     expect(init.inputs.connection.host).toBe("192.168.77.201");
-    expect(init.dependsOn).toEqual(expect.arrayContaining(["drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]));
+    expect(init.dependsOn).toEqual(
+      expect.arrayContaining(["drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]),
+    );
   });
 
   test("Pacemaker configuration only after the ring is quorate and DRBD is initialised; converge after apply", () => {
@@ -88,7 +99,9 @@ describe("lab stack", () => {
     const confHash = sha256(renderCorosyncConf(corosyncView(cfg))).slice(0, 16);
     expect(run.byName("drbd-zimbradata-up-primary").inputs.create).toContain(`# rerun-on ${resHash}`);
     expect(run.byName("corosync-start-secondary").inputs.create).toContain(`# rerun-on ${confHash}`);
-    expect(run.byName("drbd-zimbradata-conf-primary").inputs.stdin).toBe(renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0])));
+    expect(run.byName("drbd-zimbradata-conf-primary").inputs.stdin).toBe(
+      renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0])),
+    );
   });
 
   test("every command: deleteBeforeReplace, no environment, no previous output in env", () => {
@@ -120,14 +133,18 @@ describe("lab stack", () => {
       expect(String(cmd.inputs.create)).not.toMatch(/wipefs|mkfs|dd /);
       expect(String(cmd.inputs.delete ?? "")).not.toMatch(/wipe|create-md|mkfs|dd /);
     }
-    expect(plainCreate(run.byName("drbd-zimbradata-metadata-primary").inputs.create)).toMatch(/drbd-create-md\.sh zimbradata 0 \/dev\/vdb internal no$/);
+    expect(plainCreate(run.byName("drbd-zimbradata-metadata-primary").inputs.create)).toMatch(
+      /drbd-create-md\.sh zimbradata 0 \/dev\/vdb internal no$/,
+    );
   });
 });
 
 describe("a config change reaches exactly the commands that consume it", () => {
   test("resync rate: the .res writers and the DRBD up steps change, nothing else", async () => {
     const before = await runStack(path.join(ROOT, "Pulumi.lab.yaml"));
-    const after = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { overrides: (raw) => (raw.drbd.resources[0].resyncRate = "40M") });
+    const after = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), {
+      overrides: (raw) => (raw.drbd.resources[0].resyncRate = "40M"),
+    });
     const changed = before.commands
       .filter((c) => {
         const other = after.byName(c.name);
@@ -135,18 +152,31 @@ describe("a config change reaches exactly the commands that consume it", () => {
       })
       .map((c) => c.name)
       .sort();
-    expect(changed).toEqual(["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary", "drbd-zimbradata-up-primary", "drbd-zimbradata-up-secondary"]);
+    expect(changed).toEqual([
+      "drbd-zimbradata-conf-primary",
+      "drbd-zimbradata-conf-secondary",
+      "drbd-zimbradata-up-primary",
+      "drbd-zimbradata-up-secondary",
+    ]);
   });
 
   test("files[]: removing the first entry removes its two steps and leaves every other command as it was", async () => {
     const before = await runStack(path.join(ROOT, "Pulumi.lab.yaml"));
     const after = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { overrides: (raw) => raw.files.shift() });
     const names = (run: ProgramRun) => run.commands.map((c) => c.name).sort();
-    expect(names(before).filter((n) => !names(after).includes(n))).toEqual(["primary-file-etc_postfix_main.cf", "secondary-file-etc_postfix_main.cf"]);
+    expect(names(before).filter((n) => !names(after).includes(n))).toEqual([
+      "primary-file-etc_postfix_main.cf",
+      "secondary-file-etc_postfix_main.cf",
+    ]);
     expect(names(after).filter((n) => !names(before).includes(n))).toEqual([]);
     for (const cmd of after.commands) {
       const old = before.byName(cmd.name);
-      expect([cmd.name, cmd.inputs.create, cmd.inputs.stdin, cmd.inputs.delete]).toEqual([cmd.name, old.inputs.create, old.inputs.stdin, old.inputs.delete]);
+      expect([cmd.name, cmd.inputs.create, cmd.inputs.stdin, cmd.inputs.delete]).toEqual([
+        cmd.name,
+        old.inputs.create,
+        old.inputs.stdin,
+        old.inputs.delete,
+      ]);
     }
   });
 });
@@ -154,29 +184,45 @@ describe("a config change reaches exactly the commands that consume it", () => {
 describe("fencing", () => {
   test("SBD (Open-Xchange-like): header once, config on every node, all before corosync starts", async () => {
     const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
-    expect(plainCreate(run.byName("fencing-sbd-header").inputs.create)).toMatch(/sbd-init\.sh \/dev\/disk\/by-id\/scsi-shared-sbd 5 10 no$/);
+    expect(plainCreate(run.byName("fencing-sbd-header").inputs.create)).toMatch(
+      /sbd-init\.sh \/dev\/disk\/by-id\/scsi-shared-sbd 5 10 no$/,
+    );
     for (const node of ["ox-a", "ox-b"]) {
-      expect(run.byName(`fencing-sbd-config-${node}`).dependsOn).toEqual(expect.arrayContaining([`fencing-watchdog-${node}`, "fencing-sbd-header"]));
-      expect(run.byName(`corosync-start-${node}`).dependsOn).toEqual(expect.arrayContaining(["fencing-sbd-config-ox-a", "fencing-sbd-config-ox-b"]));
+      expect(run.byName(`fencing-sbd-config-${node}`).dependsOn).toEqual(
+        expect.arrayContaining([`fencing-watchdog-${node}`, "fencing-sbd-header"]),
+      );
+      expect(run.byName(`corosync-start-${node}`).dependsOn).toEqual(
+        expect.arrayContaining(["fencing-sbd-config-ox-a", "fencing-sbd-config-ox-b"]),
+      );
       expect(run.byName(`${node}-packages`).inputs.create).toContain(" sbd ");
     }
-    expect(run.byName("pacemaker-apply").inputs.stdin).toContain('<primitive id="fence-sbd" class="stonith" type="fence_sbd">');
+    expect(run.byName("pacemaker-apply").inputs.stdin).toContain(
+      '<primitive id="fence-sbd" class="stonith" type="fence_sbd">',
+    );
   });
 
   test("BMC devices (Kopano-like): passwords only on secret stdin, every node can fence every other", async () => {
     const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));
     const passwords = run.commands.filter((c) => c.name.startsWith("fencing-password-"));
-    expect(passwords.map((c) => c.name).sort()).toEqual(["fencing-password-kopano1-on-kopano1", "fencing-password-kopano1-on-kopano2", "fencing-password-kopano2-on-kopano1", "fencing-password-kopano2-on-kopano2"]);
+    expect(passwords.map((c) => c.name).sort()).toEqual([
+      "fencing-password-kopano1-on-kopano1",
+      "fencing-password-kopano1-on-kopano2",
+      "fencing-password-kopano2-on-kopano1",
+      "fencing-password-kopano2-on-kopano2",
+    ]);
     for (const c of passwords) {
       expect(c.secretInputs).toContain("stdin");
       expect(c.inputs.logging).toBe("none");
     }
     expect(run.byName("fencing-password-kopano2-on-kopano1").inputs.stdin).toBe("FENCE-PASSWORD-OF-kopano2");
     for (const c of run.commands) {
-      for (const field of ["create", "delete"]) expect(String(c.inputs[field] ?? "")).not.toContain("FENCE-PASSWORD-OF");
+      for (const field of ["create", "delete"])
+        expect(String(c.inputs[field] ?? "")).not.toContain("FENCE-PASSWORD-OF");
       if (!c.secretInputs.includes("stdin")) expect(String(c.inputs.stdin ?? "")).not.toContain("FENCE-PASSWORD-OF");
     }
-    expect(run.byName("corosync-start-kopano1").dependsOn).toEqual(expect.arrayContaining(passwords.map((c) => c.name)));
+    expect(run.byName("corosync-start-kopano1").dependsOn).toEqual(
+      expect.arrayContaining(passwords.map((c) => c.name)),
+    );
   });
 });
 
@@ -197,9 +243,22 @@ describe("examples", () => {
   test("Open-Xchange-like: four DRBD resources, external metadata passed to the metadata step", async () => {
     const run = await runStack(path.join(ROOT, "examples", "open-xchange.yaml"));
     expect(run.registrations.filter((r) => r.type === "zimbra-ha:drbd:DrbdResource")).toHaveLength(4);
-    expect(plainCreate(run.byName("drbd-imapdata-metadata-ox-b").inputs.create)).toMatch(/drbd-create-md\.sh imapdata 3 \/dev\/vdc \/dev\/vdb4 no/);
+    expect(plainCreate(run.byName("drbd-imapdata-metadata-ox-b").inputs.create)).toMatch(
+      /drbd-create-md\.sh imapdata 3 \/dev\/vdc \/dev\/vdb4 no/,
+    );
     const fragment: string = run.byName("pacemaker-apply").inputs.stdin;
-    const order = ["vip", "fs-ldap", "slapd", "fs-pgsql", "postgresql", "fs-spool", "fs-imapdata", "imap", "mta", "groupware"].map((id) => fragment.indexOf(`<primitive id="${id}"`));
+    const order = [
+      "vip",
+      "fs-ldap",
+      "slapd",
+      "fs-pgsql",
+      "postgresql",
+      "fs-spool",
+      "fs-imapdata",
+      "imap",
+      "mta",
+      "groupware",
+    ].map((id) => fragment.indexOf(`<primitive id="${id}"`));
     expect(order.every((pos, i) => pos > 0 && (i === 0 || pos > order[i - 1]))).toBe(true);
   });
 });

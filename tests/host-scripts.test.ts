@@ -13,7 +13,10 @@ const have = (bin: string) => spawnSync("sh", ["-c", `command -v ${bin}`]).statu
 const needed = ["cibadmin", "crm_diff", "crm_verify", "xsltproc", "xmllint"];
 const missing = needed.filter((b) => !have(b));
 if (missing.length && process.env.CI === "true") throw new Error(`CI needs ${missing.join(", ")}`);
-if (missing.length) console.warn(`SKIPPING CIB merge tests: missing ${missing.join(", ")} (apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`);
+if (missing.length)
+  console.warn(
+    `SKIPPING CIB merge tests: missing ${missing.join(", ")} (apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`,
+  );
 const cibTest = missing.length ? test.skip : test;
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "zha-"));
@@ -24,14 +27,19 @@ const fragmentOf = (mutate: (raw: any) => void = () => undefined) => {
 };
 
 function applyCib(cibFile: string, fragment: string, ...flags: string[]) {
-  const result = spawnSync("sh", [path.join(SCRIPTS, "cib-apply.sh"), ...flags, path.join(ROOT, "assets", "cib-merge.xsl")], {
-    input: fragment,
-    env: { ...process.env, CIB_file: cibFile },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "sh",
+    [path.join(SCRIPTS, "cib-apply.sh"), ...flags, path.join(ROOT, "assets", "cib-merge.xsl")],
+    {
+      input: fragment,
+      env: { ...process.env, CIB_file: cibFile },
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, out: result.stdout + result.stderr };
 }
-const query = (cibFile: string) => execFileSync("cibadmin", ["--query"], { env: { ...process.env, CIB_file: cibFile }, encoding: "utf8" });
+const query = (cibFile: string) =>
+  execFileSync("cibadmin", ["--query"], { env: { ...process.env, CIB_file: cibFile }, encoding: "utf8" });
 
 describe("cib-apply.sh + cib-merge.xsl", () => {
   cibTest("first apply patches, second changes nothing, result verifies", () => {
@@ -44,24 +52,42 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
     expect(spawnSync("crm_verify", ["--xml-file", cib]).status).toBe(0);
   });
 
-  cibTest("objects the stack does not own survive; owned objects no longer wanted are removed; changes replace in place", () => {
-    const cib = path.join(tmp(), "cib.xml");
-    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
-    applyCib(cib, fragmentOf());
-    execFileSync("cibadmin", ["--create", "-o", "resources", "--xml-text", '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>'], { env: { ...process.env, CIB_file: cib } });
-    execFileSync("crm_attribute", ["--type", "crm_config", "--name", "maintenance-mode", "--update", "false"], { env: { ...process.env, CIB_file: cib } });
-    const result = applyCib(cib, fragmentOf((raw) => {
-      raw.pacemaker.groups[0].preferredNode = undefined;
-      raw.pacemaker.resourceStickiness = 200;
-    }));
-    expect(result).toEqual({ status: 0, out: "cib: patched\n" });
-    const after = query(cib);
-    expect(after).toContain('id="someone-else"');
-    expect(after).not.toContain("loc-zimbra-prefers-primary");
-    expect(after).toContain('name="resource-stickiness" value="200"');
-    expect(after.match(/name="resource-stickiness"/g)).toHaveLength(1);
-    expect(after).toContain('name="maintenance-mode" value="false"');
-  });
+  cibTest(
+    "objects the stack does not own survive; owned objects no longer wanted are removed; changes replace in place",
+    () => {
+      const cib = path.join(tmp(), "cib.xml");
+      fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+      applyCib(cib, fragmentOf());
+      execFileSync(
+        "cibadmin",
+        [
+          "--create",
+          "-o",
+          "resources",
+          "--xml-text",
+          '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>',
+        ],
+        { env: { ...process.env, CIB_file: cib } },
+      );
+      execFileSync("crm_attribute", ["--type", "crm_config", "--name", "maintenance-mode", "--update", "false"], {
+        env: { ...process.env, CIB_file: cib },
+      });
+      const result = applyCib(
+        cib,
+        fragmentOf((raw) => {
+          raw.pacemaker.groups[0].preferredNode = undefined;
+          raw.pacemaker.resourceStickiness = 200;
+        }),
+      );
+      expect(result).toEqual({ status: 0, out: "cib: patched\n" });
+      const after = query(cib);
+      expect(after).toContain('id="someone-else"');
+      expect(after).not.toContain("loc-zimbra-prefers-primary");
+      expect(after).toContain('name="resource-stickiness" value="200"');
+      expect(after.match(/name="resource-stickiness"/g)).toHaveLength(1);
+      expect(after).toContain('name="maintenance-mode" value="false"');
+    },
+  );
 
   cibTest("a fragment that does not verify is refused and nothing is applied", () => {
     const cib = path.join(tmp(), "cib.xml");
@@ -92,10 +118,27 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
     const cib = path.join(tmp(), "cib.xml");
     fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
     applyCib(cib, fragmentOf());
-    execFileSync("cibadmin", ["--create", "-o", "resources", "--xml-text", '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>'], { env: { ...process.env, CIB_file: cib } });
+    execFileSync(
+      "cibadmin",
+      [
+        "--create",
+        "-o",
+        "resources",
+        "--xml-text",
+        '<primitive id="someone-else" class="ocf" provider="heartbeat" type="Dummy"/>',
+      ],
+      { env: { ...process.env, CIB_file: cib } },
+    );
     expect(applyCib(cib, '<zimbra-ha-cib tag="zimbra-ha-zimbraha"/>', "--remove").status).toBe(0);
     const after = query(cib);
-    for (const id of ["drbd-zimbradata-clone", 'group id="zimbra"', "loc-zimbra-prefers-primary", "zimbra-ha-zimbraha-rsc-defaults", 'tag id="zimbra-ha-zimbraha"']) expect(after).not.toContain(id);
+    for (const id of [
+      "drbd-zimbradata-clone",
+      'group id="zimbra"',
+      "loc-zimbra-prefers-primary",
+      "zimbra-ha-zimbraha-rsc-defaults",
+      'tag id="zimbra-ha-zimbraha"',
+    ])
+      expect(after).not.toContain(id);
     expect(after).toContain('id="someone-else"');
   });
 });
@@ -105,7 +148,12 @@ describe("hosts-block.sh", () => {
     const hosts = path.join(tmp(), "hosts");
     const original = "127.0.0.1 localhost\n# admin's line\n10.1.1.1 other\n";
     fs.writeFileSync(hosts, original);
-    const run = (input: string, ...args: string[]) => spawnSync("sh", [path.join(SCRIPTS, "hosts-block.sh"), ...args], { input, env: { ...process.env, HOSTS_FILE: hosts }, encoding: "utf8" }).stdout;
+    const run = (input: string, ...args: string[]) =>
+      spawnSync("sh", [path.join(SCRIPTS, "hosts-block.sh"), ...args], {
+        input,
+        env: { ...process.env, HOSTS_FILE: hosts },
+        encoding: "utf8",
+      }).stdout;
     expect(run("10.0.66.201 primary\n")).toContain("block updated");
     expect(run("10.0.66.201 primary\n")).toContain("unchanged");
     run("10.0.66.202 secondary\n");
@@ -122,7 +170,11 @@ describe("put-file.sh", () => {
   test("writes atomically with mode, reports unchanged on the second run, decodes base64", () => {
     const dir = tmp();
     const target = path.join(dir, "sub", "authkey");
-    const put = (input: string) => spawnSync("sh", [path.join(SCRIPTS, "put-file.sh"), "--base64", target, "0400", "root:root"], { input, encoding: "utf8" }).stdout;
+    const put = (input: string) =>
+      spawnSync("sh", [path.join(SCRIPTS, "put-file.sh"), "--base64", target, "0400", "root:root"], {
+        input,
+        encoding: "utf8",
+      }).stdout;
     const key = Buffer.from("secret-bytes").toString("base64");
     expect(put(key)).toContain("written");
     expect(put(key)).toContain("unchanged");
@@ -134,9 +186,13 @@ describe("put-file.sh", () => {
 
 describe("shellcheck", () => {
   const shellTest = have("shellcheck") ? test : process.env.CI === "true" ? test : test.skip;
-  if (!have("shellcheck") && process.env.CI !== "true") console.warn("SKIPPING shellcheck: not installed (apt-get install shellcheck)");
+  if (!have("shellcheck") && process.env.CI !== "true")
+    console.warn("SKIPPING shellcheck: not installed (apt-get install shellcheck)");
   shellTest("every host script is clean under shellcheck -s sh", () => {
-    const scripts = fs.readdirSync(SCRIPTS).filter((f) => f.endsWith(".sh")).map((f) => path.join(SCRIPTS, f));
+    const scripts = fs
+      .readdirSync(SCRIPTS)
+      .filter((f) => f.endsWith(".sh"))
+      .map((f) => path.join(SCRIPTS, f));
     const result = spawnSync("shellcheck", ["-s", "sh", ...scripts], { encoding: "utf8" });
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
@@ -144,9 +200,19 @@ describe("shellcheck", () => {
   shellTest("every lab, engine and engine-test script is clean under shellcheck (bash, sourced files followed)", () => {
     const root = path.join(__dirname, "..");
     const scripts = ["lab", "tools/engine", "tests/engine"].flatMap((dir) =>
-      fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".sh")).map((f) => path.join(dir, f)),
+      fs
+        .readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith(".sh"))
+        .map((f) => path.join(dir, f)),
     );
-    expect(scripts).toEqual(expect.arrayContaining(["lab/pulumi.sh", "tools/engine/build.sh", "tools/engine/env.sh", "tests/engine/engine-test.sh"]));
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        "lab/pulumi.sh",
+        "tools/engine/build.sh",
+        "tools/engine/env.sh",
+        "tests/engine/engine-test.sh",
+      ]),
+    );
     const result = spawnSync("shellcheck", ["-x", ...scripts], { encoding: "utf8", cwd: path.join(__dirname, "..") });
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);

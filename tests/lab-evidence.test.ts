@@ -18,25 +18,58 @@ function tempDir(): string {
 const mail = { acked: 100, acked_during: 40, found: 100, lost: [], duplicated: [3], unexpected: [], error: null };
 function row(fault: string, run: number, checks: Array<[string, boolean]>, extra: object = {}) {
   return JSON.stringify({
-    fault, run, outcome: checks.every(([, ok]) => ok) ? "pass" : "fail", failover_s: fault === "1" ? 190 + run : null,
-    mail, note: "", checks: checks.map(([what, ok]) => ({ what, ok })), invocation: 1, at: "2026-12-02T06:00:00Z",
-    commit: "0123456789abcdef", dirty: false, ...extra,
+    fault,
+    run,
+    outcome: checks.every(([, ok]) => ok) ? "pass" : "fail",
+    failover_s: fault === "1" ? 190 + run : null,
+    mail,
+    note: "",
+    checks: checks.map(([what, ok]) => ({ what, ok })),
+    invocation: 1,
+    at: "2026-12-02T06:00:00Z",
+    commit: "0123456789abcdef",
+    dirty: false,
+    ...extra,
   });
 }
 
 function report(rows: string[]): { status: number | null; table: string; results: any } {
   const dir = tempDir();
-  fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({
-    run: "20261202T060000Z", started: "2026-12-02T06:00:00Z", commit: "0123456789abcdef", dirty: false,
-    machine: { cores: 2, cpu: "test cpu", memory_gib: 24, kernel: "6.1.0", accel: "tcg" },
-  }));
-  fs.writeFileSync(path.join(dir, "invocations.jsonl"),
-    JSON.stringify({ args: "--only 1", started: "2026-12-02T06:00:00Z", ended: "2026-12-02T06:30:00Z", faults: "1 2" }) + "\n" +
-    JSON.stringify({ args: "--run 20261202T060000Z --only 2", started: "2026-12-02T07:00:00Z", ended: "2026-12-02T07:10:00Z", faults: "2" }) + "\n");
+  fs.writeFileSync(
+    path.join(dir, "meta.json"),
+    JSON.stringify({
+      run: "20261202T060000Z",
+      started: "2026-12-02T06:00:00Z",
+      commit: "0123456789abcdef",
+      dirty: false,
+      machine: { cores: 2, cpu: "test cpu", memory_gib: 24, kernel: "6.1.0", accel: "tcg" },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "invocations.jsonl"),
+    JSON.stringify({
+      args: "--only 1",
+      started: "2026-12-02T06:00:00Z",
+      ended: "2026-12-02T06:30:00Z",
+      faults: "1 2",
+    }) +
+      "\n" +
+      JSON.stringify({
+        args: "--run 20261202T060000Z --only 2",
+        started: "2026-12-02T07:00:00Z",
+        ended: "2026-12-02T07:10:00Z",
+        faults: "2",
+      }) +
+      "\n",
+  );
   fs.writeFileSync(path.join(dir, "rows.jsonl"), rows.join("\n") + "\n");
   const r = spawnSync("python3", [path.join(lab, "faults-report.py"), dir], { encoding: "utf8" });
-  const table = fs.existsSync(path.join(dir, "table.txt")) ? fs.readFileSync(path.join(dir, "table.txt"), "utf8") : r.stderr;
-  const results = fs.existsSync(path.join(dir, "results.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8")) : null;
+  const table = fs.existsSync(path.join(dir, "table.txt"))
+    ? fs.readFileSync(path.join(dir, "table.txt"), "utf8")
+    : r.stderr;
+  const results = fs.existsSync(path.join(dir, "results.json"))
+    ? JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"))
+    : null;
   fs.rmSync(dir, { recursive: true, force: true });
   return { status: r.status, table, results };
 }
@@ -44,22 +77,48 @@ function report(rows: string[]): { status: number | null; table: string; results
 describe("faults-report.py", () => {
   test("figures and asserted checks come from the rows of every invocation", () => {
     const { status, table, results } = report([
-      row("1", 1, [["IMAP answers", true], ["fault 6: healthy after rejoin", true], ["fault 11: same configuration", true]]),
-      row("1", 2, [["IMAP answers", true], ["fault 6: healthy after rejoin", true], ["fault 11: same configuration", true]]),
-      row("2", 1, [["restarted in place", true], ["fault 11: same configuration", true]], { invocation: 2 }),
+      row("1", 1, [
+        ["IMAP answers", true],
+        ["fault 6: healthy after rejoin", true],
+        ["fault 11: same configuration", true],
+      ]),
+      row("1", 2, [
+        ["IMAP answers", true],
+        ["fault 6: healthy after rejoin", true],
+        ["fault 11: same configuration", true],
+      ]),
+      row(
+        "2",
+        1,
+        [
+          ["restarted in place", true],
+          ["fault 11: same configuration", true],
+        ],
+        { invocation: 2 },
+      ),
     ]);
     expect(status).toBe(0);
     expect(table).toContain("2 invocation(s), 2400 s in all");
     expect(table).toMatch(/1\. power-off of the active node +2 +pass +191\/192\/192 +200 +80 +0 +2 +0/);
     expect(table).toContain("fault 6 (the failed node returns) asserted in runs 1#1, 1#2: all passed");
-    expect(table).toContain("fault 11 (configuration consistent after a fault) asserted in runs 1#1, 1#2, 2#1: all passed");
+    expect(table).toContain(
+      "fault 11 (configuration consistent after a fault) asserted in runs 1#1, 1#2, 2#1: all passed",
+    );
     expect(table).toContain("fault 5 (the fenced node reboots isolated) asserted in no run");
     expect(results.inner["6"].runs).toEqual(["1#1", "1#2"]);
   });
 
   test("a failed inner check and a failed run are reported, not summed away", () => {
     const { table } = report([
-      row("4", 1, [["exactly one node fenced", true], ["fault 6: resynced only the changed blocks", false]], { note: "resync 256 MiB" }),
+      row(
+        "4",
+        1,
+        [
+          ["exactly one node fenced", true],
+          ["fault 6: resynced only the changed blocks", false],
+        ],
+        { note: "resync 256 MiB" },
+      ),
     ]);
     expect(table).toContain("fault 6 (the failed node returns) asserted in runs 4#1: 1 check(s) FAILED");
     expect(table).toMatch(/4\. partition \(all links\), \+ 5 +1 +0\/1/);
@@ -68,16 +127,52 @@ describe("faults-report.py", () => {
 
   test("failover timelines give each phase's median over the runs that reached it, and how often the DC was the victim", () => {
     const timeline = (dcBefore: string, phases: Array<[string, number]>) => ({
-      timeline: { survivor: "secondary", victim: "primary", dc_before: dcBefore, phases: phases.map(([phase, at]) => ({ phase, at, detail: "" })) },
+      timeline: {
+        survivor: "secondary",
+        victim: "primary",
+        dc_before: dcBefore,
+        phases: phases.map(([phase, at]) => ({ phase, at, detail: "" })),
+      },
     });
     const { table, results } = report([
-      row("1", 1, [["IMAP answers", true]], timeline("primary", [["token lost", 5], ["DC elected", 14], ["fencing confirmed", 40], ["first IMAP login", 100]])),
-      row("1", 2, [["IMAP answers", true]], timeline("secondary", [["token lost", 6], ["fencing confirmed", 50], ["first IMAP login", 110]])),
-      row("1", 3, [["IMAP answers", true]], timeline("primary", [["token lost", 7], ["DC elected", 16], ["fencing confirmed", 44], ["first IMAP login", 90]])),
+      row(
+        "1",
+        1,
+        [["IMAP answers", true]],
+        timeline("primary", [
+          ["token lost", 5],
+          ["DC elected", 14],
+          ["fencing confirmed", 40],
+          ["first IMAP login", 100],
+        ]),
+      ),
+      row(
+        "1",
+        2,
+        [["IMAP answers", true]],
+        timeline("secondary", [
+          ["token lost", 6],
+          ["fencing confirmed", 50],
+          ["first IMAP login", 110],
+        ]),
+      ),
+      row(
+        "1",
+        3,
+        [["IMAP answers", true]],
+        timeline("primary", [
+          ["token lost", 7],
+          ["DC elected", 16],
+          ["fencing confirmed", 44],
+          ["first IMAP login", 90],
+        ]),
+      ),
       row("2", 1, [["restarted in place", true]]),
     ]);
     expect(table).toContain("fault 1 timeline, median s after the fault over 3 run(s) (the DC was the victim in 2):");
-    expect(table).toMatch(/ {2}token lost +6\.0\n {2}DC elected +15\.0 {2}\(2 runs\)\n {2}fencing confirmed +44\.0\n {2}first IMAP login +100\.0\n/);
+    expect(table).toMatch(
+      / {2}token lost +6\.0\n {2}DC elected +15\.0 {2}\(2 runs\)\n {2}fencing confirmed +44\.0\n {2}first IMAP login +100\.0\n/,
+    );
     expect(results.timeline_medians["1"].phases[0]).toEqual({ phase: "token lost", median_s: 6, runs: 3 });
     expect(results.timeline_medians["2"]).toBeUndefined();
   });
@@ -91,8 +186,10 @@ describe("readme-figures.py", () => {
     fs.writeFileSync(path.join(dir, "README.md"), body);
     return { dir, file: path.join(dir, "README.md") };
   }
-  const block = (content: string) => "# x\n<!-- figures: lab/evidence/faults/R/table.txt -->\n```\n" + content + "\n```\n<!-- /figures -->\ntail\n";
-  const check = (file: string) => spawnSync("python3", [path.join(lab, "readme-figures.py"), "--check", file], { encoding: "utf8" });
+  const block = (content: string) =>
+    "# x\n<!-- figures: lab/evidence/faults/R/table.txt -->\n```\n" + content + "\n```\n<!-- /figures -->\ntail\n";
+  const check = (file: string) =>
+    spawnSync("python3", [path.join(lab, "readme-figures.py"), "--check", file], { encoding: "utf8" });
 
   test("a block equal to its evidence file passes --check; a figure typed over it fails", () => {
     const good = readme(block("fault 1: 190/192/193 s, lost 0"));

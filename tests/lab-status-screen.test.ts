@@ -59,14 +59,25 @@ const faults: Array<[string, Edit, RegExp]> = [
   [
     "DRBD disconnected, the peer outdated",
     (f) => {
-      replace(f, "primary.out", /cs:Connected ro:Primary\/Secondary ds:UpToDate\/UpToDate/, "cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown");
-      replace(f, "secondary.out", /cs:Connected ro:Secondary\/Primary ds:UpToDate\/UpToDate/, "cs:StandAlone ro:Secondary/Unknown ds:Outdated/DUnknown");
+      replace(
+        f,
+        "primary.out",
+        /cs:Connected ro:Primary\/Secondary ds:UpToDate\/UpToDate/,
+        "cs:WFConnection ro:Primary/Unknown ds:UpToDate/DUnknown",
+      );
+      replace(
+        f,
+        "secondary.out",
+        /cs:Connected ro:Secondary\/Primary ds:UpToDate\/UpToDate/,
+        "cs:StandAlone ro:Secondary/Unknown ds:Outdated/DUnknown",
+      );
     },
     /DRBD zimbradata is not Connected and UpToDate on both nodes \(WFConnection\)/,
   ],
   [
     "the VIP on both nodes",
-    (f) => replace(f, "secondary.out", /(@@begin addr\n)/, "$1" + "3: br0    inet 192.168.77.203/24 scope global eth0\n"),
+    (f) =>
+      replace(f, "secondary.out", /(@@begin addr\n)/, "$1" + "3: br0    inet 192.168.77.203/24 scope global eth0\n"),
     /the VIP is on primary and secondary at once/,
   ],
   [
@@ -100,7 +111,14 @@ const faults: Array<[string, Edit, RegExp]> = [
   [
     "the mail round trip failed",
     (f) => {
-      f["mail.json"] = JSON.stringify({ ok: false, message_id: "<x@lab.invalid>", smtp_s: 0.3, imap_s: null, error: "not in the mailbox after 30 s" }) + "\n";
+      f["mail.json"] =
+        JSON.stringify({
+          ok: false,
+          message_id: "<x@lab.invalid>",
+          smtp_s: 0.3,
+          imap_s: null,
+          error: "not in the mailbox after 30 s",
+        }) + "\n";
     },
     /mail round trip through the VIP failed: not in the mailbox after 30 s/,
   ],

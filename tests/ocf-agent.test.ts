@@ -33,9 +33,13 @@ function gated(what: string, needs: { bins: string[]; files?: string[]; root?: b
   const message = `${what} needs ${missing.join(", ")} (Debian: apt-get install shellcheck libxml2-utils resource-agents psmisc procps util-linux; run as root)`;
   if (CI) {
     return (name, _body, timeoutMs) =>
-      test(name, () => {
-        throw new Error(`CI=true: ${message}`);
-      }, timeoutMs);
+      test(
+        name,
+        () => {
+          throw new Error(`CI=true: ${message}`);
+        },
+        timeoutMs,
+      );
   }
   console.warn(`SKIPPING ${message}`);
   return (name, body, timeoutMs) => test.skip(name, body, timeoutMs);
@@ -95,17 +99,31 @@ const SCENARIOS = [
 ];
 
 describe("OCF agent ocf:zimbra-ha:zimbra", () => {
-  lintTest("lint: shellcheck -s sh passes; meta-data validates against the OCF RelaxNG schema and ra-api-1.dtd", () => {
-    const run = runScript("lint.sh", [], 120_000);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining("lint: OK") });
-    expect(run.output).toContain("- validates");
-  }, 130_000);
+  lintTest(
+    "lint: shellcheck -s sh passes; meta-data validates against the OCF RelaxNG schema and ra-api-1.dtd",
+    () => {
+      const run = runScript("lint.sh", [], 120_000);
+      expect({ status: run.status, output: run.output }).toEqual({
+        status: 0,
+        output: expect.stringContaining("lint: OK"),
+      });
+      expect(run.output).toContain("- validates");
+    },
+    130_000,
+  );
 
-  testerTest("ocf-tester passes against the test double", () => {
-    const run = runScript("ocf-tester.sh", [], 170_000);
-    expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining("passed all tests") });
-    expect(run.output).not.toMatch(/^\* rc=/m);
-  }, 180_000);
+  testerTest(
+    "ocf-tester passes against the test double",
+    () => {
+      const run = runScript("ocf-tester.sh", [], 170_000);
+      expect({ status: run.status, output: run.output }).toEqual({
+        status: 0,
+        output: expect.stringContaining("passed all tests"),
+      });
+      expect(run.output).not.toMatch(/^\* rc=/m);
+    },
+    180_000,
+  );
 
   test("scenarios.sh --list names exactly the scenarios run here", () => {
     const run = runScript("scenarios.sh", ["--list"], 10_000);
@@ -114,10 +132,17 @@ describe("OCF agent ocf:zimbra-ha:zimbra", () => {
   });
 
   for (const scenario of SCENARIOS) {
-    scenarioTest(`scenario ${scenario}`, () => {
-      const run = runScript("scenarios.sh", [scenario], 110_000);
-      expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: expect.stringContaining(`PASS ${scenario}`) });
-      expect(run.output).not.toContain("FAIL ");
-    }, 120_000);
+    scenarioTest(
+      `scenario ${scenario}`,
+      () => {
+        const run = runScript("scenarios.sh", [scenario], 110_000);
+        expect({ status: run.status, output: run.output }).toEqual({
+          status: 0,
+          output: expect.stringContaining(`PASS ${scenario}`),
+        });
+        expect(run.output).not.toContain("FAIL ");
+      },
+      120_000,
+    );
   }
 });

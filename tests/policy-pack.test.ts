@@ -27,7 +27,14 @@ function asPolicyResource(r: Registration): PolicyResource {
     name: r.name,
     urn: r.urn,
     props: unknownCheckingProxy(props),
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: r.additionalSecretOutputs, deleteBeforeReplace: r.deleteBeforeReplace },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: r.additionalSecretOutputs,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+    },
     dependencies: [],
     propertyDependencies: {},
     isType: () => false,
@@ -38,12 +45,21 @@ function asPolicyResource(r: Registration): PolicyResource {
 class NotApplicable extends Error {}
 
 /** Every stack policy of the pack on these resources: its violations (message, resource name), or "not applicable". */
-function runStackPolicies(resources: PolicyResource[]): Record<string, { message: string; resource?: string }[] | "not applicable"> {
+function runStackPolicies(
+  resources: PolicyResource[],
+): Record<string, { message: string; resource?: string }[] | "not applicable"> {
   const byUrn = new Map(resources.map((r) => [r.urn, r.name]));
   const out: Record<string, { message: string; resource?: string }[] | "not applicable"> = {};
   for (const policy of packPolicies().filter((p): p is StackValidationPolicy => "validateStack" in p)) {
     const reported: { message: string; resource?: string }[] = [];
-    const args = { resources, stackTags: new Map(), getConfig: <T>() => ({}) as T, notApplicable: (reason?: string): never => { throw new NotApplicable(reason); } };
+    const args = {
+      resources,
+      stackTags: new Map(),
+      getConfig: <T>() => ({}) as T,
+      notApplicable: (reason?: string): never => {
+        throw new NotApplicable(reason);
+      },
+    };
     try {
       policy.validateStack(args, (message, urn) => reported.push({ message, resource: urn && byUrn.get(urn) }));
       out[policy.name] = reported;
@@ -56,8 +72,12 @@ function runStackPolicies(resources: PolicyResource[]): Record<string, { message
 }
 
 test("every rule is a policy of the pack, with its name, description and enforcement level", () => {
-  expect(packPolicies().map((p) => [p.name, p.enforcementLevel, p.description])).toEqual(RULES.map((r) => [r.name, r.enforcement, r.description]));
-  expect(packPolicies().map((p) => ("validateResource" in p ? "resource" : "stack"))).toEqual(RULES.map((r) => r.scope));
+  expect(packPolicies().map((p) => [p.name, p.enforcementLevel, p.description])).toEqual(
+    RULES.map((r) => [r.name, r.enforcement, r.description]),
+  );
+  expect(packPolicies().map((p) => ("validateResource" in p ? "resource" : "stack"))).toEqual(
+    RULES.map((r) => r.scope),
+  );
 });
 
 test("the pack folder: PulumiPolicy.yaml for the engine, a package.json with the version the SDK reports", () => {
@@ -69,13 +89,22 @@ test("the pack folder: PulumiPolicy.yaml for the engine, a package.json with the
 test("the lab stack as a preview hands it over: the advisory policies run past the unknown values and find nothing; the mandatory ones are not applicable", async () => {
   const run = await runStack(LAB);
   const results = runStackPolicies(run.registrations.map(asPolicyResource));
-  for (const rule of RULES.filter((r) => r.scope === "stack")) expect(results[rule.name]).toEqual(rule.productionOnly ? "not applicable" : []);
+  for (const rule of RULES.filter((r) => r.scope === "stack"))
+    expect(results[rule.name]).toEqual(rule.productionOnly ? "not applicable" : []);
 });
 
 test("the policy-violations stack: each violation reported against the resource's URN", async () => {
-  const run = await runStack(LAB, { overrides: (raw) => Object.assign(raw, variantCluster("policy-violations")), unvalidated: true });
+  const run = await runStack(LAB, {
+    overrides: (raw) => Object.assign(raw, variantCluster("policy-violations")),
+    unvalidated: true,
+  });
   const results = runStackPolicies(run.registrations.map(asPolicyResource));
-  const named = Object.fromEntries(Object.entries(results).map(([name, vs]) => [name, vs === "not applicable" ? vs : vs.map((v) => v.resource).sort()]));
+  const named = Object.fromEntries(
+    Object.entries(results).map(([name, vs]) => [
+      name,
+      vs === "not applicable" ? vs : vs.map((v) => v.resource).sort(),
+    ]),
+  );
   expect(named).toEqual({
     "fencing-enabled": ["pacemaker-apply"],
     "drbd-protocol-c": ["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary"],
@@ -98,8 +127,17 @@ test("delete-before-replace is a resource policy: it judges one resource at a ti
   const run = await runStack(LAB);
   const judge = (r: PolicyResource) => {
     const reported: string[] = [];
-    const args = { ...r, stackTags: new Map(), getConfig: <T>() => ({}) as T, notApplicable: (): never => { throw new Error("not applicable"); } };
-    (policy.validateResource as Function)(args, (message: string) => reported.push(message));
+    const args = {
+      ...r,
+      stackTags: new Map(),
+      getConfig: <T>() => ({}) as T,
+      notApplicable: (): never => {
+        throw new Error("not applicable");
+      },
+    };
+    (policy.validateResource as (args: unknown, report: (message: string) => void) => void)(args, (message: string) =>
+      reported.push(message),
+    );
     return reported;
   };
   const up = asPolicyResource(run.byName("drbd-zimbradata-up-primary"));

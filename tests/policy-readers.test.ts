@@ -2,7 +2,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { claimingCreate, ownedDelete, shq, tool } from "../components/remote";
-import { clusterProperties, instanceAttribute, operation, parseXml, primitives, seconds, stonithTimeout } from "../policy/cib";
+import {
+  clusterProperties,
+  instanceAttribute,
+  operation,
+  parseXml,
+  primitives,
+  seconds,
+  stonithTimeout,
+} from "../policy/cib";
 import { parseCorosyncConf, sectionsNamed } from "../policy/corosync-conf";
 import { drbdResources, parseDrbdConf, statements } from "../policy/drbd-res";
 import { scriptCalls, simpleCommands } from "../policy/shell-words";
@@ -11,14 +19,30 @@ const golden = (stack: string, file: string) => fs.readFileSync(path.join(__dirn
 
 describe("shell lines", () => {
   test("a create line with its ownership claim and rerun hashes: each simple command, the comment dropped", () => {
-    const line = claimingCreate(`mkdir -p /opt/zimbra && ${tool("drbd-create-md.sh", "zimbradata", 0, "/dev/vdb", "internal", "yes")}`, "rm -f x", "drbd-zimbradata-metadata-primary") + " # rerun-on 0123456789abcdef";
-    expect(simpleCommands(line)[1]).toEqual(["/usr/local/lib/zimbra-ha/drbd-create-md.sh", "zimbradata", "0", "/dev/vdb", "internal", "yes"]);
+    const line =
+      claimingCreate(
+        `mkdir -p /opt/zimbra && ${tool("drbd-create-md.sh", "zimbradata", 0, "/dev/vdb", "internal", "yes")}`,
+        "rm -f x",
+        "drbd-zimbradata-metadata-primary",
+      ) + " # rerun-on 0123456789abcdef";
+    expect(simpleCommands(line)[1]).toEqual([
+      "/usr/local/lib/zimbra-ha/drbd-create-md.sh",
+      "zimbradata",
+      "0",
+      "/dev/vdb",
+      "internal",
+      "yes",
+    ]);
     expect(scriptCalls(line, "drbd-create-md.sh")).toEqual([["zimbradata", "0", "/dev/vdb", "internal", "yes"]]);
     expect(simpleCommands(line).flat()).not.toContain("rerun-on");
   });
 
   test("a sudo line: the words of the line inside sh -c, quoting undone", () => {
-    const inner = claimingCreate(tool("put-file.sh", "/etc/my file", "0644", "root:root"), "rm -f '/etc/my file'", "it's-owner");
+    const inner = claimingCreate(
+      tool("put-file.sh", "/etc/my file", "0644", "root:root"),
+      "rm -f '/etc/my file'",
+      "it's-owner",
+    );
     const line = `sudo -n -- sh -c ${shq(inner)} # rerun-on 0123456789abcdef`;
     expect(scriptCalls(line, "put-file.sh")).toEqual([["/etc/my file", "0644", "root:root"]]);
     expect(simpleCommands(line)).toContainEqual(["printf", "%s\\n", "it's-owner"]);
@@ -27,8 +51,13 @@ describe("shell lines", () => {
   test("a guarded delete: the commands of the if, $(...) kept whole, the redirection target dropped", () => {
     const commands = simpleCommands(ownedDelete("drbdadm down zimbradata", "drbd-zimbradata-up-primary"));
     expect(commands).toContainEqual(["drbdadm", "down", "zimbradata"]);
-    expect(commands.find((c) => c[0] === "[" && c.length === 5)?.[1]).toMatch(/^\$\(cat \/var\/lib\/zimbra-ha\/owners\/[0-9a-f]{16}\)$/);
-    expect(simpleCommands("printf '%s\\n' x > /tmp/out && cat /tmp/out")).toEqual([["printf", "%s\\n", "x"], ["cat", "/tmp/out"]]);
+    expect(commands.find((c) => c[0] === "[" && c.length === 5)?.[1]).toMatch(
+      /^\$\(cat \/var\/lib\/zimbra-ha\/owners\/[0-9a-f]{16}\)$/,
+    );
+    expect(simpleCommands("printf '%s\\n' x > /tmp/out && cat /tmp/out")).toEqual([
+      ["printf", "%s\\n", "x"],
+      ["cat", "/tmp/out"],
+    ]);
   });
 
   test("an unterminated quote is an error, not a guess", () => {
@@ -39,7 +68,11 @@ describe("shell lines", () => {
 describe("corosync.conf", () => {
   test("sections and values of the lab's file", () => {
     const conf = parseCorosyncConf(golden("lab", "corosync.conf"));
-    expect(sectionsNamed(conf, "totem")[0].values).toMatchObject({ crypto_cipher: "aes256", crypto_hash: "sha256", transport: "knet" });
+    expect(sectionsNamed(conf, "totem")[0].values).toMatchObject({
+      crypto_cipher: "aes256",
+      crypto_hash: "sha256",
+      transport: "knet",
+    });
     expect(sectionsNamed(conf, "nodelist")[0].sections.map((n) => n.values.name)).toEqual(["primary", "secondary"]);
     expect(sectionsNamed(conf, "quorum")[0].values).toEqual({ provider: "corosync_votequorum", two_node: "1" });
   });
@@ -75,13 +108,20 @@ describe("CIB fragment", () => {
     expect(root.attrs).toEqual({ tag: "zimbra-ha-zimbraha" });
     expect(clusterProperties(root)).toMatchObject({ "stonith-enabled": "true", "stonith-timeout": "90s" });
     expect(stonithTimeout(root)).toBe(90);
-    expect(primitives(root).filter((p) => p.attrs.class === "stonith").map((p) => p.attrs.type)).toEqual(["fence_sbd"]);
+    expect(
+      primitives(root)
+        .filter((p) => p.attrs.class === "stonith")
+        .map((p) => p.attrs.type),
+    ).toEqual(["fence_sbd"]);
     const drbd = primitives(root).find((p) => instanceAttribute(p, "drbd_resource") === "zimbradata")!;
     expect(seconds(operation(drbd, "promote")?.attrs.timeout)).toBe(150);
   });
 
   test("a production stack's fragment says so on its root", () => {
-    expect(parseXml(golden("kopano", "cib-fragment.xml")).attrs).toEqual({ tag: "zimbra-ha-kopano", production: "true" });
+    expect(parseXml(golden("kopano", "cib-fragment.xml")).attrs).toEqual({
+      tag: "zimbra-ha-kopano",
+      production: "true",
+    });
   });
 
   test("entities are decoded; mismatched tags are an error", () => {

@@ -14,7 +14,10 @@ function loadProgram(cluster: unknown, sshKey: string | undefined, extraConfig: 
   const recorder = installRecordingMocks(echoInputs);
   const config: Record<string, string> = { "zimbra-ha:cluster": JSON.stringify(cluster), ...extraConfig };
   if (sshKey) config["zimbra-ha:sshPrivateKey"] = sshKey;
-  pulumi.runtime.setAllConfig(config, Object.keys(config).filter((k) => k !== "zimbra-ha:cluster"));
+  pulumi.runtime.setAllConfig(
+    config,
+    Object.keys(config).filter((k) => k !== "zimbra-ha:cluster"),
+  );
   let program: any;
   let error: unknown;
   let warn: jest.SpyInstance | undefined;
@@ -35,7 +38,9 @@ test("bad config fails before any resource is registered, naming every bad field
   const { registrations, settled, error } = loadProgram(raw, undefined);
   await settled(300);
   expect(String(error)).toContain("sshPrivateKey: missing");
-  expect(String(error)).toContain("cluster.nodes[1].ringAddresses[0]: 10.0.77.5 is not inside link 0 subnet 10.0.66.0/24");
+  expect(String(error)).toContain(
+    "cluster.nodes[1].ringAddresses[0]: 10.0.77.5 is not inside link 0 subnet 10.0.66.0/24",
+  );
   expect(registrations.filter((r) => r.type === "command:remote:Command")).toEqual([]);
 });
 
@@ -73,10 +78,16 @@ test("the corosync authkey is a config secret: missing or malformed, refused nam
   expect(String(missing.error)).toContain("corosyncAuthkey: missing: make one with `openssl rand -base64 256");
   const short = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "c2hvcnQta2V5LXZhbHVl" });
   await short.settled(300);
-  expect(String(short.error)).toContain("corosyncAuthkey: must be base64 of 128 to 4096 random bytes (it decodes to 15)");
+  expect(String(short.error)).toContain(
+    "corosyncAuthkey: must be base64 of 128 to 4096 random bytes (it decodes to 15)",
+  );
   expect(String(short.error)).not.toContain("c2hvcnQta2V5LXZhbHVl");
   const notBase64 = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "not base64!" });
   await notBase64.settled(300);
   expect(String(notBase64.error)).toContain("(it is not base64)");
-  expect(missing.registrations.concat(short.registrations, notBase64.registrations).filter((r) => r.type === "command:remote:Command")).toEqual([]);
+  expect(
+    missing.registrations
+      .concat(short.registrations, notBase64.registrations)
+      .filter((r) => r.type === "command:remote:Command"),
+  ).toEqual([]);
 });

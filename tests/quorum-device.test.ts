@@ -19,13 +19,16 @@ describe("a quorum device with watchdog fencing", () => {
 
   test("corosync.conf names the device and drops two_node", () => {
     const conf = run.byName("corosync-conf-primary").inputs.stdin as string;
-    expect(conf).toMatch(/device \{\n\s+model: net\n\s+votes: 1\n\s+timeout: 10000\n\s+sync_timeout: 30000\n\s+net \{\n\s+host: 192\.168\.77\.210\n\s+port: 5403\n\s+algorithm: ffsplit\n\s+tie_breaker: 1\n/);
+    expect(conf).toMatch(
+      /device \{\n\s+model: net\n\s+votes: 1\n\s+timeout: 10000\n\s+sync_timeout: 30000\n\s+net \{\n\s+host: 192\.168\.77\.210\n\s+port: 5403\n\s+algorithm: ffsplit\n\s+tie_breaker: 1\n/,
+    );
     expect(conf).not.toContain("two_node");
   });
 
   test("the arbiter gets corosync-qnetd and nothing of a node's (no hostname, hosts block, DRBD, files)", () => {
     expect(create("arbiter-packages")).toMatch(/install-packages\.sh corosync-qnetd( # rerun-on [0-9a-f]+)?$/);
-    for (const step of ["hostname", "hosts", "drbd-module", "boot-services"]) expect(run.commands.some((c) => c.name === `arbiter-${step}`)).toBe(false);
+    for (const step of ["hostname", "hosts", "drbd-module", "boot-services"])
+      expect(run.commands.some((c) => c.name === `arbiter-${step}`)).toBe(false);
     expect(run.byName("quorum-ca-arbiter").inputs.connection.host).toBe("192.168.77.210");
     for (const node of ["primary", "secondary"]) expect(create(`${node}-packages`)).toContain(" corosync-qdevice ");
   });
@@ -33,11 +36,15 @@ describe("a quorum device with watchdog fencing", () => {
   test("the certificate chain runs arbiter → first node → arbiter → first node → every node, after corosync", () => {
     expect(run.byName("quorum-request-primary").dependsOn).toEqual(expect.arrayContaining(["quorum-ca-arbiter"]));
     expect(run.byName("quorum-sign-arbiter").dependsOn).toEqual(expect.arrayContaining(["quorum-request-primary"]));
-    expect(run.byName("quorum-p12-primary").dependsOn).toEqual(expect.arrayContaining(["quorum-request-primary", "quorum-sign-arbiter"]));
+    expect(run.byName("quorum-p12-primary").dependsOn).toEqual(
+      expect.arrayContaining(["quorum-request-primary", "quorum-sign-arbiter"]),
+    );
     for (const node of ["primary", "secondary"]) {
       const qdevice = run.byName(`quorum-qdevice-${node}`);
       expect(qdevice.dependsOn).toEqual(expect.arrayContaining(["quorum-p12-primary", "corosync-membership"]));
-      expect(plainCreate(qdevice.inputs.create)).toMatch(/qdevice-install\.sh && .*qdevice-start\.sh 300 # rerun-on [0-9a-f]{16}$/);
+      expect(plainCreate(qdevice.inputs.create)).toMatch(
+        /qdevice-install\.sh && .*qdevice-start\.sh 300 # rerun-on [0-9a-f]{16}$/,
+      );
       expect(run.byName("pacemaker-apply").dependsOn).toEqual(expect.arrayContaining([`quorum-qdevice-${node}`]));
     }
   });

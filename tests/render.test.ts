@@ -51,13 +51,35 @@ describe("lab files carry the reference values", () => {
   const files = renderAll(load("Pulumi.lab.yaml"));
   test("corosync timers, transport, crypto, two-node quorum", () => {
     const conf = files["corosync.conf"];
-    for (const line of ["token: 5000", "token_retransmits_before_loss_const: 20", "join: 1000", "consensus: 7500", "max_messages: 20", "transport: knet", "crypto_cipher: aes256", "crypto_hash: sha256", "two_node: 1", "provider: corosync_votequorum", "ring0_addr: 10.0.66.201", "ring0_addr: 10.0.66.202"]) {
+    for (const line of [
+      "token: 5000",
+      "token_retransmits_before_loss_const: 20",
+      "join: 1000",
+      "consensus: 7500",
+      "max_messages: 20",
+      "transport: knet",
+      "crypto_cipher: aes256",
+      "crypto_hash: sha256",
+      "two_node: 1",
+      "provider: corosync_votequorum",
+      "ring0_addr: 10.0.66.201",
+      "ring0_addr: 10.0.66.202",
+    ]) {
       expect(conf).toContain(line);
     }
   });
   test("DRBD resource zimbradata", () => {
     const res = files["zimbradata.res"];
-    for (const line of ["resource zimbradata {", "protocol C;", "on-io-error detach;", "resync-rate 10M;", "degr-wfc-timeout 120;", "device    /dev/drbd0;", "address   10.0.66.201:7788;", "address   10.0.66.202:7788;"]) {
+    for (const line of [
+      "resource zimbradata {",
+      "protocol C;",
+      "on-io-error detach;",
+      "resync-rate 10M;",
+      "degr-wfc-timeout 120;",
+      "device    /dev/drbd0;",
+      "address   10.0.66.201:7788;",
+      "address   10.0.66.202:7788;",
+    ]) {
       expect(res).toContain(line);
     }
   });
@@ -75,19 +97,36 @@ describe("lab files carry the reference values", () => {
     // The lab fences with SBD on its shared disk.
     expect(cib).toContain('name="stonith-enabled" value="true"');
     expect(cib).toContain('type="fence_sbd"');
-    expect(files["drbd/zimbradata.res"] ?? Object.entries(files).find(([k]) => k.endsWith("zimbradata.res"))?.[1]).toContain("verify-alg sha1;");
+    expect(
+      files["drbd/zimbradata.res"] ?? Object.entries(files).find(([k]) => k.endsWith("zimbradata.res"))?.[1],
+    ).toContain("verify-alg sha1;");
   });
   test("hosts block maps the VIP to the public FQDN and ring addresses to node names", () => {
-    expect(files["hosts-block"]).toBe("192.168.77.203 public.zimbraha.lan public\n10.0.66.201 primary\n10.0.66.202 secondary\n");
+    expect(files["hosts-block"]).toBe(
+      "192.168.77.203 public.zimbraha.lan public\n10.0.66.201 primary\n10.0.66.202 secondary\n",
+    );
   });
 });
 
 /** Random valid clusters: 2-5 nodes, 1-2 links, 0-4 DRBD resources all in one group. */
 const clusterArb = fc
-  .record({ nodes: fc.integer({ min: 2, max: 5 }), links: fc.integer({ min: 1, max: 2 }), resources: fc.integer({ min: 0, max: 4 }), base: fc.integer({ min: 1, max: 200 }) })
+  .record({
+    nodes: fc.integer({ min: 2, max: 5 }),
+    links: fc.integer({ min: 1, max: 2 }),
+    resources: fc.integer({ min: 0, max: 4 }),
+    base: fc.integer({ min: 1, max: 200 }),
+  })
   .map(({ nodes, links, resources, base }) => {
     const names = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
-    const res = Array.from({ length: resources }, (_, i) => ({ name: `data${i}`, minor: i, port: 7788 + i, disk: `/dev/vd${"bcde"[i]}`, mountPoint: `/srv/data${i}`, initialPrimary: names[0], nodes: nodes > 2 ? names.slice(0, 2) : undefined }));
+    const res = Array.from({ length: resources }, (_, i) => ({
+      name: `data${i}`,
+      minor: i,
+      port: 7788 + i,
+      disk: `/dev/vd${"bcde"[i]}`,
+      mountPoint: `/srv/data${i}`,
+      initialPrimary: names[0],
+      nodes: nodes > 2 ? names.slice(0, 2) : undefined,
+    }));
     return parseClusterConfig(
       {
         name: "prop",
@@ -103,7 +142,10 @@ const clusterArb = fc
           ssh: { host: `192.168.1.${i + 1}` },
         })),
         drbd: { resources: res },
-        pacemaker: { vips: [{ id: "vip", address: "192.168.2.1" }], groups: [{ id: "g", members: ["vip", ...res.map((r) => r.name)], preferredNode: names[0] }] },
+        pacemaker: {
+          vips: [{ id: "vip", address: "192.168.2.1" }],
+          groups: [{ id: "g", members: ["vip", ...res.map((r) => r.name)], preferredNode: names[0] }],
+        },
       },
       { sshPrivateKey: true },
     );
@@ -164,9 +206,18 @@ describe("renderer invariants", () => {
 describe("tools bundle", () => {
   test("installs every host script, the merge stylesheet and the OCF agent", () => {
     const paths = bundledFiles().map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["/usr/local/lib/zimbra-ha/cib-apply.sh", "/usr/local/lib/zimbra-ha/cib-merge.xsl", "/usr/local/lib/zimbra-ha/drbd-create-md.sh", "/usr/lib/ocf/resource.d/zimbra-ha/zimbra"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/usr/local/lib/zimbra-ha/cib-apply.sh",
+        "/usr/local/lib/zimbra-ha/cib-merge.xsl",
+        "/usr/local/lib/zimbra-ha/drbd-create-md.sh",
+        "/usr/lib/ocf/resource.d/zimbra-ha/zimbra",
+      ]),
+    );
   });
   test("refuses a file that contains its delimiter", () => {
-    expect(() => renderToolsBundle([{ path: "/x", mode: "0644", content: "a\nZIMBRA_HA_END_OF_FILE\nb" }])).toThrow(/delimiter/);
+    expect(() => renderToolsBundle([{ path: "/x", mode: "0644", content: "a\nZIMBRA_HA_END_OF_FILE\nb" }])).toThrow(
+      /delimiter/,
+    );
   });
 });

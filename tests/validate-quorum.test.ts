@@ -10,22 +10,58 @@ const withArbiter = (r: any) => (r.quorumDevice = { ...arbiter });
 const watchdogFencing = (r: any) => (r.fencing = { mode: "watchdog", stonithTimeout: 60, fencePeerTimeout: 90 });
 
 const refused: [string, (raw: any) => void, RegExp][] = [
-  ["watchdog fencing on two nodes without a quorum device", watchdogFencing, /^cluster\.fencing\.mode: watchdog \(diskless SBD\) needs a quorum device \(quorumDevice\) or three or more nodes/],
-  ["a stonith timeout within the watchdog timeout", (r) => {
-    withArbiter(r);
-    watchdogFencing(r);
-    r.fencing.sbd = { watchdogTimeout: 30 };
-  }, /^cluster\.fencing\.stonithTimeout: 60 s must exceed stonith-watchdog-timeout \(60 s, twice sbd\.watchdogTimeout\)/],
-  ["an SBD device with watchdog fencing", (r) => {
-    withArbiter(r);
-    r.fencing = { mode: "watchdog", sbd: { device: "/dev/vdc" } };
-  }, /^cluster\.fencing\.sbd: Unrecognized key: "device"/],
-  ["an arbiter that is a node", (r) => (r.quorumDevice = { ...arbiter, address: "10.0.66.202" }), /^cluster\.quorumDevice\.address: 10\.0\.66\.202 is an address of nodes\[1\] \(secondary\): the arbiter must be a third host/],
-  ["an arbiter reached over SSH through a node", (r) => (r.quorumDevice = { ...arbiter, ssh: { host: "192.168.77.201" } }), /^cluster\.quorumDevice\.ssh\.host: 192\.168\.77\.201 is an address of nodes\[0\] \(primary\)/],
-  ["an arbiter on the VIP", (r) => (r.quorumDevice = { ...arbiter, address: "192.168.77.203" }), /^cluster\.quorumDevice\.address: 192\.168\.77\.203 is a VIP/],
-  ["an arbiter named like a node", (r) => (r.quorumDevice = { ...arbiter, name: "primary" }), /^cluster\.quorumDevice\.name: 'primary' is the name of nodes\[0\]/],
-  ["a tie-breaker that is no node id", (r) => (r.quorumDevice = { ...arbiter, tieBreaker: 7 }), /^cluster\.quorumDevice\.tieBreaker: 7 is no node's nodeId \(1, 2\)/],
-  ["an unknown quorum algorithm", (r) => (r.quorumDevice = { ...arbiter, algorithm: "2nodelms" }), /^cluster\.quorumDevice\.algorithm: Invalid option: expected one of "ffsplit"\|"lms"/],
+  [
+    "watchdog fencing on two nodes without a quorum device",
+    watchdogFencing,
+    /^cluster\.fencing\.mode: watchdog \(diskless SBD\) needs a quorum device \(quorumDevice\) or three or more nodes/,
+  ],
+  [
+    "a stonith timeout within the watchdog timeout",
+    (r) => {
+      withArbiter(r);
+      watchdogFencing(r);
+      r.fencing.sbd = { watchdogTimeout: 30 };
+    },
+    /^cluster\.fencing\.stonithTimeout: 60 s must exceed stonith-watchdog-timeout \(60 s, twice sbd\.watchdogTimeout\)/,
+  ],
+  [
+    "an SBD device with watchdog fencing",
+    (r) => {
+      withArbiter(r);
+      r.fencing = { mode: "watchdog", sbd: { device: "/dev/vdc" } };
+    },
+    /^cluster\.fencing\.sbd: Unrecognized key: "device"/,
+  ],
+  [
+    "an arbiter that is a node",
+    (r) => (r.quorumDevice = { ...arbiter, address: "10.0.66.202" }),
+    /^cluster\.quorumDevice\.address: 10\.0\.66\.202 is an address of nodes\[1\] \(secondary\): the arbiter must be a third host/,
+  ],
+  [
+    "an arbiter reached over SSH through a node",
+    (r) => (r.quorumDevice = { ...arbiter, ssh: { host: "192.168.77.201" } }),
+    /^cluster\.quorumDevice\.ssh\.host: 192\.168\.77\.201 is an address of nodes\[0\] \(primary\)/,
+  ],
+  [
+    "an arbiter on the VIP",
+    (r) => (r.quorumDevice = { ...arbiter, address: "192.168.77.203" }),
+    /^cluster\.quorumDevice\.address: 192\.168\.77\.203 is a VIP/,
+  ],
+  [
+    "an arbiter named like a node",
+    (r) => (r.quorumDevice = { ...arbiter, name: "primary" }),
+    /^cluster\.quorumDevice\.name: 'primary' is the name of nodes\[0\]/,
+  ],
+  [
+    "a tie-breaker that is no node id",
+    (r) => (r.quorumDevice = { ...arbiter, tieBreaker: 7 }),
+    /^cluster\.quorumDevice\.tieBreaker: 7 is no node's nodeId \(1, 2\)/,
+  ],
+  [
+    "an unknown quorum algorithm",
+    (r) => (r.quorumDevice = { ...arbiter, algorithm: "2nodelms" }),
+    /^cluster\.quorumDevice\.algorithm: Invalid option: expected one of "ffsplit"\|"lms"/,
+  ],
 ];
 
 test.each(refused)("refuses %s, naming the field", (_title, mutate, expected) => {
@@ -48,7 +84,17 @@ test("without a quorum device the fence-race delays default to 10 s and 20 s", (
 });
 
 test("with a quorum device they default to 0, and no warning is said", () => {
-  const cfg = parsed((r) => (withArbiter(r), (r.fencing = { mode: "sbd", sbd: { device: "/dev/vdc", watchdogTimeout: 10, msgwait: 20 }, stonithTimeout: 90, fencePeerTimeout: 120 })));
+  const cfg = parsed(
+    (r) => (
+      withArbiter(r),
+      (r.fencing = {
+        mode: "sbd",
+        sbd: { device: "/dev/vdc", watchdogTimeout: 10, msgwait: 20 },
+        stonithTimeout: 90,
+        fencePeerTimeout: 120,
+      })
+    ),
+  );
   expect(cfg.fencing).toMatchObject({ delayMax: 0, priorityFencingDelay: 0 });
   expect(crossFieldWarnings(cfg)).toEqual([]);
 });
@@ -56,7 +102,9 @@ test("with a quorum device they default to 0, and no warning is said", () => {
 test("a delay a stack still sets with a quorum device is accepted and explained at preview", () => {
   const cfg = parsed(withArbiter); // the lab sets delayMax 5 and priorityFencingDelay 30
   expect(crossFieldWarnings(cfg)).toEqual([
-    expect.stringMatching(/^cluster\.fencing\.priorityFencingDelay: 30 s delays every fence, also of a node that is already dead; with a quorum device only the partition that keeps quorum fences/),
+    expect.stringMatching(
+      /^cluster\.fencing\.priorityFencingDelay: 30 s delays every fence, also of a node that is already dead; with a quorum device only the partition that keeps quorum fences/,
+    ),
     expect.stringMatching(/^cluster\.fencing\.delayMax: 5 s delays every fence/),
   ]);
 });

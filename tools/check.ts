@@ -7,7 +7,8 @@
 import * as path from "path";
 import { formatReport, runCheck } from "./check/index";
 
-const USAGE = "usage: npm run check -- --stack NAME|PATH [--out DIR] [--json]\n  NAME: a stack with Pulumi.NAME.yaml in the project; PATH: any stack settings file (e.g. examples/kopano.yaml)";
+const USAGE =
+  "usage: npm run check -- --stack NAME|PATH [--out DIR] [--json]\n  NAME: a stack with Pulumi.NAME.yaml in the project; PATH: any stack settings file (e.g. examples/kopano.yaml)";
 
 function parseArgs(argv: string[]): { stack: string; out?: string; json: boolean } | string {
   let stack: string | undefined;
@@ -52,6 +53,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  process.stderr.write(`check: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`check: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -19,7 +19,9 @@ export interface Registration {
   secretInputs: string[];
 }
 
-export type NewResource = (args: pulumi.runtime.MockResourceArgs) => Promise<{ id: string; state: Record<string, any> }> | { id: string; state: Record<string, any> };
+export type NewResource = (
+  args: pulumi.runtime.MockResourceArgs,
+) => Promise<{ id: string; state: Record<string, any> }> | { id: string; state: Record<string, any> };
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -36,7 +38,8 @@ function secretKeys(obj: any): string[] {
 export function unwrapSecrets(value: any): any {
   if (isSecret(value)) return unwrapSecrets(value.value);
   if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   return value;
 }
 
@@ -44,7 +47,10 @@ export function unwrapSecrets(value: any): any {
  * Installs mocks whose `newResource` is given, and returns the list that fills as the
  * program registers resources plus a function that resolves once registration is quiet.
  */
-export function installRecordingMocks(newResource: NewResource, stack = "lab"): { registrations: Registration[]; settled: (quietMs?: number) => Promise<void> } {
+export function installRecordingMocks(
+  newResource: NewResource,
+  stack = "lab",
+): { registrations: Registration[]; settled: (quietMs?: number) => Promise<void> } {
   const registrations: Registration[] = [];
   const byUrn = new Map<string, string>();
   let inFlight = 0;

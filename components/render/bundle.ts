@@ -26,13 +26,18 @@ export function bundledFiles(): BundledFile[] {
   const agents = (fs.existsSync(ocfDir) ? fs.readdirSync(ocfDir) : [])
     .sort()
     .map((f) => ({ path: `${OCF_DIR}/${f}`, mode: "0755", content: readAsset(`ocf/${f}`) }));
-  return [...scripts, { path: `${TOOLS_DIR}/cib-merge.xsl`, mode: "0644", content: readAsset("cib-merge.xsl") }, ...agents];
+  return [
+    ...scripts,
+    { path: `${TOOLS_DIR}/cib-merge.xsl`, mode: "0644", content: readAsset("cib-merge.xsl") },
+    ...agents,
+  ];
 }
 
 export function renderToolsBundle(files: BundledFile[] = bundledFiles()): string {
   const lines = ["set -eu", `mkdir -p ${TOOLS_DIR} ${OCF_DIR}`, "changed=0"];
   for (const file of files) {
-    if (file.content.split("\n").includes(DELIMITER)) throw new Error(`${file.path} contains the bundle delimiter line`);
+    if (file.content.split("\n").includes(DELIMITER))
+      throw new Error(`${file.path} contains the bundle delimiter line`);
     const body = file.content.endsWith("\n") ? file.content : `${file.content}\n`;
     lines.push(
       `cat > ${file.path}.new <<'${DELIMITER}'`,
@@ -41,6 +46,8 @@ export function renderToolsBundle(files: BundledFile[] = bundledFiles()): string
       `if cmp -s ${file.path}.new ${file.path} && [ "$(stat -c %a ${file.path})" = "${file.mode.replace(/^0/, "")}" ]; then rm -f ${file.path}.new; else mv -f ${file.path}.new ${file.path}; changed=$((changed + 1)); fi`,
     );
   }
-  lines.push(`if [ "$changed" -eq 0 ]; then echo "tools: ${files.length} files unchanged"; else echo "tools: $changed of ${files.length} files written to ${TOOLS_DIR} and ${OCF_DIR}"; fi`);
+  lines.push(
+    `if [ "$changed" -eq 0 ]; then echo "tools: ${files.length} files unchanged"; else echo "tools: $changed of ${files.length} files written to ${TOOLS_DIR} and ${OCF_DIR}"; fi`,
+  );
   return lines.join("\n") + "\n";
 }

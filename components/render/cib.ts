@@ -56,14 +56,20 @@ export function ownerTag(cfg: ClusterConfig): string {
   return cibIds.ownerTag(cfg.name);
 }
 
-
 function nv(record: Record<string, string | number | undefined>): NameValue[] {
   return Object.entries(record)
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => ({ name, value: String(value) }));
 }
 
-function primitive(id: string, agent: string, params: NameValue[], meta: NameValue[], ops: Omit<OpView, "id">[], perNode: { node: string; params: NameValue[] }[] = []): PrimitiveView {
+function primitive(
+  id: string,
+  agent: string,
+  params: NameValue[],
+  meta: NameValue[],
+  ops: Omit<OpView, "id">[],
+  perNode: { node: string; params: NameValue[] }[] = [],
+): PrimitiveView {
   const [cls, ...rest] = agent.split(":");
   const [provider, type] = cls === "ocf" ? [rest[0], rest[1]] : [undefined, rest.join(":")];
   return {
@@ -76,7 +82,10 @@ function primitive(id: string, agent: string, params: NameValue[], meta: NameVal
     nodeParams: perNode,
     meta,
     hasMeta: meta.length > 0,
-    ops: ops.map((op) => ({ ...op, id: `${id}-${op.name}${op.role ? `-${op.role.toLowerCase()}` : ""}-${op.interval}s` })),
+    ops: ops.map((op) => ({
+      ...op,
+      id: `${id}-${op.name}${op.role ? `-${op.role.toLowerCase()}` : ""}-${op.interval}s`,
+    })),
   };
 }
 
@@ -87,33 +96,64 @@ function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
   const params = nv({ ip: vip.address, cidr_netmask: prefix, nic: nics.size === 1 ? [...nics][0] : undefined });
   // Nodes whose service NIC is named differently get the nic parameter through a node rule.
   const perNode = nics.size === 1 ? [] : cfg.nodes.map((n) => ({ node: n.name, params: nv({ nic: nicOf(n) }) }));
-  return primitive(vip.id, "ocf:heartbeat:IPaddr2", params, [], [
-    { name: "monitor", interval: vip.monitorInterval, timeout: vip.monitorTimeout },
-    { name: "start", interval: 0, timeout: 20 },
-    { name: "stop", interval: 0, timeout: 20 },
-  ], perNode);
+  return primitive(
+    vip.id,
+    "ocf:heartbeat:IPaddr2",
+    params,
+    [],
+    [
+      { name: "monitor", interval: vip.monitorInterval, timeout: vip.monitorTimeout },
+      { name: "start", interval: 0, timeout: 20 },
+      { name: "stop", interval: 0, timeout: 20 },
+    ],
+    perNode,
+  );
 }
 
 function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
-  const params = nv({ device: `/dev/drbd${res.minor}`, directory: res.mountPoint, fstype: res.fsType, options: res.mountOptions || undefined });
-  return primitive(cibIds.filesystem(res.name), "ocf:heartbeat:Filesystem", params, [], [
-    { name: "monitor", interval: res.fsMonitorInterval, timeout: res.fsMonitorTimeout },
-    { name: "start", interval: 0, timeout: res.fsStartTimeout },
-    { name: "stop", interval: 0, timeout: res.fsStopTimeout },
-  ]);
+  const params = nv({
+    device: `/dev/drbd${res.minor}`,
+    directory: res.mountPoint,
+    fstype: res.fsType,
+    options: res.mountOptions || undefined,
+  });
+  return primitive(
+    cibIds.filesystem(res.name),
+    "ocf:heartbeat:Filesystem",
+    params,
+    [],
+    [
+      { name: "monitor", interval: res.fsMonitorInterval, timeout: res.fsMonitorTimeout },
+      { name: "start", interval: 0, timeout: res.fsStartTimeout },
+      { name: "stop", interval: 0, timeout: res.fsStopTimeout },
+    ],
+  );
 }
 
 function drbdPromotable(res: DrbdResourceConfig, holders: number) {
-  const prim = primitive(cibIds.drbdPrimitive(res.name), "ocf:linbit:drbd", nv({ drbd_resource: res.name }), [], [
-    { name: "monitor", interval: res.monitorPromoted, timeout: res.monitorTimeout, role: "Promoted" },
-    { name: "monitor", interval: res.monitorUnpromoted, timeout: res.monitorTimeout, role: "Unpromoted" },
-    { name: "start", interval: 0, timeout: res.startTimeout },
-    { name: "stop", interval: 0, timeout: res.stopTimeout },
-    { name: "promote", interval: 0, timeout: res.promoteTimeout },
-    { name: "demote", interval: 0, timeout: res.demoteTimeout },
-    { name: "notify", interval: 0, timeout: 90 },
-  ]);
-  const meta = nv({ promotable: "true", "promoted-max": 1, "promoted-node-max": 1, "clone-max": holders, "clone-node-max": 1, notify: "true" });
+  const prim = primitive(
+    cibIds.drbdPrimitive(res.name),
+    "ocf:linbit:drbd",
+    nv({ drbd_resource: res.name }),
+    [],
+    [
+      { name: "monitor", interval: res.monitorPromoted, timeout: res.monitorTimeout, role: "Promoted" },
+      { name: "monitor", interval: res.monitorUnpromoted, timeout: res.monitorTimeout, role: "Unpromoted" },
+      { name: "start", interval: 0, timeout: res.startTimeout },
+      { name: "stop", interval: 0, timeout: res.stopTimeout },
+      { name: "promote", interval: 0, timeout: res.promoteTimeout },
+      { name: "demote", interval: 0, timeout: res.demoteTimeout },
+      { name: "notify", interval: 0, timeout: 90 },
+    ],
+  );
+  const meta = nv({
+    promotable: "true",
+    "promoted-max": 1,
+    "promoted-node-max": 1,
+    "clone-max": holders,
+    "clone-node-max": 1,
+    notify: "true",
+  });
   return { id: cibIds.drbdClone(res.name), meta, primitive: prim };
 }
 
@@ -136,7 +176,9 @@ function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
           "stonith-timeout": `${f.stonithTimeout}s`,
           "priority-fencing-delay": `${f.priorityFencingDelay}s`,
           // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it reset.
-          ...(f.mode === "watchdog" ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` } : {}),
+          ...(f.mode === "watchdog"
+            ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` }
+            : {}),
         };
   return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: cibIds.property(p.name) }));
 }
@@ -158,11 +200,26 @@ function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; lo
   if (f.mode !== "devices") return { primitives: [], locations: [] };
   const primitives = cfg.nodes.map((n) => {
     const d = n.fence!;
-    const common = { pcmk_host_list: n.name, pcmk_delay_max: `${f.delayMax}s`, ip: d.address, username: d.username, password_script: `cat ${fencePasswordFile(n.name)}`, ipport: d.port };
-    const specific = d.agent === "fence_ipmilan" ? { lanplus: d.lanplus ? "1" : undefined } : { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
+    const common = {
+      pcmk_host_list: n.name,
+      pcmk_delay_max: `${f.delayMax}s`,
+      ip: d.address,
+      username: d.username,
+      password_script: `cat ${fencePasswordFile(n.name)}`,
+      ipport: d.port,
+    };
+    const specific =
+      d.agent === "fence_ipmilan"
+        ? { lanplus: d.lanplus ? "1" : undefined }
+        : { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
     return primitive(cibIds.fenceDevice(n.name), `stonith:${d.agent}`, nv({ ...common, ...specific }), [], ops);
   });
-  const locations = cfg.nodes.map((n) => ({ id: cibIds.fenceDeviceAvoidsItsNode(n.name), rsc: cibIds.fenceDevice(n.name), node: n.name, score: "-INFINITY" }));
+  const locations = cfg.nodes.map((n) => ({
+    id: cibIds.fenceDeviceAvoidsItsNode(n.name),
+    rsc: cibIds.fenceDevice(n.name),
+    node: n.name,
+    score: "-INFINITY",
+  }));
   return { primitives, locations };
 }
 
@@ -185,25 +242,53 @@ export function cibView(cfg: ClusterConfig): CibView {
   for (const group of pm.groups) {
     for (const ref of group.members.filter((m) => drbdByName.has(m))) {
       const clone = cibIds.drbdClone(ref);
-      colocations.push({ id: cibIds.groupWithPromoted(group.id, clone), rsc: group.id, withRsc: clone, withRole: "Promoted" });
-      orders.push({ id: cibIds.promoteThenGroup(clone, group.id), first: clone, firstAction: "promote", then: group.id });
+      colocations.push({
+        id: cibIds.groupWithPromoted(group.id, clone),
+        rsc: group.id,
+        withRsc: clone,
+        withRole: "Promoted",
+      });
+      orders.push({
+        id: cibIds.promoteThenGroup(clone, group.id),
+        first: clone,
+        firstAction: "promote",
+        then: group.id,
+      });
       if (group.preferredNode) {
         // Without it both nodes get the same promotion score and the first promotion flaps.
-        locations.push({ id: cibIds.promotedPrefers(clone, group.preferredNode), rsc: clone, node: group.preferredNode, score: group.preferenceScore, role: "Promoted" });
+        locations.push({
+          id: cibIds.promotedPrefers(clone, group.preferredNode),
+          rsc: clone,
+          node: group.preferredNode,
+          score: group.preferenceScore,
+          role: "Promoted",
+        });
       }
     }
     if (group.preferredNode) {
-      locations.push({ id: cibIds.groupPrefers(group.id, group.preferredNode), rsc: group.id, node: group.preferredNode, score: group.preferenceScore });
+      locations.push({
+        id: cibIds.groupPrefers(group.id, group.preferredNode),
+        rsc: group.id,
+        node: group.preferredNode,
+        score: group.preferenceScore,
+      });
     }
-    for (const before of group.after) orders.push({ id: cibIds.groupAfter(before, group.id), first: before, firstAction: "start", then: group.id });
-    for (const other of group.with) colocations.push({ id: cibIds.groupWith(group.id, other), rsc: group.id, withRsc: other });
+    for (const before of group.after)
+      orders.push({ id: cibIds.groupAfter(before, group.id), first: before, firstAction: "start", then: group.id });
+    for (const other of group.with)
+      colocations.push({ id: cibIds.groupWith(group.id, other), rsc: group.id, withRsc: other });
   }
 
   const promotables = cfg.drbd.resources.map((r) => drbdPromotable(r, drbdHolders(cfg, r).length));
   for (const res of cfg.drbd.resources) {
     const holders = drbdHolders(cfg, res).map((n) => n.name);
     for (const node of cfg.nodes.filter((n) => !holders.includes(n.name))) {
-      locations.push({ id: cibIds.cloneAvoids(cibIds.drbdClone(res.name), node.name), rsc: cibIds.drbdClone(res.name), node: node.name, score: "-INFINITY" });
+      locations.push({
+        id: cibIds.cloneAvoids(cibIds.drbdClone(res.name), node.name),
+        rsc: cibIds.drbdClone(res.name),
+        node: node.name,
+        score: "-INFINITY",
+      });
     }
   }
   const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));
@@ -213,7 +298,12 @@ export function cibView(cfg: ClusterConfig): CibView {
   locations.push(...stonith.locations);
   // With priority-fencing-delay, the node holding more (and the promoted) resources wins a fence race.
   const priority = cfg.fencing.mode === "disabled-unsafe" ? undefined : 1;
-  const rscDefaults = nv({ "resource-stickiness": pm.resourceStickiness, "migration-threshold": pm.migrationThreshold, "failure-timeout": pm.failureTimeout, priority });
+  const rscDefaults = nv({
+    "resource-stickiness": pm.resourceStickiness,
+    "migration-threshold": pm.migrationThreshold,
+    "failure-timeout": pm.failureTimeout,
+    priority,
+  });
   const tag = ownerTag(cfg);
   const ownedIds = [
     ...properties.map((p) => p.id),
@@ -226,7 +316,20 @@ export function cibView(cfg: ClusterConfig): CibView {
     ...colocations.map((c) => c.id),
     ...orders.map((o) => o.id),
   ];
-  return { tag, production: cfg.production, properties, rscDefaults, stonith: stonith.primitives, promotables, groups, clones, locations, colocations, orders, ownedIds };
+  return {
+    tag,
+    production: cfg.production,
+    properties,
+    rscDefaults,
+    stonith: stonith.primitives,
+    promotables,
+    groups,
+    clones,
+    locations,
+    colocations,
+    orders,
+    ownedIds,
+  };
 }
 
 export function renderCibFragment(view: CibView): string {
@@ -240,5 +343,16 @@ export function renderCibFragment(view: CibView): string {
  */
 export function renderCibStopFragment(view: CibView): string {
   const keep = [...view.properties.map((p) => p.id), `${view.tag}-rsc-defaults`];
-  return renderCibFragment({ ...view, production: false, stonith: [], promotables: [], groups: [], clones: [], locations: [], colocations: [], orders: [], ownedIds: keep });
+  return renderCibFragment({
+    ...view,
+    production: false,
+    stonith: [],
+    promotables: [],
+    groups: [],
+    clones: [],
+    locations: [],
+    colocations: [],
+    orders: [],
+    ownedIds: keep,
+  });
 }

@@ -15,7 +15,15 @@ export interface CorosyncView {
   links: { number: number; knet: boolean; port: number }[];
   nodes: { name: string; nodeId: number; addresses: { number: number; address: string }[] }[];
   twoNode: boolean;
-  quorumDevice?: { votes: number; timeoutMs: number; syncTimeoutMs: number; host: string; port: number; algorithm: string; tieBreaker: string };
+  quorumDevice?: {
+    votes: number;
+    timeoutMs: number;
+    syncTimeoutMs: number;
+    host: string;
+    port: number;
+    algorithm: string;
+    tieBreaker: string;
+  };
 }
 
 export function corosyncView(cfg: ClusterConfig): CorosyncView {

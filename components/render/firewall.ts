@@ -45,16 +45,27 @@ export function firewallView(cfg: ClusterConfig, fw: FirewallConfig, nodeName: s
   const sshComment = "SSH: always open, the operator and Pulumi come in this way";
   if (fw.sshFrom) {
     const peerAddresses = peers.flatMap((p) => [p.serviceAddress, ...p.ringAddresses]);
-    rules.push({ comment: sshComment, saddr: nftSet([...fw.sshFrom, ...peerAddresses]), proto: "tcp", dport: nftSet(sshPorts) });
+    rules.push({
+      comment: sshComment,
+      saddr: nftSet([...fw.sshFrom, ...peerAddresses]),
+      proto: "tcp",
+      dport: nftSet(sshPorts),
+    });
   } else {
     rules.push({ comment: sshComment, proto: "tcp", dport: nftSet(sshPorts) });
   }
 
   cfg.links.forEach((_, l) => {
     // knet uses one port per link; udpu (one link) also listens on port - 1.
-    const ports = cfg.corosync.transport === "udpu" ? [cfg.corosync.port - 1, cfg.corosync.port] : [cfg.corosync.port + l];
+    const ports =
+      cfg.corosync.transport === "udpu" ? [cfg.corosync.port - 1, cfg.corosync.port] : [cfg.corosync.port + l];
     for (const peer of peers) {
-      rules.push({ comment: `corosync link ${l} from ${peer.name}`, saddr: peer.ringAddresses[l], proto: "udp", dport: nftSet(ports) });
+      rules.push({
+        comment: `corosync link ${l} from ${peer.name}`,
+        saddr: peer.ringAddresses[l],
+        proto: "udp",
+        dport: nftSet(ports),
+      });
     }
   });
 
@@ -62,18 +73,31 @@ export function firewallView(cfg: ClusterConfig, fw: FirewallConfig, nodeName: s
     const holders = drbdHolders(cfg, res);
     if (!holders.some((h) => h.name === nodeName)) continue;
     for (const peer of holders.filter((h) => h.name !== nodeName)) {
-      rules.push({ comment: `DRBD ${res.name} from ${peer.name}`, saddr: peer.ringAddresses[0], proto: "tcp", dport: String(res.port) });
+      rules.push({
+        comment: `DRBD ${res.name} from ${peer.name}`,
+        saddr: peer.ringAddresses[0],
+        proto: "tcp",
+        dport: String(res.port),
+      });
     }
   }
 
-  if (fw.zimbraPublic) rules.push({ comment: "Zimbra public services", proto: "tcp", dport: nftSet(ZIMBRA_PUBLIC_TCP) });
+  if (fw.zimbraPublic)
+    rules.push({ comment: "Zimbra public services", proto: "tcp", dport: nftSet(ZIMBRA_PUBLIC_TCP) });
   if (fw.zimbraInternal) {
     const from = nftSet(fw.internalFrom.length ? fw.internalFrom : [cfg.service.subnet]);
-    rules.push({ comment: "Zimbra internal services (split components)", saddr: from, proto: "tcp", dport: nftSet(ZIMBRA_INTERNAL_TCP) });
+    rules.push({
+      comment: "Zimbra internal services (split components)",
+      saddr: from,
+      proto: "tcp",
+      dport: nftSet(ZIMBRA_INTERNAL_TCP),
+    });
     rules.push({ comment: "Zimbra internal syslog", saddr: from, proto: "udp", dport: nftSet(ZIMBRA_INTERNAL_UDP) });
   }
-  if (fw.extraTcp.length) rules.push({ comment: "extra TCP ports (firewall.extraTcp)", proto: "tcp", dport: nftSet(fw.extraTcp) });
-  if (fw.extraUdp.length) rules.push({ comment: "extra UDP ports (firewall.extraUdp)", proto: "udp", dport: nftSet(fw.extraUdp) });
+  if (fw.extraTcp.length)
+    rules.push({ comment: "extra TCP ports (firewall.extraTcp)", proto: "tcp", dport: nftSet(fw.extraTcp) });
+  if (fw.extraUdp.length)
+    rules.push({ comment: "extra UDP ports (firewall.extraUdp)", proto: "udp", dport: nftSet(fw.extraUdp) });
 
   return { node: nodeName, table: FIREWALL_TABLE, rules };
 }

@@ -8,7 +8,9 @@ export interface HostsView {
 
 export function hostsView(cfg: ClusterConfig): HostsView {
   const fqdn = cfg.service.fqdn;
-  const vipEntries = cfg.pacemaker.vips.slice(0, 1).map((v) => ({ address: v.address, names: `${fqdn} ${fqdn.split(".")[0]}` }));
+  const vipEntries = cfg.pacemaker.vips
+    .slice(0, 1)
+    .map((v) => ({ address: v.address, names: `${fqdn} ${fqdn.split(".")[0]}` }));
   const nodeEntries = cfg.nodes.map((n) => ({ address: n.ringAddresses[0], names: n.name }));
   return { entries: [...vipEntries, ...nodeEntries] };
 }

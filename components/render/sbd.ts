@@ -12,7 +12,11 @@ export interface SbdView {
 export function sbdView(cfg: ClusterConfig): SbdView | undefined {
   const f = cfg.fencing;
   if (f.mode !== "sbd" && f.mode !== "watchdog") return undefined;
-  return { device: f.mode === "sbd" ? f.sbd.device : "", watchdogDevice: f.sbd.watchdogDevice, watchdogTimeout: f.sbd.watchdogTimeout };
+  return {
+    device: f.mode === "sbd" ? f.sbd.device : "",
+    watchdogDevice: f.sbd.watchdogDevice,
+    watchdogTimeout: f.sbd.watchdogTimeout,
+  };
 }
 
 export function renderSbdDefaults(view: SbdView): string {

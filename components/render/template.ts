@@ -12,8 +12,16 @@ export function readAsset(relativePath: string): string {
 const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
 /** Config files are not HTML: values are inserted as they are, except in XML where markup characters are escaped. */
-export function renderTemplate(name: string, view: object, syntax: "text" | "xml" = "text", partialNames: string[] = []): string {
-  const escape = syntax === "xml" ? (value: string) => String(value).replace(/[&<>"']/g, (c) => XML_ESCAPES[c]) : (value: string) => String(value);
+export function renderTemplate(
+  name: string,
+  view: object,
+  syntax: "text" | "xml" = "text",
+  partialNames: string[] = [],
+): string {
+  const escape =
+    syntax === "xml"
+      ? (value: string) => String(value).replace(/[&<>"']/g, (c) => XML_ESCAPES[c])
+      : (value: string) => String(value);
   const partials = Object.fromEntries(partialNames.map((p) => [p, readAsset(`${p}.mustache`)]));
   return Mustache.render(readAsset(name), view, partials, { escape });
 }

@@ -67,13 +67,20 @@ export function zmsetupPlainView(cfg: ClusterConfig, zimbra: ZimbraConfig): Zmse
 
 /** Checks a secret value without ever putting it in the message. */
 function checkValue(what: string, value: string, minLength: number): void {
-  if (/["\r\n]/.test(value)) throw new Error(`${what}: must not contain a double quote or a line break (zmsetup.pl's config file cannot carry them)`);
-  if (value.length < minLength) throw new Error(`${what}: must be at least ${minLength} characters (Zimbra's default zimbraPasswordMinLength is 6)`);
+  if (/["\r\n]/.test(value))
+    throw new Error(
+      `${what}: must not contain a double quote or a line break (zmsetup.pl's config file cannot carry them)`,
+    );
+  if (value.length < minLength)
+    throw new Error(
+      `${what}: must be at least ${minLength} characters (Zimbra's default zimbraPasswordMinLength is 6)`,
+    );
 }
 
 export function renderZmsetupConfig(view: ZmsetupView): string {
   checkValue("zimbraAdminPassword", view.adminPassword, 6);
-  if (!/^[a-z0-9]+$/.test(view.accountSuffix)) throw new Error("zimbra account suffix: must be lowercase letters and digits");
+  if (!/^[a-z0-9]+$/.test(view.accountSuffix))
+    throw new Error("zimbra account suffix: must be lowercase letters and digits");
   return renderTemplate("zmsetup.conf.mustache", view);
 }
 

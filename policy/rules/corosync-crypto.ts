@@ -5,7 +5,8 @@ import { StackRule } from "../rule";
 /** corosync's default is no crypto: anyone on the ring's network could join or forge membership. */
 export const corosyncCrypto: StackRule = {
   name: "corosync-crypto",
-  description: "Production stacks encrypt and authenticate corosync traffic (totem crypto_cipher and crypto_hash set, not none).",
+  description:
+    "Production stacks encrypt and authenticate corosync traffic (totem crypto_cipher and crypto_hash set, not none).",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",
@@ -14,7 +15,12 @@ export const corosyncCrypto: StackRule = {
       const totem = sectionsNamed(parseCorosyncConf(content), "totem")[0]?.values ?? {};
       const off = ["crypto_cipher", "crypto_hash"].filter((key) => (totem[key] ?? "none") === "none");
       if (!off.length) return [];
-      return [{ resource, message: `${path}: ${off.map((key) => `${key} ${totem[key] ?? "unset (none)"}`).join(", ")}: ring traffic is neither encrypted nor authenticated` }];
+      return [
+        {
+          resource,
+          message: `${path}: ${off.map((key) => `${key} ${totem[key] ?? "unset (none)"}`).join(", ")}: ring traffic is neither encrypted nor authenticated`,
+        },
+      ];
     });
   },
 };

@@ -12,6 +12,12 @@ export const deleteBeforeReplace: ResourceRule = {
   scope: "resource",
   check(resource) {
     if (!resource.type.startsWith("command:remote:") || resource.opts.deleteBeforeReplace === true) return [];
-    return [{ resource, message: "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create and undo it" }];
+    return [
+      {
+        resource,
+        message:
+          "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create and undo it",
+      },
+    ];
   },
 };

@@ -15,7 +15,8 @@ function fencePeerTimeout(handler: string): number | undefined {
  */
 export const drbdPromoteOutlastsFencePeer: StackRule = {
   name: "drbd-promote-outlasts-fence-peer",
-  description: "Each DRBD resource's promote timeout (CIB) exceeds its fence-peer handler's --timeout (.res), which exceeds stonith-timeout.",
+  description:
+    "Each DRBD resource's promote timeout (CIB) exceeds its fence-peer handler's --timeout (.res), which exceeds stonith-timeout.",
   enforcement: "advisory",
   productionOnly: false,
   scope: "stack",
@@ -32,17 +33,25 @@ export const drbdPromoteOutlastsFencePeer: StackRule = {
         for (const cib of cibs) {
           const fencing = stonithTimeout(cib.root);
           if (fencing !== undefined && timeout <= fencing) {
-            violations.push({ resource, message: `${path}: resource ${res.name}'s fence-peer handler gives up after ${timeout} s, within stonith-timeout (${fencing} s): fencing may not have finished` });
+            violations.push({
+              resource,
+              message: `${path}: resource ${res.name}'s fence-peer handler gives up after ${timeout} s, within stonith-timeout (${fencing} s): fencing may not have finished`,
+            });
           }
         }
       }
     }
     for (const cib of cibs) {
       for (const [name, handler] of handlers) {
-        const drbd = primitives(cib.root).find((p) => p.attrs.type === "drbd" && instanceAttribute(p, "drbd_resource") === name);
+        const drbd = primitives(cib.root).find(
+          (p) => p.attrs.type === "drbd" && instanceAttribute(p, "drbd_resource") === name,
+        );
         const promote = seconds(drbd && operation(drbd, "promote")?.attrs.timeout);
         if (drbd && promote !== undefined && promote <= handler.timeout) {
-          violations.push({ resource: cib.resource, message: `${drbd.attrs.id}'s promote timeout ${promote} s does not exceed the ${handler.timeout} s its fence-peer handler may take (${handler.path}): a promotion would time out while the handler waits` });
+          violations.push({
+            resource: cib.resource,
+            message: `${drbd.attrs.id}'s promote timeout ${promote} s does not exceed the ${handler.timeout} s its fence-peer handler may take (${handler.path}): a promotion would time out while the handler waits`,
+          });
         }
       }
     }

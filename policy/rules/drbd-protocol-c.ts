@@ -16,7 +16,10 @@ export const drbdProtocolC: StackRule = {
         statements(res.body, "protocol")
           .map((s) => s.words[1])
           .filter((protocol) => protocol !== "C")
-          .map((protocol) => ({ resource, message: `${path}: resource ${res.name} uses protocol ${protocol}: a write is acknowledged before the peer has it, and a failover can lose it` })),
+          .map((protocol) => ({
+            resource,
+            message: `${path}: resource ${res.name} uses protocol ${protocol}: a write is acknowledged before the peer has it, and a failover can lose it`,
+          })),
       ),
     );
   },

@@ -7,7 +7,8 @@ const discards = (policy: string) => policy.startsWith("discard") || policy === 
 
 export const noAutomaticDataDiscard: StackRule = {
   name: "no-automatic-data-discard",
-  description: "Production stacks never let DRBD discard one side's writes after a split brain (allowAutomaticDataDiscard: after-sb-* discard-* or consensus).",
+  description:
+    "Production stacks never let DRBD discard one side's writes after a split brain (allowAutomaticDataDiscard: after-sb-* discard-* or consensus).",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",
@@ -17,7 +18,10 @@ export const noAutomaticDataDiscard: StackRule = {
         ["after-sb-0pri", "after-sb-1pri", "after-sb-2pri"]
           .flatMap((keyword) => statements(res.body, keyword))
           .filter((s) => discards(s.words[1] ?? ""))
-          .map((s) => ({ resource, message: `${path}: resource ${res.name} has ${s.words.join(" ")}: after a split brain DRBD would throw away one node's acknowledged writes` })),
+          .map((s) => ({
+            resource,
+            message: `${path}: resource ${res.name} has ${s.words.join(" ")}: after a split brain DRBD would throw away one node's acknowledged writes`,
+          })),
       ),
     );
   },

@@ -8,7 +8,8 @@ import { StackRule, Violation } from "../rule";
  */
 export const stonithTimeoutCoversSbdMsgwait: StackRule = {
   name: "stonith-timeout-covers-sbd-msgwait",
-  description: "stonith-timeout in the CIB fragment is at least twice the msgwait the SBD header is created with (sbd-init.sh).",
+  description:
+    "stonith-timeout in the CIB fragment is at least twice the msgwait the SBD header is created with (sbd-init.sh).",
   enforcement: "advisory",
   productionOnly: false,
   scope: "stack",
@@ -20,7 +21,10 @@ export const stonithTimeoutCoversSbdMsgwait: StackRule = {
       for (const header of headers) {
         const msgwait = Number(header.args[2]);
         if (timeout !== undefined && timeout < 2 * msgwait) {
-          violations.push({ resource, message: `stonith-timeout ${timeout} s is less than twice the SBD msgwait of ${header.resource.name} (${msgwait} s): fencing would be reported failed while the victim may still run` });
+          violations.push({
+            resource,
+            message: `stonith-timeout ${timeout} s is less than twice the SBD msgwait of ${header.resource.name} (${msgwait} s): fencing would be reported failed while the victim may still run`,
+          });
         }
       }
     }

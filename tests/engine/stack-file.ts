@@ -18,13 +18,37 @@ import { readStackFile } from "../../components/stackfile";
 export function variantCluster(variant: string): any {
   const cluster = readStackFile(path.join(__dirname, "..", "..", "Pulumi.lab.yaml")).cluster as any;
   if (variant === "secrets") {
-    cluster.fencing = { mode: "devices", delayMax: 5, priorityFencingDelay: 30, stonithTimeout: 90, monitorTimeout: 90, fencePeerTimeout: 120 };
+    cluster.fencing = {
+      mode: "devices",
+      delayMax: 5,
+      priorityFencingDelay: 30,
+      stonithTimeout: 90,
+      monitorTimeout: 90,
+      fencePeerTimeout: 120,
+    };
     cluster.nodes[0].fence = { agent: "fence_ipmilan", address: "10.99.0.11", username: "fence" };
-    cluster.nodes[1].fence = { agent: "fence_redfish", address: "10.99.0.12", username: "fence", systemsUri: "/redfish/v1/Systems/1" };
-    cluster.nodes.forEach((node: any, index: number) => (node.ssh = { host: "127.0.0.1", port: 1 + index, user: "root" }));
+    cluster.nodes[1].fence = {
+      agent: "fence_redfish",
+      address: "10.99.0.12",
+      username: "fence",
+      systemsUri: "/redfish/v1/Systems/1",
+    };
+    cluster.nodes.forEach(
+      (node: any, index: number) => (node.ssh = { host: "127.0.0.1", port: 1 + index, user: "root" }),
+    );
     cluster.ssh = { dialErrorLimit: 1, perDialTimeout: 5 };
-    cluster.zimbra = { installer: { url: "https://files.example.org/zcs-10.1.0_GA.DEBIAN12_64.tgz", sha256: "0".repeat(64) }, domain: "zimbraha.lan" };
-    cluster.pacemaker.primitives = [{ id: "zcs", agent: "ocf:zimbra-ha:zimbra", params: { zimbra_dir: "/opt/zimbra" }, ops: { start: { timeout: 360 }, stop: { timeout: 360 }, monitor: { interval: 120, timeout: 40 } } }];
+    cluster.zimbra = {
+      installer: { url: "https://files.example.org/zcs-10.1.0_GA.DEBIAN12_64.tgz", sha256: "0".repeat(64) },
+      domain: "zimbraha.lan",
+    };
+    cluster.pacemaker.primitives = [
+      {
+        id: "zcs",
+        agent: "ocf:zimbra-ha:zimbra",
+        params: { zimbra_dir: "/opt/zimbra" },
+        ops: { start: { timeout: 360 }, stop: { timeout: 360 }, monitor: { interval: 120, timeout: 40 } },
+      },
+    ];
     cluster.pacemaker.groups[0].members = ["vip", "zimbradata", "zcs"];
     cluster.files = [];
     cluster.disableAtBoot = [];
@@ -32,7 +56,11 @@ export function variantCluster(variant: string): any {
     cluster.nodes[0].ssh.hostKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7";
   } else if (variant === "policy-violations") {
     cluster.production = true;
-    cluster.pacemaker.properties = { ...cluster.pacemaker.properties, "stonith-enabled": "false", "no-quorum-policy": "ignore" };
+    cluster.pacemaker.properties = {
+      ...cluster.pacemaker.properties,
+      "stonith-enabled": "false",
+      "no-quorum-policy": "ignore",
+    };
     cluster.drbd.resources[0].protocol = "A";
     cluster.corosync = { ...cluster.corosync, cryptoCipher: "none", cryptoHash: "none" };
     cluster.nodes[0].ssh.hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN43PbZ/pGs4WACVcqpPoOkfrgsfO65FcaQQXzrSRZS0";

@@ -29,14 +29,19 @@ export interface RunOptions {
 export async function runStack(stackFile: string, opts: RunOptions = {}): Promise<ProgramRun> {
   const raw = readStackFile(stackFile).cluster as any;
   opts.overrides?.(raw);
-  const cfg = opts.unvalidated ? ClusterSchema.parse(raw) : parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
+  const cfg = opts.unvalidated
+    ? ClusterSchema.parse(raw)
+    : parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
   const { registrations, settled } = installRecordingMocks(opts.newResource ?? echoInputs);
   // Imported after setMocks, as the SDK requires.
   const { buildCluster } = await import("../../components/cluster");
   const pulumi = await import("@pulumi/pulumi");
   const fencePasswords = Object.fromEntries(cfg.nodes.map((n) => [n.name, `FENCE-PASSWORD-OF-${n.name}`]));
   buildCluster(cfg, {
-    sshPrivateKey: pulumi.secret(opts.sshPrivateKey ?? "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n"),
+    sshPrivateKey: pulumi.secret(
+      opts.sshPrivateKey ??
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n",
+    ),
     corosyncAuthkey: pulumi.secret(TEST_AUTHKEY_BASE64),
     fencePasswords: pulumi.secret(fencePasswords),
     zimbraAdminPassword: cfg.zimbra ? pulumi.secret(TEST_ADMIN_PASSWORD) : undefined,
@@ -54,7 +59,10 @@ export async function runStack(stackFile: string, opts: RunOptions = {}): Promis
 const owners = OWNERS_DIR.replace(/\//g, "\\/");
 /** A create line without the ownership claim hostCommand appends (remote.ts claimingCreate). */
 export function plainCreate(create: string): string {
-  return create.replace(new RegExp(` && mkdir -p ${owners} && printf (?:'%s\\\\n'|'\\\\''%s\\\\n'\\\\'') \\S+ > ${owners}\\/[0-9a-f]{16}`), "");
+  return create.replace(
+    new RegExp(` && mkdir -p ${owners} && printf (?:'%s\\\\n'|'\\\\''%s\\\\n'\\\\'') \\S+ > ${owners}\\/[0-9a-f]{16}`),
+    "",
+  );
 }
 /** The delete line inside hostCommand's ownership check (remote.ts ownedDelete). */
 export function plainDelete(line: string): string {

@@ -38,7 +38,13 @@ export interface Model {
 }
 
 export function model(cfg: ClusterConfig): Model {
-  const drbd = cfg.drbd.resources.map((r) => ({ res: r.name, prim: cibIds.drbdPrimitive(r.name), clone: cibIds.drbdClone(r.name), fs: cibIds.filesystem(r.name), holders: drbdHolders(cfg, r).map((n) => n.name) }));
+  const drbd = cfg.drbd.resources.map((r) => ({
+    res: r.name,
+    prim: cibIds.drbdPrimitive(r.name),
+    clone: cibIds.drbdClone(r.name),
+    fs: cibIds.filesystem(r.name),
+    holders: drbdHolders(cfg, r).map((n) => n.name),
+  }));
   const byRes = new Map(drbd.map((d) => [d.res, d]));
   const primitives = new Set(cfg.pacemaker.primitives.map((p) => p.id));
   const groups = cfg.pacemaker.groups.map((g) => ({
@@ -61,11 +67,24 @@ export function model(cfg: ClusterConfig): Model {
   };
 }
 
-const ACTIVE = new Set(["Started", "Promoted", "Unpromoted", "Starting", "Stopping", "Migrating", "Promoting", "Demoting"]);
+const ACTIVE = new Set([
+  "Started",
+  "Promoted",
+  "Unpromoted",
+  "Starting",
+  "Stopping",
+  "Migrating",
+  "Promoting",
+  "Demoting",
+]);
 
 /** Nodes where a primitive (any clone instance) is active. */
-export const where = (state: Placement[], rsc: string) => [...new Set(state.filter((p) => p.rsc === rsc && ACTIVE.has(p.role)).flatMap((p) => p.nodes))];
-export const promotedOn = (state: Placement[], rsc: string) => [...new Set(state.filter((p) => p.rsc === rsc && p.role === "Promoted").flatMap((p) => p.nodes))];
+export const where = (state: Placement[], rsc: string) => [
+  ...new Set(state.filter((p) => p.rsc === rsc && ACTIVE.has(p.role)).flatMap((p) => p.nodes)),
+];
+export const promotedOn = (state: Placement[], rsc: string) => [
+  ...new Set(state.filter((p) => p.rsc === rsc && p.role === "Promoted").flatMap((p) => p.nodes)),
+];
 const list = (nodes: string[]) => (nodes.length ? nodes.join(", ") : "no node");
 
 export interface PlacementExpectation {
@@ -91,7 +110,8 @@ export function checkPlacement(state: Placement[], m: Model, e: PlacementExpecta
       const on = where(state, member);
       if (on.length === 0) problems.push(`${g.id}/${member} is not running${x ? ` (group ${g.id} runs on ${x})` : ""}`);
       else if (on.length > 1) problems.push(`${g.id}/${member} runs on several nodes: ${list(on)}`);
-      else if (x && on[0] !== x) problems.push(`group ${g.id} is split: ${member} runs on ${on[0]}, ${g.members[0]} on ${x}`);
+      else if (x && on[0] !== x)
+        problems.push(`group ${g.id} is split: ${member} runs on ${on[0]}, ${g.members[0]} on ${x}`);
     }
     if (!x) continue;
     const expected = e.expectNode?.get(g.id);
@@ -99,23 +119,32 @@ export function checkPlacement(state: Placement[], m: Model, e: PlacementExpecta
     for (const d of g.drbd) {
       const promoted = promotedOn(state, d.prim);
       if (promoted.length !== 1 || promoted[0] !== x) {
-        problems.push(`group ${g.id} runs on ${x} but ${d.clone} is promoted on ${list(promoted)}: ${d.fs} needs DRBD promoted on its own node (colocation of ${g.id} with the Promoted role of ${d.clone})`);
+        problems.push(
+          `group ${g.id} runs on ${x} but ${d.clone} is promoted on ${list(promoted)}: ${d.fs} needs DRBD promoted on its own node (colocation of ${g.id} with the Promoted role of ${d.clone})`,
+        );
       }
       for (const peer of d.holders.filter((h) => h !== x && e.eligible.includes(h))) {
-        if (!where(state, d.prim).includes(peer)) problems.push(`${d.clone} does not run on ${peer} (Unpromoted): nothing would replicate ${d.res}`);
+        if (!where(state, d.prim).includes(peer))
+          problems.push(`${d.clone} does not run on ${peer} (Unpromoted): nothing would replicate ${d.res}`);
       }
     }
     for (const other of g.with) {
       const y = nodesOf.get(other);
-      if (y && y !== x) problems.push(`group ${g.id} runs on ${x} but group ${other} on ${y}; the stack colocates them`);
+      if (y && y !== x)
+        problems.push(`group ${g.id} runs on ${x} but group ${other} on ${y}; the stack colocates them`);
     }
   }
   for (const c of m.clones) {
     const missing = e.eligible.filter((n) => !where(state, c.prim).includes(n));
-    if (missing.length) problems.push(`clone ${c.id} (${c.prim}) does not run on ${list(missing)}; it must run on every node (${list(e.eligible)})`);
+    if (missing.length)
+      problems.push(
+        `clone ${c.id} (${c.prim}) does not run on ${list(missing)}; it must run on every node (${list(e.eligible)})`,
+      );
   }
   for (const node of e.empty ?? []) {
-    const left = state.filter((p) => ACTIVE.has(p.role) && p.nodes.includes(node)).map((p) => `${p.parent ? `${p.parent}/` : ""}${p.rsc} (${p.role})`);
+    const left = state
+      .filter((p) => ACTIVE.has(p.role) && p.nodes.includes(node))
+      .map((p) => `${p.parent ? `${p.parent}/` : ""}${p.rsc} (${p.role})`);
     if (left.length) problems.push(`still running on ${node}: ${[...new Set(left)].join(", ")}`);
   }
   return problems;
@@ -133,11 +162,13 @@ export function checkOrder(rounds: Round[], m: Model): string[] {
     const needs = (then: GraphAction, rsc: string, op: "start" | "promote", node: string, why: string) => {
       const first = findAction(round.graph, rsc, op, node);
       if (first) {
-        if (!waitsFor(round.graph, then, first)) problems.push(`${then.rsc} starts on ${node} without waiting for ${rsc} to ${op} there (${why})`);
+        if (!waitsFor(round.graph, then, first))
+          problems.push(`${then.rsc} starts on ${node} without waiting for ${rsc} to ${op} there (${why})`);
         return;
       }
       const done = op === "promote" ? promotedOn(round.before, rsc) : where(round.before, rsc);
-      if (!done.includes(node)) problems.push(`${then.rsc} starts on ${node} but ${rsc} does not ${op} there first (${why})`);
+      if (!done.includes(node))
+        problems.push(`${then.rsc} starts on ${node} but ${rsc} does not ${op} there first (${why})`);
     };
     for (const g of m.groups) {
       const x = nodesAfter.get(g.id);
@@ -147,12 +178,20 @@ export function checkOrder(rounds: Round[], m: Model): string[] {
         if (!start) return;
         if (i > 0) needs(start, g.members[i - 1], "start", x, `group ${g.id} starts its members in order`);
         const drbd = g.drbd.find((d) => d.fs === member);
-        if (drbd) needs(start, drbd.prim, "promote", x, `the stack orders the promotion of ${drbd.clone} before group ${g.id}`);
+        if (drbd)
+          needs(start, drbd.prim, "promote", x, `the stack orders the promotion of ${drbd.clone} before group ${g.id}`);
         if (i === 0) {
           for (const before of g.after) {
             const other = m.groups.find((o) => o.id === before);
             const y = other && nodesAfter.get(other.id);
-            if (other && y) needs(start, other.members[other.members.length - 1], "start", y, `the stack orders group ${g.id} after group ${before}`);
+            if (other && y)
+              needs(
+                start,
+                other.members[other.members.length - 1],
+                "start",
+                y,
+                `the stack orders group ${g.id} after group ${before}`,
+              );
           }
         }
       });
@@ -160,4 +199,3 @@ export function checkOrder(rounds: Round[], m: Model): string[] {
   }
   return [...new Set(problems)];
 }
-

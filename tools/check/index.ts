@@ -11,6 +11,7 @@ import { judgePacemaker } from "./judges/pacemaker";
 import { judgeShell } from "./judges/shellcheck";
 import { judgePolicies } from "./policies";
 import { StackResource } from "../../policy/resources";
+import { RawSettings } from "../../components/stackfile";
 import { loadStack, REPO_ROOT, RenderedFiles, renderStack, writeBuild } from "./render";
 import { formatReport } from "./report";
 import { judgeScenarios } from "./scenarios";
@@ -23,7 +24,7 @@ export interface CheckOptions {
   /** Build folder; default build/check/<stack>. Emptied first (only if the check made it). */
   outDir?: string;
   /** Changes the raw stack config before validation (mutation tests). */
-  mutateConfig?: (raw: any) => void;
+  mutateConfig?: (raw: RawSettings) => void;
   /** Changes rendered files before they are written and judged; keys are build-folder paths. */
   mutateRendered?: (files: RenderedFiles) => void;
   /** Changes the program's registered resources before the policies judge them. */
@@ -57,7 +58,12 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
     const files = renderStack(cfg);
     opts.mutateRendered?.(files);
     writeBuild(outDir, files);
-    sections.push(renderedSection(files, cfg.nodes.map((n) => n.name)));
+    sections.push(
+      renderedSection(
+        files,
+        cfg.nodes.map((n) => n.name),
+      ),
+    );
 
     const want = new Set(opts.judges ?? ALL_JUDGES);
     const pacemakerThenScenarios = async (): Promise<Section[]> => {
@@ -65,20 +71,38 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
       const pm = await judgePacemaker(cfg, files, outDir);
       const out = want.has("pacemaker") ? [pm.section] : [];
       if (!want.has("scenarios")) return out;
-      if (!pm.cibWithNodes) return [...out, { id: "scenarios", title: "Failover: crm_simulate scenarios", items: [skip("not run", ["the CIB could not be built (see Pacemaker)"])] }];
+      if (!pm.cibWithNodes)
+        return [
+          ...out,
+          {
+            id: "scenarios",
+            title: "Failover: crm_simulate scenarios",
+            items: [skip("not run", ["the CIB could not be built (see Pacemaker)"])],
+          },
+        ];
       return [...out, await judgeScenarios(cfg, pm.cibWithNodes, outDir)];
     };
     const results = await Promise.all([
       want.has("corosync") ? judgeCorosync(cfg, files, outDir).then((s) => [s]) : Promise.resolve([]),
       want.has("drbd") ? judgeDrbd(cfg, files, outDir).then((s) => [s]) : Promise.resolve([]),
       pacemakerThenScenarios(),
-      want.has("shell") ? judgeShell(files, cfg.nodes.map((n) => n.name), outDir).then((s) => [s]) : Promise.resolve([]),
-      want.has("policies") ? judgePolicies(cfg, loaded.stack, opts.mutateResources).then((s) => [s]) : Promise.resolve([]),
+      want.has("shell")
+        ? judgeShell(
+            files,
+            cfg.nodes.map((n) => n.name),
+            outDir,
+          ).then((s) => [s])
+        : Promise.resolve([]),
+      want.has("policies")
+        ? judgePolicies(cfg, loaded.stack, opts.mutateResources).then((s) => [s])
+        : Promise.resolve([]),
     ]);
     sections.push(...results.flat());
   }
 
-  const failures = sections.flatMap((s) => s.items.filter((i) => i.status === "fail").map((i) => `${s.title} › ${i.title}: ${i.details[0] ?? "failed"}`));
+  const failures = sections.flatMap((s) =>
+    s.items.filter((i) => i.status === "fail").map((i) => `${s.title} › ${i.title}: ${i.details[0] ?? "failed"}`),
+  );
   const result: CheckResult = {
     ok: failures.length === 0,
     stackFile: loaded.stackFile,
@@ -98,15 +122,29 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
 
 function renderedSection(files: RenderedFiles, nodes: string[]): Section {
   const items = nodes.map((node) => {
-    const mine = Object.keys(files).filter((f) => f.startsWith(`${node}/`)).map((f) => f.slice(node.length));
+    const mine = Object.keys(files)
+      .filter((f) => f.startsWith(`${node}/`))
+      .map((f) => f.slice(node.length));
     const dirs = new Map<string, string[]>();
     for (const f of mine) {
       const dir = path.posix.dirname(f);
       dirs.set(dir, [...(dirs.get(dir) ?? []), path.posix.basename(f)]);
     }
-    return pass(`${node}: ${mine.length} files`, [...dirs].map(([dir, names]) => `${dir}/: ${names.join(" ")}`));
+    return pass(
+      `${node}: ${mine.length} files`,
+      [...dirs].map(([dir, names]) => `${dir}/: ${names.join(" ")}`),
+    );
   });
   const shared = Object.keys(files).filter((f) => !nodes.some((n) => f.startsWith(`${n}/`)));
-  items.push(pass(`shared: ${shared.join(", ")}`, ["cib/fragment.xml is what PacemakerGroup sends to cib-apply.sh; bundle/tools-bundle.sh is what Node sends to `sh -s`"]));
-  return { id: "render", title: "Rendered files (components/render/*)", note: "the corosync authkey is a secret and is not rendered; the judges use a throwaway key", items };
+  items.push(
+    pass(`shared: ${shared.join(", ")}`, [
+      "cib/fragment.xml is what PacemakerGroup sends to cib-apply.sh; bundle/tools-bundle.sh is what Node sends to `sh -s`",
+    ]),
+  );
+  return {
+    id: "render",
+    title: "Rendered files (components/render/*)",
+    note: "the corosync authkey is a secret and is not rendered; the judges use a throwaway key",
+    items,
+  };
 }

@@ -30,10 +30,36 @@ function unshareFlags(): Promise<string[] | string> {
   return mode;
 }
 
-export async function runInNetns(addresses: string[], cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runInNetns(
+  addresses: string[],
+  cmd: string,
+  args: string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const flags = await unshareFlags();
-  const command = `[netns ${addresses.join(",")}] ${opts.env ? Object.entries(opts.env).map(([k, v]) => `${k}=${v} `).join("") : ""}${[cmd, ...args].join(" ")}`;
+  const command = `[netns ${addresses.join(",")}] ${
+    opts.env
+      ? Object.entries(opts.env)
+          .map(([k, v]) => `${k}=${v} `)
+          .join("")
+      : ""
+  }${[cmd, ...args].join(" ")}`;
   if (typeof flags === "string") return { code: 125, stdout: "", stderr: flags, command };
-  const result = await run("unshare", [...flags, "--", "sh", "-c", SETUP, "netns-judge", String(addresses.length), ...addresses, findBinary(cmd) ?? cmd, ...args], opts);
+  const result = await run(
+    "unshare",
+    [
+      ...flags,
+      "--",
+      "sh",
+      "-c",
+      SETUP,
+      "netns-judge",
+      String(addresses.length),
+      ...addresses,
+      findBinary(cmd) ?? cmd,
+      ...args,
+    ],
+    opts,
+  );
   return { ...result, command };
 }

@@ -12,7 +12,13 @@ import { echoInputs, installRecordingMocks, Registration } from "../mock-runtime
 import { fail, Item, pass, Section, skip, warn } from "./types";
 
 export function fromRegistration(r: Registration): StackResource {
-  return { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: { deleteBeforeReplace: r.deleteBeforeReplace, additionalSecretOutputs: r.additionalSecretOutputs } };
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.inputs,
+    opts: { deleteBeforeReplace: r.deleteBeforeReplace, additionalSecretOutputs: r.additionalSecretOutputs },
+  };
 }
 
 export const placeholderFencePassword = (node: string) => `check-placeholder-fence-password-${node}`;
@@ -20,7 +26,9 @@ export const placeholderFencePassword = (node: string) => `check-placeholder-fen
 /** Stand-ins for the stack's config secrets: carried where the real ones would be, so the rules can follow them. */
 function placeholderSecrets(cfg: ClusterConfig) {
   return {
-    sshPrivateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\ncheck-placeholder-ssh-key\n-----END OPENSSH PRIVATE KEY-----\n"),
+    sshPrivateKey: pulumi.secret(
+      "-----BEGIN OPENSSH PRIVATE KEY-----\ncheck-placeholder-ssh-key\n-----END OPENSSH PRIVATE KEY-----\n",
+    ),
     corosyncAuthkey: pulumi.secret(Buffer.from("check-placeholder-authkey-".repeat(8)).toString("base64")),
     fencePasswords: pulumi.secret(Object.fromEntries(cfg.nodes.map((n) => [n.name, placeholderFencePassword(n.name)]))),
     zimbraAdminPassword: cfg.zimbra ? pulumi.secret("check-placeholder-admin-password") : undefined,
@@ -37,7 +45,11 @@ export async function programResources(cfg: ClusterConfig, stack: string): Promi
   return registrations.map(fromRegistration);
 }
 
-export async function judgePolicies(cfg: ClusterConfig, stack: string, mutate?: (resources: StackResource[]) => void): Promise<Section> {
+export async function judgePolicies(
+  cfg: ClusterConfig,
+  stack: string,
+  mutate?: (resources: StackResource[]) => void,
+): Promise<Section> {
   const resources = await programResources(cfg, stack);
   mutate?.(resources);
   const results = evaluateRules(resources);
@@ -50,7 +62,12 @@ export async function judgePolicies(cfg: ClusterConfig, stack: string, mutate?: 
       return rule.enforcement === "mandatory" ? fail(title, details) : warn(title, details);
     });
   const notApplicable = results.filter((r) => !r.applies).map((r) => r.rule.name);
-  if (notApplicable.length) items.unshift(skip(`mandatory ${notApplicable.join(", ")}`, ["production stacks only: this stack does not declare production: true"]));
+  if (notApplicable.length)
+    items.unshift(
+      skip(`mandatory ${notApplicable.join(", ")}`, [
+        "production stacks only: this stack does not declare production: true",
+      ]),
+    );
   return {
     id: "policies",
     title: "Policies: the policy pack (policy/) on the program's resources",

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../components/config";
-import { readStackFile, resolveStackFile } from "../../components/stackfile";
+import { RawSettings, readStackFile, resolveStackFile } from "../../components/stackfile";
 import { ConfigError, parseClusterConfig } from "../../components/validate";
 import { bundledFiles, renderToolsBundle } from "../../components/render/bundle";
 import { cibView, renderCibFragment } from "../../components/render/cib";
@@ -33,18 +33,25 @@ export interface LoadedStack {
 
 export function stackName(stackOrPath: string): string {
   if (!stackOrPath.includes("/") && !stackOrPath.endsWith(".yaml")) return stackOrPath;
-  return path.basename(stackOrPath).replace(/\.ya?ml$/, "").replace(/^Pulumi\./, "");
+  return path
+    .basename(stackOrPath)
+    .replace(/\.ya?ml$/, "")
+    .replace(/^Pulumi\./, "");
 }
 
 /** Reads and validates a stack. Secrets are never needed to render: their presence is assumed. */
-export function loadStack(stackOrPath: string, mutateConfig?: (raw: any) => void): LoadedStack {
+export function loadStack(stackOrPath: string, mutateConfig?: (raw: RawSettings) => void): LoadedStack {
   const stackFile = resolveStackFile(stackOrPath, REPO_ROOT);
   const stack = stackName(stackOrPath);
-  if (!fs.existsSync(stackFile)) return { stackFile, stack, raw: undefined, problems: [`${stackFile}: no such stack file`] };
-  const raw = structuredClone(readStackFile(stackFile).cluster) as any;
-  if (raw === undefined) return { stackFile, stack, raw, problems: [`${stackFile}: no zimbra-ha:cluster key under config:`] };
+  if (!fs.existsSync(stackFile))
+    return { stackFile, stack, raw: undefined, problems: [`${stackFile}: no such stack file`] };
+  const raw: RawSettings = structuredClone(readStackFile(stackFile).cluster);
+  if (raw === undefined)
+    return { stackFile, stack, raw, problems: [`${stackFile}: no zimbra-ha:cluster key under config:`] };
   mutateConfig?.(raw);
-  const nodeNames = Array.isArray(raw?.nodes) ? raw.nodes.map((n: any) => n?.name).filter((n: unknown) => typeof n === "string") : [];
+  const nodeNames = Array.isArray(raw?.nodes)
+    ? raw.nodes.map((n: RawSettings) => n?.name).filter((n: unknown) => typeof n === "string")
+    : [];
   try {
     const cfg = parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: nodeNames });
     return { stackFile, stack, raw, cfg };
@@ -90,7 +97,8 @@ const MARKER = ".zimbra-ha-check";
 export function writeBuild(outDir: string, files: RenderedFiles): void {
   if (fs.existsSync(outDir)) {
     const entries = fs.readdirSync(outDir);
-    if (entries.length && !entries.includes(MARKER)) throw new Error(`${outDir} exists and was not made by the check; refusing to empty it (choose another --out)`);
+    if (entries.length && !entries.includes(MARKER))
+      throw new Error(`${outDir} exists and was not made by the check; refusing to empty it (choose another --out)`);
     fs.rmSync(outDir, { recursive: true, force: true });
   }
   fs.mkdirSync(outDir, { recursive: true });

@@ -37,9 +37,19 @@ export function intervalMs(text: string): number | undefined {
 }
 
 async function setPromotionScores(file: string, m: Model, nodes: string[]) {
-  for (const d of m.drbd) for (const node of d.holders.filter((h) => nodes.includes(h))) {
-    await cibTool(file, "crm_attribute", ["--node", node, "--name", promotionAttr(d.prim), "--update", UPTODATE_SCORE, "--lifetime", "reboot"]);
-  }
+  for (const d of m.drbd)
+    for (const node of d.holders.filter((h) => nodes.includes(h))) {
+      await cibTool(file, "crm_attribute", [
+        "--node",
+        node,
+        "--name",
+        promotionAttr(d.prim),
+        "--update",
+        UPTODATE_SCORE,
+        "--lifetime",
+        "reboot",
+      ]);
+    }
 }
 
 /** The start order on a node, as the simulation executed it. */
@@ -47,16 +57,28 @@ function startOrder(o: Outcome, m: Model, node: string): string {
   const ours = new Set([...m.groups.flatMap((g) => g.members), ...m.drbd.map((d) => d.prim)]);
   const steps = o.rounds
     .flatMap((r) => r.executed)
-    .filter((e) => e.kind === "rsc_action" && e.node === node && ours.has(e.what) && (e.op === "start" || e.op === "promote"))
+    .filter(
+      (e) => e.kind === "rsc_action" && e.node === node && ours.has(e.what) && (e.op === "start" || e.op === "promote"),
+    )
     .filter((e) => !(e.op === "start" && m.drbd.some((d) => d.prim === e.what)))
     .map((e) => (e.op === "promote" ? `promote ${e.what}` : e.what));
   return steps.length ? `start order on ${node}: ${steps.join(" → ")}` : `nothing started on ${node}`;
 }
 
-function report(ctx: Context, title: string, from: Placement[], o: Outcome, problems: string[], info: string[], eligible: string[]): Item {
+function report(
+  ctx: Context,
+  title: string,
+  from: Placement[],
+  o: Outcome,
+  problems: string[],
+  info: string[],
+  eligible: string[],
+): Item {
   ctx.seen.push({ name: title, outcome: o, eligible });
   const all = [...problems, ...(o.settled ? [] : [`the cluster did not settle after ${o.rounds.length} transitions`])];
-  const nodes = o.rounds[o.rounds.length - 1].nodesAfter.map((n) => `${n.name} ${n.standby ? "standby" : n.online ? "online" : "OFFLINE"}`);
+  const nodes = o.rounds[o.rounds.length - 1].nodesAfter.map(
+    (n) => `${n.name} ${n.standby ? "standby" : n.online ? "online" : "OFFLINE"}`,
+  );
   const transitions = `nodes after: ${nodes.join(", ")}; ${o.rounds.length} transition(s) simulated${o.settled ? ", settled" : ""}${o.nodeActions.length ? `; node actions: ${[...new Set(o.nodeActions)].join("; ")}` : ""}`;
   return judged(title, [...new Set(all)], [...info, transitions], scenarioTable(ctx.m, from, o.after, o.actions));
 }
@@ -87,15 +109,29 @@ export async function judgeScenarios(cfg: ClusterConfig, cibWithNodes: string, o
   const base = copyCib(cibWithNodes, at("base.xml"));
   try {
     await cibTool(base, "cibadmin", ["--modify", "-X", '<cib have-quorum="1"/>']);
-    const up = await run("crm_simulate", ["-x", base, "-Q", "-O", at("joined.xml"), ...m.nodes.flatMap((n) => ["--node-up", n])]);
+    const up = await run("crm_simulate", [
+      "-x",
+      base,
+      "-Q",
+      "-O",
+      at("joined.xml"),
+      ...m.nodes.flatMap((n) => ["--node-up", n]),
+    ]);
     if (up.code !== 0) throw new SimulationError(`crm_simulate --node-up failed: ${up.stderr.trim()}`);
     await setPromotionScores(at("joined.xml"), m, m.nodes);
     // With nodes online and quorum, crm_verify also judges what a CIB without status cannot show.
     const verify = await run("crm_verify", ["-V", "-x", at("joined.xml")]);
     const said = verifyLines(verify);
-    section.items.push(judged("crm_verify -V -x cib/scenarios/joined.xml (nodes online, quorum, DRBD UpToDate)", verify.code === 0 ? [] : [`crm_verify exited ${verify.code}:`, ...said.map((l) => `  ${l}`)], verify.code === 0 ? said : []));
+    section.items.push(
+      judged(
+        "crm_verify -V -x cib/scenarios/joined.xml (nodes online, quorum, DRBD UpToDate)",
+        verify.code === 0 ? [] : [`crm_verify exited ${verify.code}:`, ...said.map((l) => `  ${l}`)],
+        verify.code === 0 ? said : [],
+      ),
+    );
   } catch (e) {
-    if (e instanceof SimulationError) return { ...section, items: [fail("cluster state for the scenarios", [e.message])] };
+    if (e instanceof SimulationError)
+      return { ...section, items: [fail("cluster state for the scenarios", [e.message])] };
     throw e;
   }
 
@@ -104,18 +140,24 @@ export async function judgeScenarios(cfg: ClusterConfig, cibWithNodes: string, o
 
   // 1. Both nodes up.
   let s1: Outcome | undefined;
-  const t1 = "1. all nodes up: DRBD promoted, filesystem, VIP and application on the preferred node, in the stack's order";
+  const t1 =
+    "1. all nodes up: DRBD promoted, filesystem, VIP and application on the preferred node, in the stack's order";
   section.items.push(
     await guarded(t1, async () => {
       s1 = await converge(at("joined.xml"), at("s1-all-up"));
-      const problems = [...checkPlacement(s1.after, m, { eligible: all, expectNode: preferredOf }), ...checkOrder(s1.rounds, m)];
+      const problems = [
+        ...checkPlacement(s1.after, m, { eligible: all, expectNode: preferredOf }),
+        ...checkOrder(s1.rounds, m),
+      ];
       const placed = groupNodes(s1.after, m);
       const info = [...new Set([...placed.values()].filter(Boolean) as string[])].map((n) => startOrder(s1!, m, n));
       return report(ctx, t1, s1.before, s1, problems, info, all);
     }),
   );
   if (!s1) {
-    section.items.push(skip("2.-6. the other scenarios", ["they start from the settled state of scenario 1, which did not run"]));
+    section.items.push(
+      skip("2.-6. the other scenarios", ["they start from the settled state of scenario 1, which did not run"]),
+    );
     return section;
   }
   const state1 = s1;
@@ -146,8 +188,13 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
   const t2 = `2. preferred node ${victim} fails: everything on ${others.join(", ")}, promoted there, same order`;
   const item2 = await guarded(t2, async () => {
     s2 = await converge(copyCib(state1.file, at("s2-in.xml")), at("s2-fail"), ["--node-fail", victim]);
-    const problems = [...checkPlacement(s2.after, m, { eligible: others, empty: [victim] }), ...checkOrder(s2.rounds, m)];
-    const info = [...new Set([...groupNodes(s2.after, m).values()].filter(Boolean) as string[])].map((n) => startOrder(s2!, m, n));
+    const problems = [
+      ...checkPlacement(s2.after, m, { eligible: others, empty: [victim] }),
+      ...checkOrder(s2.rounds, m),
+    ];
+    const info = [...new Set([...groupNodes(s2.after, m).values()].filter(Boolean) as string[])].map((n) =>
+      startOrder(s2!, m, n),
+    );
     return report(ctx, t2, state1.after, s2, problems, info, others);
   });
   const t3 = `3. ${victim} returns: nothing moves back (stickiness ${m.stickiness})`;
@@ -162,16 +209,40 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
     const resynced = copyCib(joined.file, at("s3-resynced-in.xml"));
     await setPromotionScores(resynced, m, [victim]);
     const settled = await converge(resynced, at("s3-resynced"));
-    const o: Outcome = { ...settled, rounds: [...joined.rounds, ...settled.rounds], before: joined.before, actions: [...joined.actions, ...settled.actions], nodeActions: [...joined.nodeActions, ...settled.nodeActions] };
+    const o: Outcome = {
+      ...settled,
+      rounds: [...joined.rounds, ...settled.rounds],
+      before: joined.before,
+      actions: [...joined.actions, ...settled.actions],
+      nodeActions: [...joined.nodeActions, ...settled.nodeActions],
+    };
     const before = groupNodes(state2.after, m);
     const expectNode = new Map([...before].filter(([, n]) => n) as [string, string][]);
     const problems = checkPlacement(o.after, m, { eligible: all, expectNode });
     for (const [g, n] of groupNodes(o.after, m)) {
-      if (n && n !== before.get(g)) problems.push(`group ${g} moved back from ${before.get(g)} to ${n} when ${victim} returned: fail-back (resource-stickiness ${m.stickiness} must outweigh the location preference)`);
+      if (n && n !== before.get(g))
+        problems.push(
+          `group ${g} moved back from ${before.get(g)} to ${n} when ${victim} returned: fail-back (resource-stickiness ${m.stickiness} must outweigh the location preference)`,
+        );
     }
-    const stopped = o.actions.filter((a) => m.groups.some((g) => g.members.includes(a.resource)) && /stop|move|restart|recover/.test(a.action));
-    if (stopped.length) problems.push(`group members were stopped or moved when ${victim} returned: ${stopped.map((a) => `${a.action} ${a.resource}`).join(", ")}`);
-    return report(ctx, t3, state2.after, o, problems, [`${victim} rejoins with no resource running; then its DRBD is UpToDate again (promotion score ${UPTODATE_SCORE})`], all);
+    const stopped = o.actions.filter(
+      (a) => m.groups.some((g) => g.members.includes(a.resource)) && /stop|move|restart|recover/.test(a.action),
+    );
+    if (stopped.length)
+      problems.push(
+        `group members were stopped or moved when ${victim} returned: ${stopped.map((a) => `${a.action} ${a.resource}`).join(", ")}`,
+      );
+    return report(
+      ctx,
+      t3,
+      state2.after,
+      o,
+      problems,
+      [
+        `${victim} rejoins with no resource running; then its DRBD is UpToDate again (promotion score ${UPTODATE_SCORE})`,
+      ],
+      all,
+    );
   });
   return [item2, item3];
 }
@@ -193,21 +264,33 @@ async function standby(ctx: Context, state1: Outcome, victim: string, others: st
     await cibTool(input, "crm_attribute", ["--node", victim, "--name", "standby", "--update", "on"]);
     const o = await converge(input, path.join(ctx.dir, "s5-standby"));
     const problems = [...checkPlacement(o.after, m, { eligible: others, empty: [victim] }), ...checkOrder(o.rounds, m)];
-    const info = [...new Set([...groupNodes(o.after, m).values()].filter(Boolean) as string[])].map((n) => startOrder(o, m, n));
+    const info = [...new Set([...groupNodes(o.after, m).values()].filter(Boolean) as string[])].map((n) =>
+      startOrder(o, m, n),
+    );
     return report(ctx, t5, state1.after, o, problems, info, others);
   });
 }
 
-async function monitorFailure(ctx: Context, state1: Outcome, groupId: string, app: string, title: string): Promise<Item> {
+async function monitorFailure(
+  ctx: Context,
+  state1: Outcome,
+  groupId: string,
+  app: string,
+  title: string,
+): Promise<Item> {
   const { m } = ctx;
   const x = groupNodes(state1.after, m).get(groupId);
   if (!x) return fail(title, [`group ${groupId} does not run after scenario 1`]);
-  const op = ctx.facts.ops.find((o) => o.rsc === app && o.name === "monitor" && !o.role && (intervalMs(o.interval) ?? 0) > 0);
+  const op = ctx.facts.ops.find(
+    (o) => o.rsc === app && o.name === "monitor" && !o.role && (intervalMs(o.interval) ?? 0) > 0,
+  );
   if (!op) return fail(title, [`${app} has no recurring monitor in the CIB: a failed ${app} would never be noticed`]);
   const inject = ["--op-inject", `${app}_monitor_${intervalMs(op.interval)}@${x}=7`];
   const threshold = m.migrationThreshold;
   const problems: string[] = [];
-  const info: string[] = [`failure injected: ${app} monitor (${op.interval}) on ${x} returns 7 (not running), as after kill -9`];
+  const info: string[] = [
+    `failure injected: ${app} monitor (${op.interval}) on ${x} returns 7 (not running), as after kill -9`,
+  ];
   let file = copyCib(state1.file, path.join(ctx.dir, `s4-${groupId}-in.xml`));
   const outcomes: Outcome[] = [];
   const failures = threshold ?? 1;
@@ -218,17 +301,29 @@ async function monitorFailure(ctx: Context, state1: Outcome, groupId: string, ap
     const moved = k === threshold;
     const placed = groupNodes(o.after, m).get(groupId);
     if (!moved) {
-      if (!where(o.after, app).includes(x)) problems.push(`after failure ${k}, ${app} is not recovered in place on ${x} (runs on ${where(o.after, app).join(", ") || "no node"})`);
-      if (!o.actions.some((a) => a.resource === app && /recover|restart/.test(a.action))) problems.push(`after failure ${k}, the scheduler did not recover ${app}`);
-      for (const [g, n] of groupNodes(o.after, m)) if (n !== groupNodes(state1.after, m).get(g)) problems.push(`after failure ${k}, group ${g} moved to ${n}; a single failure must be recovered in place`);
+      if (!where(o.after, app).includes(x))
+        problems.push(
+          `after failure ${k}, ${app} is not recovered in place on ${x} (runs on ${where(o.after, app).join(", ") || "no node"})`,
+        );
+      if (!o.actions.some((a) => a.resource === app && /recover|restart/.test(a.action)))
+        problems.push(`after failure ${k}, the scheduler did not recover ${app}`);
+      for (const [g, n] of groupNodes(o.after, m))
+        if (n !== groupNodes(state1.after, m).get(g))
+          problems.push(`after failure ${k}, group ${g} moved to ${n}; a single failure must be recovered in place`);
     } else {
-      if (placed === x || !placed) problems.push(`after ${k} failures (migration-threshold ${threshold}) group ${groupId} ${placed ? `still runs on ${x}` : "is stopped"}; it must move to another node`);
+      if (placed === x || !placed)
+        problems.push(
+          `after ${k} failures (migration-threshold ${threshold}) group ${groupId} ${placed ? `still runs on ${x}` : "is stopped"}; it must move to another node`,
+        );
       problems.push(...checkPlacement(o.after, m, { eligible: m.nodes }));
       info.push(`after ${k} failures (migration-threshold ${threshold}): group ${groupId} on ${placed ?? "no node"}`);
     }
     problems.push(...checkOrder(o.rounds, m));
   }
-  if (!threshold) info.push("migration-threshold is not set: Pacemaker keeps recovering in place (the move half of this scenario does not apply)");
+  if (!threshold)
+    info.push(
+      "migration-threshold is not set: Pacemaker keeps recovering in place (the move half of this scenario does not apply)",
+    );
   const last = outcomes[outcomes.length - 1];
   const all: Outcome = {
     ...last,
@@ -245,7 +340,8 @@ function orderAndClones(ctx: Context): Item {
   const { m } = ctx;
   const title = "6. ordered groups never start before the groups they follow; cloned services run on every node";
   const relations = m.groups.flatMap((g) => g.after.map((a) => `${g.id} after ${a}`));
-  if (!relations.length && !m.clones.length) return skip(title, ["the stack has no `after` relation between groups and no clones"]);
+  if (!relations.length && !m.clones.length)
+    return skip(title, ["the stack has no `after` relation between groups and no clones"]);
   const problems: string[] = [];
   const info: string[] = [];
   for (const s of ctx.seen) {
@@ -256,7 +352,10 @@ function orderAndClones(ctx: Context): Item {
       if (missing.length) problems.push(`${s.name.split(":")[0]}: clone ${c.id} does not run on ${missing.join(", ")}`);
     }
   }
-  if (relations.length) info.push(`order checked in ${ctx.seen.reduce((n, s) => n + s.outcome.rounds.length, 0)} transitions: ${relations.join(", ")}`);
+  if (relations.length)
+    info.push(
+      `order checked in ${ctx.seen.reduce((n, s) => n + s.outcome.rounds.length, 0)} transitions: ${relations.join(", ")}`,
+    );
   for (const c of m.clones) info.push(`${c.id} checked on every eligible node after each scenario`);
   return judged(title, [...new Set(problems)], info);
 }

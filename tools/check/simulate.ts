@@ -56,7 +56,12 @@ export interface Round {
 export class SimulationError extends Error {}
 
 function check(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new SimulationError(`${what} failed (exit ${r.code}): ${lines(r.stdout + r.stderr).slice(0, 8).join(" / ")}\n  $ ${r.command}`);
+  if (r.code !== 0)
+    throw new SimulationError(
+      `${what} failed (exit ${r.code}): ${lines(r.stdout + r.stderr)
+        .slice(0, 8)
+        .join(" / ")}\n  $ ${r.command}`,
+    );
   return r;
 }
 
@@ -64,23 +69,63 @@ function check(r: RunResult, what: string): RunResult {
 export async function simulate(input: string, outBase: string, events: string[] = []): Promise<Round> {
   const out = `${outBase}.xml`;
   const graphFile = `${outBase}.graph.xml`;
-  const r = check(await run("crm_simulate", ["-x", input, "-S", "--output-as=xml", "-O", out, "-G", graphFile, ...events], { timeoutMs: 60000 }), "crm_simulate");
+  const r = check(
+    await run("crm_simulate", ["-x", input, "-S", "--output-as=xml", "-O", out, "-G", graphFile, ...events], {
+      timeoutMs: 60000,
+    }),
+    "crm_simulate",
+  );
   fs.writeFileSync(`${outBase}.sim.xml`, r.stdout);
   const flat = check(await run("xsltproc", [SIM_XSL, `${outBase}.sim.xml`]), "xsltproc sim.xsl");
-  const round: Round = { file: out, before: [], after: [], nodesAfter: [], actions: [], nodeActions: [], executed: [], graph: new Map() };
+  const round: Round = {
+    file: out,
+    before: [],
+    after: [],
+    nodesAfter: [],
+    actions: [],
+    nodeActions: [],
+    executed: [],
+    graph: new Map(),
+  };
   for (const line of flat.stdout.split("\n").filter(Boolean)) {
     const [kind, ...f] = line.split("\t");
-    if (kind === "STATUS") (f[0] === "before" ? round.before : round.after).push({ parent: f[1], rsc: f[2], role: f[3], nodes: f[4].trim() ? f[4].trim().split(" ") : [] });
-    if (kind === "NODE" && f[0] === "after") round.nodesAfter.push({ name: f[1], online: f[2] === "true", standby: f[3] === "true" });
-    if (kind === "ACTION") round.actions.push({ action: f[0], resource: f[1], node: f[2], source: f[3], dest: f[4], role: f[5], nextRole: f[6], reason: f[7] ?? "" });
+    if (kind === "STATUS")
+      (f[0] === "before" ? round.before : round.after).push({
+        parent: f[1],
+        rsc: f[2],
+        role: f[3],
+        nodes: f[4].trim() ? f[4].trim().split(" ") : [],
+      });
+    if (kind === "NODE" && f[0] === "after")
+      round.nodesAfter.push({ name: f[1], online: f[2] === "true", standby: f[3] === "true" });
+    if (kind === "ACTION")
+      round.actions.push({
+        action: f[0],
+        resource: f[1],
+        node: f[2],
+        source: f[3],
+        dest: f[4],
+        role: f[5],
+        nextRole: f[6],
+        reason: f[7] ?? "",
+      });
     if (kind === "NODEACTION") round.nodeActions.push(`${f[0]} ${f[1]}${f[2] ? ` (${f[2]})` : ""}`);
-    if (kind === "EXEC" && !f[4]) round.executed.push({ kind: f[0], what: f[1].replace(/:\d+$/, ""), op: f[2], node: f[3] });
+    if (kind === "EXEC" && !f[4])
+      round.executed.push({ kind: f[0], what: f[1].replace(/:\d+$/, ""), op: f[2], node: f[3] });
   }
   if (fs.existsSync(graphFile)) {
     const g = check(await run("xsltproc", [GRAPH_XSL, graphFile]), "xsltproc graph.xsl");
     for (const line of g.stdout.split("\n").filter(Boolean)) {
       const [id, kind, operation, key, node, rsc, inputs] = line.split("\t");
-      round.graph.set(id, { id, kind, operation, key, node, rsc, inputs: (inputs ?? "").trim().split(" ").filter(Boolean) });
+      round.graph.set(id, {
+        id,
+        kind,
+        operation,
+        key,
+        node,
+        rsc,
+        inputs: (inputs ?? "").trim().split(" ").filter(Boolean),
+      });
     }
   }
   return round;
@@ -144,7 +189,13 @@ export function waitsFor(graph: Map<string, GraphAction>, then: GraphAction, fir
   return false;
 }
 
-export function findAction(graph: Map<string, GraphAction>, rsc: string, operation: string, node: string): GraphAction | undefined {
-  for (const a of graph.values()) if (a.kind === "rsc_op" && a.rsc === rsc && a.operation === operation && a.node === node) return a;
+export function findAction(
+  graph: Map<string, GraphAction>,
+  rsc: string,
+  operation: string,
+  node: string,
+): GraphAction | undefined {
+  for (const a of graph.values())
+    if (a.kind === "rsc_op" && a.rsc === rsc && a.operation === operation && a.node === node) return a;
   return undefined;
 }

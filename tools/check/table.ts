@@ -9,7 +9,10 @@ function describe(state: Placement[], rsc: string, promotable: boolean): string 
   if (promotable) {
     const promoted = promotedOn(state, rsc);
     const others = where(state, rsc).filter((n) => !promoted.includes(n));
-    const parts = [...(promoted.length ? [`Promoted ${promoted.join(",")}`] : []), ...(others.length ? [`Unpromoted ${others.join(",")}`] : [])];
+    const parts = [
+      ...(promoted.length ? [`Promoted ${promoted.join(",")}`] : []),
+      ...(others.length ? [`Unpromoted ${others.join(",")}`] : []),
+    ];
     return parts.length ? parts.join("; ") : "stopped";
   }
   const on = where(state, rsc);
@@ -22,7 +25,8 @@ function actionText(a: SummaryAction): string {
 }
 
 export function scenarioTable(m: Model, before: Placement[], after: Placement[], actions: SummaryAction[]): Table {
-  const actionsOf = (rsc: string) => [...new Set(actions.filter((a) => base(a.resource) === rsc).map(actionText))].join("; ") || "-";
+  const actionsOf = (rsc: string) =>
+    [...new Set(actions.filter((a) => base(a.resource) === rsc).map(actionText))].join("; ") || "-";
   const rows: string[][] = [];
   const covered = new Set<string>();
   const row = (label: string, rsc: string, promotable = false) => {

@@ -38,8 +38,18 @@ export interface CheckResult {
   durationMs: number;
 }
 
-export const pass = (title: string, details: string[] = [], table?: Table): Item => ({ title, status: "pass", details, table });
-export const fail = (title: string, details: string[], table?: Table): Item => ({ title, status: "fail", details, table });
+export const pass = (title: string, details: string[] = [], table?: Table): Item => ({
+  title,
+  status: "pass",
+  details,
+  table,
+});
+export const fail = (title: string, details: string[], table?: Table): Item => ({
+  title,
+  status: "fail",
+  details,
+  table,
+});
 export const skip = (title: string, details: string[]): Item => ({ title, status: "skip", details });
 export const warn = (title: string, details: string[]): Item => ({ title, status: "warn", details });
 /** Pass when there are no problems, else fail listing them first, then the supporting lines. */

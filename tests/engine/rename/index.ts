@@ -9,7 +9,12 @@ import * as command from "@pulumi/command";
 import { hostCommand } from "../../../components/remote";
 
 const config = new pulumi.Config();
-const connection = { host: config.require("host"), user: "root", privateKey: config.requireSecret("sshPrivateKey"), hostKey: config.require("hostKey") };
+const connection = {
+  host: config.require("host"),
+  user: "root",
+  privateKey: config.requireSecret("sshPrivateKey"),
+  hostKey: config.require("hostKey"),
+};
 const name = config.require("commandName");
 const create = "mkdir -p /root/rename-test && echo created >> /root/rename-test/log";
 const remove = "rm -rf /root/rename-test";
@@ -17,5 +22,9 @@ const remove = "rm -rf /root/rename-test";
 if (config.requireBoolean("guarded")) {
   hostCommand(name, { connection, sudo: false, create, delete: remove }, {});
 } else {
-  new command.remote.Command(name, { connection, create, delete: remove, addPreviousOutputInEnv: false }, { deleteBeforeReplace: true });
+  new command.remote.Command(
+    name,
+    { connection, create, delete: remove, addPreviousOutputInEnv: false },
+    { deleteBeforeReplace: true },
+  );
 }

@@ -10,4 +10,7 @@ import { ClusterSchema } from "../../../components/config";
 
 const config = new pulumi.Config();
 const cfg = ClusterSchema.parse(config.requireObject("cluster"));
-buildCluster(cfg, { sshPrivateKey: config.requireSecret("sshPrivateKey"), corosyncAuthkey: config.requireSecret("corosyncAuthkey") });
+buildCluster(cfg, {
+  sshPrivateKey: config.requireSecret("sshPrivateKey"),
+  corosyncAuthkey: config.requireSecret("corosyncAuthkey"),
+});

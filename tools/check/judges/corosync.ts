@@ -22,29 +22,111 @@ const CONF = "/etc/corosync/corosync.conf";
 /** Keys of corosync.conf(5), corosync 3.1, per section path. `ringN_addr` is matched by pattern. */
 const KNOWN_KEYS: Record<string, string[]> = {
   totem: [
-    "version", "cluster_name", "transport", "ip_version", "token", "token_warning", "token_coefficient", "token_retransmit", "hold",
-    "token_retransmits_before_loss_const", "join", "send_join", "consensus", "merge", "downcheck", "fail_recv_const",
-    "seqno_unchanged_const", "heartbeat_failures_allowed", "max_network_delay", "window_size", "max_messages", "miss_count_const",
-    "knet_pmtud_interval", "knet_mtu", "knet_compression_model", "knet_compression_threshold", "knet_compression_level",
-    "crypto_model", "crypto_cipher", "crypto_hash", "keyfile", "key", "link_mode", "secauth", "netmtu", "clear_node_high_bit",
-    "config_version", "block_unlisted_ips", "cancel_token_hold_on_retransmit", "nodeid", "threads", "vsftype",
+    "version",
+    "cluster_name",
+    "transport",
+    "ip_version",
+    "token",
+    "token_warning",
+    "token_coefficient",
+    "token_retransmit",
+    "hold",
+    "token_retransmits_before_loss_const",
+    "join",
+    "send_join",
+    "consensus",
+    "merge",
+    "downcheck",
+    "fail_recv_const",
+    "seqno_unchanged_const",
+    "heartbeat_failures_allowed",
+    "max_network_delay",
+    "window_size",
+    "max_messages",
+    "miss_count_const",
+    "knet_pmtud_interval",
+    "knet_mtu",
+    "knet_compression_model",
+    "knet_compression_threshold",
+    "knet_compression_level",
+    "crypto_model",
+    "crypto_cipher",
+    "crypto_hash",
+    "keyfile",
+    "key",
+    "link_mode",
+    "secauth",
+    "netmtu",
+    "clear_node_high_bit",
+    "config_version",
+    "block_unlisted_ips",
+    "cancel_token_hold_on_retransmit",
+    "nodeid",
+    "threads",
+    "vsftype",
   ],
   "totem.interface": [
-    "linknumber", "ringnumber", "knet_link_priority", "knet_ping_interval", "knet_ping_timeout", "knet_ping_precision",
-    "knet_pong_count", "knet_transport", "bindnetaddr", "broadcast", "mcastaddr", "mcastport", "ttl",
+    "linknumber",
+    "ringnumber",
+    "knet_link_priority",
+    "knet_ping_interval",
+    "knet_ping_timeout",
+    "knet_ping_precision",
+    "knet_pong_count",
+    "knet_transport",
+    "bindnetaddr",
+    "broadcast",
+    "mcastaddr",
+    "mcastport",
+    "ttl",
   ],
   nodelist: [],
   "nodelist.node": ["name", "nodeid", "quorum_votes"],
   quorum: [
-    "provider", "expected_votes", "two_node", "wait_for_all", "last_man_standing", "last_man_standing_window",
-    "auto_tie_breaker", "auto_tie_breaker_node", "allow_downscale",
+    "provider",
+    "expected_votes",
+    "two_node",
+    "wait_for_all",
+    "last_man_standing",
+    "last_man_standing_window",
+    "auto_tie_breaker",
+    "auto_tie_breaker_node",
+    "allow_downscale",
   ],
   logging: [
-    "timestamp", "fileline", "function_name", "blackbox", "to_stderr", "to_logfile", "to_syslog", "logfile", "logfile_priority",
-    "syslog_facility", "syslog_priority", "debug",
+    "timestamp",
+    "fileline",
+    "function_name",
+    "blackbox",
+    "to_stderr",
+    "to_logfile",
+    "to_syslog",
+    "logfile",
+    "logfile_priority",
+    "syslog_facility",
+    "syslog_priority",
+    "debug",
   ],
-  "logging.logger_subsys": ["subsys", "to_stderr", "to_logfile", "to_syslog", "logfile", "logfile_priority", "syslog_facility", "syslog_priority", "debug"],
-  system: ["sched_rr", "priority", "qb_ipc_type", "move_to_root_cgroup", "allow_knet_handle_fallback", "state_dir", "run_dir"],
+  "logging.logger_subsys": [
+    "subsys",
+    "to_stderr",
+    "to_logfile",
+    "to_syslog",
+    "logfile",
+    "logfile_priority",
+    "syslog_facility",
+    "syslog_priority",
+    "debug",
+  ],
+  system: [
+    "sched_rr",
+    "priority",
+    "qb_ipc_type",
+    "move_to_root_cgroup",
+    "allow_knet_handle_fallback",
+    "state_dir",
+    "run_dir",
+  ],
   resources: [],
   nozzle: ["name", "ipaddr", "ipprefix", "macaddr"],
 };
@@ -60,8 +142,15 @@ export function unknownCorosyncKeys(text: string): string[] {
     const open = line.match(/^([A-Za-z0-9_.-]+)\s*\{$/);
     if (open) {
       const section = [...stack, open[1]].join(".");
-      if (!(section in KNOWN_KEYS) && section !== "quorum.device" && !section.startsWith("quorum.device.") && !section.startsWith("resources.")) {
-        problems.push(`line ${i + 1}: section '${open[1]}' is not a corosync.conf(5) section${stack.length ? ` inside ${stack.join(".")}{}` : ""}`);
+      if (
+        !(section in KNOWN_KEYS) &&
+        section !== "quorum.device" &&
+        !section.startsWith("quorum.device.") &&
+        !section.startsWith("resources.")
+      ) {
+        problems.push(
+          `line ${i + 1}: section '${open[1]}' is not a corosync.conf(5) section${stack.length ? ` inside ${stack.join(".")}{}` : ""}`,
+        );
       }
       stack.push(open[1]);
       return;
@@ -76,7 +165,9 @@ export function unknownCorosyncKeys(text: string): string[] {
     const known = KNOWN_KEYS[section];
     if (!known) return; // an unknown section is reported once, above
     if (!known.includes(pair[1]) && !(section === "nodelist.node" && RING_ADDR.test(pair[1]))) {
-      problems.push(`line ${i + 1}: '${pair[1]}' is not a key corosync.conf(5) knows in ${section}{} (corosync -t ignores it: the default applies)`);
+      problems.push(
+        `line ${i + 1}: '${pair[1]}' is not a key corosync.conf(5) knows in ${section}{} (corosync -t ignores it: the default applies)`,
+      );
     }
   });
   return problems;
@@ -87,7 +178,9 @@ export function unknownCorosyncKeys(text: string): string[] {
  * file pointed into the sandbox (corosync -t opens it: judging must not write to /var/log).
  */
 export function judgeCopy(conf: string, keyfile: string, logfile: string): string {
-  let copy = /^\s*totem\s*\{/m.test(conf) ? conf.replace(/^(\s*totem\s*\{[^\n]*\n)/m, `$1    keyfile: ${keyfile}\n`) : conf;
+  let copy = /^\s*totem\s*\{/m.test(conf)
+    ? conf.replace(/^(\s*totem\s*\{[^\n]*\n)/m, `$1    keyfile: ${keyfile}\n`)
+    : conf;
   if (/^\s*logfile\s*:/m.test(copy)) copy = copy.replace(/^(\s*logfile\s*:\s*).*$/gm, `$1${logfile}`);
   else copy = copy.replace(/^(\s*logging\s*\{[^\n]*\n)/m, `$1    logfile: ${logfile}\n`);
   return copy;
@@ -104,7 +197,15 @@ export async function judgeCorosync(cfg: ClusterConfig, files: RenderedFiles, ou
     items: [],
   };
   const missing = missingBinaries("corosync");
-  if (missing.length) return { ...section, items: [fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install corosync iproute2 util-linux)`])] };
+  if (missing.length)
+    return {
+      ...section,
+      items: [
+        fail("judge not installed", [
+          `missing: ${missing.join(", ")} (Debian: apt-get install corosync iproute2 util-linux)`,
+        ]),
+      ],
+    };
 
   const sandbox = path.join(outDir, "judge", "corosync");
   fs.mkdirSync(sandbox, { recursive: true });
@@ -122,7 +223,9 @@ export async function judgeCorosync(cfg: ClusterConfig, files: RenderedFiles, ou
       const said = lines(r.stdout + r.stderr, NOISE).map(tidy);
       const problems = r.code === 0 ? [] : said.length ? said : [`corosync -t exited ${r.code}`];
       if (said.some((l) => /No valid name found for local host/.test(l))) {
-        problems.push(`node ${node.name} (ring addresses ${node.ringAddresses.join(", ")}) is not in the nodelist with one of its addresses`);
+        problems.push(
+          `node ${node.name} (ring addresses ${node.ringAddresses.join(", ")}) is not in the nodelist with one of its addresses`,
+        );
       }
       const lint = unknownCorosyncKeys(conf);
       return judged(title, [...problems, ...lint], [`$ ${r.command}`, ...(r.code === 0 ? said : [])]);

@@ -43,9 +43,14 @@ export interface PacemakerOutcome {
   cibWithNodes?: string;
 }
 
-export const verifyLines = (r: { stdout: string; stderr: string }) => unique(lines(r.stdout + r.stderr, [/^-V may provide more details/]).map((l) => l.replace(/\s+/g, " ")));
+export const verifyLines = (r: { stdout: string; stderr: string }) =>
+  unique(lines(r.stdout + r.stderr, [/^-V may provide more details/]).map((l) => l.replace(/\s+/g, " ")));
 
-export async function judgePacemaker(cfg: ClusterConfig, files: RenderedFiles, outDir: string): Promise<PacemakerOutcome> {
+export async function judgePacemaker(
+  cfg: ClusterConfig,
+  files: RenderedFiles,
+  outDir: string,
+): Promise<PacemakerOutcome> {
   const section: Section = {
     id: "pacemaker",
     title: "Pacemaker: the CIB built offline, crm_verify",
@@ -53,7 +58,17 @@ export async function judgePacemaker(cfg: ClusterConfig, files: RenderedFiles, o
     items: [],
   };
   const missing = missingBinaries("pacemaker");
-  if (missing.length) return { section: { ...section, items: [fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`])] } };
+  if (missing.length)
+    return {
+      section: {
+        ...section,
+        items: [
+          fail("judge not installed", [
+            `missing: ${missing.join(", ")} (Debian: apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`,
+          ]),
+        ],
+      },
+    };
 
   const cibDir = path.join(outDir, "cib");
   fs.mkdirSync(cibDir, { recursive: true });
@@ -69,44 +84,73 @@ export async function judgePacemaker(cfg: ClusterConfig, files: RenderedFiles, o
   fs.writeFileSync(emptyFile, empty.stdout);
   if (cfg.fencing.mode === "watchdog") {
     // As on a live node, where the controller records that sbd runs with a watchdog.
-    const watchdog = await run("crm_attribute", ["--type", "crm_config", "--name", "have-watchdog", "--update", "true"], { env: { CIB_file: emptyFile } });
-    if (watchdog.code !== 0) return { section: { ...section, items: [fail("crm_attribute have-watchdog=true", verifyLines(watchdog))] } };
+    const watchdog = await run(
+      "crm_attribute",
+      ["--type", "crm_config", "--name", "have-watchdog", "--update", "true"],
+      { env: { CIB_file: emptyFile } },
+    );
+    if (watchdog.code !== 0)
+      return { section: { ...section, items: [fail("crm_attribute have-watchdog=true", verifyLines(watchdog))] } };
   }
   fs.copyFileSync(emptyFile, cibFile);
 
-  const apply = () => run("sh", [applyScript, mergeXsl], { env: { CIB_file: cibFile }, input: fragment, timeoutMs: 60000 });
+  const apply = () =>
+    run("sh", [applyScript, mergeXsl], { env: { CIB_file: cibFile }, input: fragment, timeoutMs: 60000 });
   const first1 = await apply();
   const said = lines(first1.stdout + first1.stderr);
   if (first1.code !== 0 || !said.includes("cib: patched")) {
     // cib-apply.sh refuses a merge that does not verify: show crm_verify's reasons on the merged candidate.
     const candidate = path.join(cibDir, "candidate.xml");
-    const merged = await run("xsltproc", ["--stringparam", "desired", path.join(outDir, FRAGMENT), mergeXsl, emptyFile]);
+    const merged = await run("xsltproc", [
+      "--stringparam",
+      "desired",
+      path.join(outDir, FRAGMENT),
+      mergeXsl,
+      emptyFile,
+    ]);
     fs.writeFileSync(candidate, merged.stdout);
     const verify = await run("crm_verify", ["-V", "-x", candidate]);
     const reasons = verifyLines(verify).filter((l) => /error|warning/i.test(l) && !/^crm_verify:/.test(l));
-    section.items.push(fail("cib-apply.sh (CIB_file=cib/cib.xml)", [
-      `crm_verify rejects the merged CIB, so cib-apply.sh refuses it: ${reasons[0] ?? said.join(" / ")}`,
-      ...reasons.slice(1),
-      `$ ${first1.command} < cib/fragment.xml (exit ${first1.code}):`,
-      ...unique(said).map((l) => `  ${l}`),
-      "crm_verify -V -x cib/candidate.xml (the merge it refused):",
-      ...verifyLines(verify).map((l) => `  ${l}`),
-    ]));
+    section.items.push(
+      fail("cib-apply.sh (CIB_file=cib/cib.xml)", [
+        `crm_verify rejects the merged CIB, so cib-apply.sh refuses it: ${reasons[0] ?? said.join(" / ")}`,
+        ...reasons.slice(1),
+        `$ ${first1.command} < cib/fragment.xml (exit ${first1.code}):`,
+        ...unique(said).map((l) => `  ${l}`),
+        "crm_verify -V -x cib/candidate.xml (the merge it refused):",
+        ...verifyLines(verify).map((l) => `  ${l}`),
+      ]),
+    );
     return { section };
   }
   section.items.push(pass("cib-apply.sh (CIB_file=cib/cib.xml)", [`$ ${first1.command} < cib/fragment.xml`, ...said]));
 
   const again = await apply();
-  section.items.push(judged("cib-apply.sh again: idempotent", lines(again.stdout).includes("cib: unchanged") ? [] : [`a second apply did not report "cib: unchanged": ${lines(again.stdout + again.stderr).join(" / ")}`]));
+  section.items.push(
+    judged(
+      "cib-apply.sh again: idempotent",
+      lines(again.stdout).includes("cib: unchanged")
+        ? []
+        : [`a second apply did not report "cib: unchanged": ${lines(again.stdout + again.stderr).join(" / ")}`],
+    ),
+  );
 
   const verify = await run("crm_verify", ["-V", "-x", cibFile]);
-  section.items.push(judged("crm_verify -V -x cib/cib.xml", verify.code === 0 ? [] : [`crm_verify exited ${verify.code}:`, ...verifyLines(verify).map((l) => `  ${l}`)], verify.code === 0 ? verifyLines(verify) : []));
+  section.items.push(
+    judged(
+      "crm_verify -V -x cib/cib.xml",
+      verify.code === 0 ? [] : [`crm_verify exited ${verify.code}:`, ...verifyLines(verify).map((l) => `  ${l}`)],
+      verify.code === 0 ? verifyLines(verify) : [],
+    ),
+  );
 
   // The cluster's nodes, as the controller records them: corosync node id and name.
   const withNodes = path.join(cibDir, "cib-with-nodes.xml");
   fs.copyFileSync(cibFile, withNodes);
   for (const node of cfg.nodes) {
-    const r = await run("cibadmin", ["-C", "-o", "nodes", "-X", `<node id="${node.nodeId}" uname="${node.name}"/>`], { env: { CIB_file: withNodes } });
+    const r = await run("cibadmin", ["-C", "-o", "nodes", "-X", `<node id="${node.nodeId}" uname="${node.name}"/>`], {
+      env: { CIB_file: withNodes },
+    });
     if (r.code !== 0) {
       section.items.push(fail(`cibadmin -C -o nodes (${node.name})`, verifyLines(r)));
       return { section };
@@ -115,10 +159,21 @@ export async function judgePacemaker(cfg: ClusterConfig, files: RenderedFiles, o
   const facts = await cibFacts(withNodes);
   const names = facts.nodes.map((n) => n.uname);
   const problems = [
-    ...facts.locations.filter((l) => !names.includes(l.node)).map((l) => `rsc_location ${l.id} (${l.rsc}, score ${l.score}) names node '${l.node}', which is not a cluster node (${names.join(", ")})`),
-    ...facts.unameRules.filter((u) => !names.includes(u.value)).map((u) => `rule expression ${u.id} matches #uname '${u.value}', which is not a cluster node (${names.join(", ")})`),
+    ...facts.locations
+      .filter((l) => !names.includes(l.node))
+      .map(
+        (l) =>
+          `rsc_location ${l.id} (${l.rsc}, score ${l.score}) names node '${l.node}', which is not a cluster node (${names.join(", ")})`,
+      ),
+    ...facts.unameRules
+      .filter((u) => !names.includes(u.value))
+      .map(
+        (u) => `rule expression ${u.id} matches #uname '${u.value}', which is not a cluster node (${names.join(", ")})`,
+      ),
   ];
-  const item: Item = judged("nodes named by constraints and rules exist (cib/cib-with-nodes.xml)", problems, [`nodes: ${facts.nodes.map((n) => `${n.uname} (id ${n.id})`).join(", ")}`]);
+  const item: Item = judged("nodes named by constraints and rules exist (cib/cib-with-nodes.xml)", problems, [
+    `nodes: ${facts.nodes.map((n) => `${n.uname} (id ${n.id})`).join(", ")}`,
+  ]);
   section.items.push(item);
   // The scenarios run even when names are wrong: they show what the scheduler makes of it.
   return { section, cibWithNodes: withNodes };

@@ -40,11 +40,22 @@ function targets(files: RenderedFiles, nodes: string[]): Target[] {
 }
 
 export async function judgeShell(files: RenderedFiles, nodes: string[], outDir: string): Promise<Section> {
-  const section: Section = { id: "shell", title: "Shell: shellcheck", note: "shellcheck --norc -f gcc FILE (shell from the shebang; -s sh for the bundle and /etc/default/sbd)", items: [] };
+  const section: Section = {
+    id: "shell",
+    title: "Shell: shellcheck",
+    note: "shellcheck --norc -f gcc FILE (shell from the shebang; -s sh for the bundle and /etc/default/sbd)",
+    items: [],
+  };
   const missing = missingBinaries("shell");
-  if (missing.length) return { ...section, items: [fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install shellcheck)`])] };
+  if (missing.length)
+    return {
+      ...section,
+      items: [fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install shellcheck)`])],
+    };
   const all = targets(files, nodes);
-  const results = await Promise.all(all.map((t) => run("shellcheck", ["--norc", "-f", "gcc", ...t.flags, t.file], { cwd: outDir, timeoutMs: 60000 })));
+  const results = await Promise.all(
+    all.map((t) => run("shellcheck", ["--norc", "-f", "gcc", ...t.flags, t.file], { cwd: outDir, timeoutMs: 60000 })),
+  );
   all.forEach((t, i) => {
     const r = results[i];
     const where = t.nodes.length === nodes.length ? "every node" : t.nodes.length ? t.nodes.join(", ") : "build folder";

@@ -1,0 +1,57 @@
+/**
+ * Prints, as JSON, every resource the program registers under the mock runtime for a set of
+ * stacks (the lab, both examples, a quorum-device stack, a Zimbra + firewall stack), sorted by
+ * URN: names, parents, inputs, dependencies, options. Two checkouts' outputs compared show
+ * whether a refactor moved or changed anything a `pulumi up` would act on.
+ * Usage: npx tsx tools/registrations.ts [CHECKOUT] > registrations.json
+ *        (CHECKOUT: the repository whose program is registered; default this one)
+ */
+import * as path from "path";
+import type { RawSettings } from "../components/stackfile";
+
+type Variant = [name: string, stackFile: string, overrides?: (raw: RawSettings) => void];
+
+const VARIANTS: Variant[] = [
+  ["lab", "Pulumi.lab.yaml"],
+  ["kopano", "examples/kopano.yaml"],
+  ["ox", "examples/open-xchange.yaml"],
+  [
+    "qdevice",
+    "Pulumi.lab.yaml",
+    (r) => {
+      r.quorumDevice = { name: "arbiter", address: "192.168.77.210", ssh: { host: "192.168.77.210" } };
+      r.fencing = { mode: "watchdog", stonithTimeout: 60, fencePeerTimeout: 90 };
+    },
+  ],
+  [
+    "zimbra-fw",
+    "Pulumi.lab.yaml",
+    (r) => {
+      r.zimbra = {
+        installer: { url: "https://files.example.org/zcs.tgz", sha256: "0".repeat(64) },
+        domain: "zimbraha.lan",
+      };
+      r.pacemaker.primitives = [{ id: "zcs", agent: "ocf:zimbra-ha:zimbra", params: { zimbra_dir: "/opt/zimbra" } }];
+      r.pacemaker.groups[0].members = ["vip", "zimbradata", "zcs"];
+      r.files = [];
+      r.disableAtBoot = [];
+      r.firewall = { enabled: true, internalFrom: ["192.168.77.0/24"] };
+    },
+  ],
+];
+
+async function main() {
+  const root = path.resolve(process.argv[2] ?? path.join(__dirname, ".."));
+  const { runStack } = await import(path.join(root, "tests", "harness", "program"));
+  const out: Record<string, unknown[]> = {};
+  for (const [name, file, overrides] of VARIANTS) {
+    const run = await runStack(path.join(root, file), { overrides });
+    out[name] = [...run.registrations].sort((a: { urn: string }, b: { urn: string }) => a.urn.localeCompare(b.urn));
+  }
+  process.stdout.write(JSON.stringify(out, null, 1) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`registrations: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
