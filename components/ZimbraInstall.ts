@@ -19,7 +19,7 @@ import { ClusterConfig } from "./config";
 import { DrbdResource } from "./DrbdResource";
 import { UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
-import { Distro } from "./packages";
+import { Distro, DISTRO_PACKAGES } from "./packages";
 import { HostSteps, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 import {
@@ -33,7 +33,7 @@ import {
 } from "./render/zimbra";
 import { drbdHolders } from "./render/drbd";
 import { zimbraResource } from "./zimbra-cluster";
-import { ZIMBRA_PREREQUISITES, ZimbraConfig } from "./zimbra-config";
+import { ZimbraConfig } from "./zimbra-config";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
 
@@ -103,7 +103,7 @@ export function zimbraInstallArgs(
     },
     fqdn: cfg.service.fqdn,
     prerequisites: Object.fromEntries(
-      cfg.nodes.map((n) => [n.name, ZIMBRA_PREREQUISITES[(n.distro ?? cfg.distro) as Distro]]),
+      cfg.nodes.map((n) => [n.name, DISTRO_PACKAGES[(n.distro ?? cfg.distro) as Distro].zimbraPrerequisites]),
     ),
     installer: zimbra.installer,
     packages: zimbra.packages,

@@ -5,8 +5,6 @@ import { CorosyncRing } from "./CorosyncRing";
 import { Fencing } from "./Fencing";
 import { Firewall, firewallArgs } from "./Firewall";
 import { ZimbraInstall, zimbraInstallArgs } from "./ZimbraInstall";
-import { FIREWALL_PACKAGES } from "./firewall-config";
-import { ZIMBRA_PREREQUISITES } from "./zimbra-config";
 import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
@@ -15,9 +13,11 @@ import {
   ARBITER_PACKAGES,
   CLUSTER_MANAGED_UNITS,
   Distro,
-  FENCE_AGENT_PACKAGES,
+  DISTRO_PACKAGES,
+  FIREWALL_PACKAGES,
   packagesFor,
   QDEVICE_PACKAGES,
+  SBD_PACKAGES,
 } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
@@ -43,11 +43,11 @@ function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
     case "disabled-unsafe":
       return [];
     case "watchdog": // Pacemaker fences through the watchdog itself: no fence agent
-      return ["sbd"];
+      return SBD_PACKAGES;
     case "sbd":
-      return [...FENCE_AGENT_PACKAGES[distro], "sbd"];
+      return [...DISTRO_PACKAGES[distro].fenceAgents, ...SBD_PACKAGES];
     case "devices":
-      return FENCE_AGENT_PACKAGES[distro];
+      return DISTRO_PACKAGES[distro].fenceAgents;
   }
 }
 
@@ -84,7 +84,7 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
       packages: packagesFor(distro, [
         ...fencingPackages(cfg, distro),
         ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
-        ...(cfg.zimbra ? ZIMBRA_PREREQUISITES[distro] : []),
+        ...(cfg.zimbra ? DISTRO_PACKAGES[distro].zimbraPrerequisites : []),
         ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
         ...cfg.apt.extraPackages,
       ]),

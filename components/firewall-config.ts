@@ -2,8 +2,6 @@
 import { z } from "zod";
 import { ipToInt, isIpv4 } from "./net";
 
-export const FIREWALL_PACKAGES = ["nftables"];
-
 const port = z.number().int().min(1).max(65535);
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 subnet like 192.168.77.0/24");
 

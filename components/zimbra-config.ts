@@ -4,7 +4,6 @@
  * rest of the cluster configuration are in validate-zimbra.ts.
  */
 import { z } from "zod";
-import type { Distro } from "./packages";
 
 /** Zimbra can only live in /opt/zimbra: the path is compiled into its packages. */
 export const ZIMBRA_DIR = "/opt/zimbra";
@@ -47,44 +46,6 @@ export const DEFAULT_ZIMBRA_PACKAGES = [
   "zimbra-memcached",
   "zimbra-proxy",
 ];
-
-/**
- * Prerequisites the ZCS installer checks for (PREREQ_PACKAGES in zm-build's
- * rpmconf/Install/Util/utilfunc.sh, getPlatformVars) plus what the host scripts and the
- * passive node's copy of Zimbra's system footprint use (sudo, cron, logrotate, rsyslog).
- * Installed on EVERY node: the passive node runs the same binaries after a failover.
- * Names differ per release: libidn12 replaced libidn11, Ubuntu 24.04 renamed libaio1 and
- * libperl5.38 for the 64-bit time_t transition.
- */
-const zimbraCommon = [
-  "netcat-openbsd",
-  "sudo",
-  "libidn12",
-  "libpcre3",
-  "libgmp10",
-  "libexpat1",
-  "libstdc++6",
-  "unzip",
-  "pax",
-  "sysstat",
-  "sqlite3",
-  "rsyslog",
-  "cron",
-  "logrotate",
-  "perl",
-  "curl",
-  "tar",
-  "gzip",
-  "iproute2",
-  "util-linux",
-];
-export const ZIMBRA_PREREQUISITES: Record<Distro, string[]> = {
-  "debian-12": [...zimbraCommon, "libaio1", "libperl5.36"],
-  "ubuntu-22.04": [...zimbraCommon, "libaio1", "libperl5.34"],
-  "ubuntu-24.04": [...zimbraCommon, "libaio1t64", "libperl5.38t64"],
-};
-
-/** The host firewall is nftables, one table owned by the stack. */
 
 const sha256Hex = z
   .string()

@@ -12,7 +12,8 @@ import { readStackFile } from "../components/stackfile";
 import { parseClusterConfig } from "../components/validate";
 import { ClusterConfig } from "../components/config";
 import { checkZimbra } from "../components/validate-zimbra";
-import { ZimbraConfig, ZimbraSchema, ZIMBRA_PREREQUISITES } from "../components/zimbra-config";
+import { DISTRO_PACKAGES } from "../components/packages";
+import { ZimbraConfig, ZimbraSchema } from "../components/zimbra-config";
 import { accountSuffix, renderZmsetupConfig, zmsetupPlainView } from "../components/render/zimbra";
 import { echoInputs, installRecordingMocks, NewResource, providerOutput, Registration } from "../tools/mock-runtime";
 import { TEST_AUTHKEY_BASE64, plainCreate, plainDelete } from "./harness/program";
@@ -233,7 +234,7 @@ describe("zmsetup.pl config file", () => {
 
 describe("prerequisite packages", () => {
   test("per distro: the release's libperl and libaio names, and what the host scripts use", () => {
-    expect(ZIMBRA_PREREQUISITES["debian-12"]).toEqual(
+    expect(DISTRO_PACKAGES["debian-12"].zimbraPrerequisites).toEqual(
       expect.arrayContaining([
         "libperl5.36",
         "libaio1",
@@ -248,9 +249,13 @@ describe("prerequisite packages", () => {
         "logrotate",
       ]),
     );
-    expect(ZIMBRA_PREREQUISITES["ubuntu-22.04"]).toEqual(expect.arrayContaining(["libperl5.34", "libaio1"]));
-    expect(ZIMBRA_PREREQUISITES["ubuntu-24.04"]).toEqual(expect.arrayContaining(["libperl5.38t64", "libaio1t64"]));
-    expect(ZIMBRA_PREREQUISITES["ubuntu-24.04"]).not.toContain("libaio1");
+    expect(DISTRO_PACKAGES["ubuntu-22.04"].zimbraPrerequisites).toEqual(
+      expect.arrayContaining(["libperl5.34", "libaio1"]),
+    );
+    expect(DISTRO_PACKAGES["ubuntu-24.04"].zimbraPrerequisites).toEqual(
+      expect.arrayContaining(["libperl5.38t64", "libaio1t64"]),
+    );
+    expect(DISTRO_PACKAGES["ubuntu-24.04"].zimbraPrerequisites).not.toContain("libaio1");
   });
 });
 
@@ -380,7 +385,7 @@ describe("install chain under the mock runtime (lab stack, URL installer)", () =
       /zimbra-preflight\.sh public\.zimbraha\.lan 192\.168\.77\.203 .*libperl5\.36/,
     );
     expect(pre.dependsOn).toEqual(expect.arrayContaining(["secondary-hosts", "secondary-packages"]));
-    for (const pkg of ZIMBRA_PREREQUISITES["debian-12"])
+    for (const pkg of DISTRO_PACKAGES["debian-12"].zimbraPrerequisites)
       expect(run.byName("secondary-packages").inputs.create).toContain(` ${pkg}`);
   });
 
