@@ -100,6 +100,8 @@ fence_count() {
   [[ $out =~ ^[0-9]+$ ]] && echo "$out"
 }
 imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 20 >/dev/null; }
+# The mailbox answers a read through the VIP (a login alone does not touch the disk).
+mailbox_reads() { ns python3 lab/mailload.py snapshot "$LAB_VIP" /dev/null >/dev/null 2>&1; }
 # Kernel messages on NODE matching PATTERN since epoch SINCE (a rebooted node's journal starts
 # at its boot, which is after SINCE: its earlier messages are gone with it).
 kernel_log_count() {
