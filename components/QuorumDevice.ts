@@ -32,12 +32,14 @@ export class QuorumDevice extends pulumi.ComponentResource {
     const { arbiter, nodes } = args;
     const first = nodes[0];
 
-    const ca = steps.on(arbiter, "ca", tool("qnetd-ca.sh"), arbiter.ready);
-    const request = steps.on(first, "request", tool("qdevice-request.sh", args.clusterName), first.ready, {
+    const ca = steps.on(arbiter, "ca", tool("qnetd-certs.sh", "ca"), arbiter.ready);
+    const request = steps.on(first, "request", tool("qdevice-certs.sh", "request", args.clusterName), first.ready, {
       stdin: ca.stdout,
     });
-    const signed = steps.on(arbiter, "sign", tool("qnetd-sign.sh", args.clusterName), [ca], { stdin: request.stdout });
-    const p12 = steps.on(first, "p12", tool("qdevice-import.sh", args.clusterName), [request], {
+    const signed = steps.on(arbiter, "sign", tool("qnetd-certs.sh", "sign", args.clusterName), [ca], {
+      stdin: request.stdout,
+    });
+    const p12 = steps.on(first, "p12", tool("qdevice-certs.sh", "import", args.clusterName), [request], {
       stdin: signed.stdout,
       secret: true,
     });
@@ -47,7 +49,7 @@ export class QuorumDevice extends pulumi.ComponentResource {
       steps.on(
         node,
         "qdevice",
-        `${tool("qdevice-install.sh")} && ${tool("qdevice-start.sh", args.voteTimeout)}`,
+        `${tool("qdevice-certs.sh", "install")} && ${tool("qdevice-start.sh", args.voteTimeout)}`,
         [p12, ...args.after],
         {
           stdin: credentials,

@@ -33,19 +33,14 @@ export const ZIMBRA_PACKAGES = [
   "zimbra-license-daemon",
 ] as const;
 export const REQUIRED_ZIMBRA_PACKAGES = ["zimbra-core", "zimbra-ldap", "zimbra-store"] as const;
-/** zimbra-dnscache is left out: it wants port 53, which systemd-resolved holds on Ubuntu. */
-export const DEFAULT_ZIMBRA_PACKAGES = [
-  "zimbra-core",
-  "zimbra-ldap",
-  "zimbra-logger",
-  "zimbra-mta",
-  "zimbra-snmp",
-  "zimbra-store",
-  "zimbra-apache",
-  "zimbra-spell",
-  "zimbra-memcached",
-  "zimbra-proxy",
-];
+/**
+ * An all-in-one mailbox server: the packages up to zimbra-proxy, without zimbra-dnscache (it
+ * wants port 53, which systemd-resolved holds on Ubuntu).
+ */
+export const DEFAULT_ZIMBRA_PACKAGES: string[] = ZIMBRA_PACKAGES.slice(
+  0,
+  ZIMBRA_PACKAGES.indexOf("zimbra-imapd"),
+).filter((p) => p !== "zimbra-dnscache");
 
 const sha256Hex = z
   .string()

@@ -43,7 +43,7 @@ describe("a quorum device with watchdog fencing", () => {
       const qdevice = run.byName(`quorum-qdevice-${node}`);
       expect(qdevice.dependsOn).toEqual(expect.arrayContaining(["quorum-p12-primary", "corosync-membership"]));
       expect(plainCreate(qdevice.inputs.create)).toMatch(
-        /qdevice-install\.sh && .*qdevice-start\.sh 300 # rerun-on [0-9a-f]{16}$/,
+        /qdevice-certs\.sh install && .*qdevice-start\.sh 300 # rerun-on [0-9a-f]{16}$/,
       );
       expect(run.byName("pacemaker-apply").dependsOn).toEqual(expect.arrayContaining([`quorum-qdevice-${node}`]));
     }

@@ -2,10 +2,11 @@
 # Waits until every expected node is a corosync member, the partition is quorate, and
 # pacemaker reports every node online. Usage: cluster-membership.sh TIMEOUT NODE...
 set -eu
+# shellcheck source=lib.sh disable=SC1091
+. "$(dirname "$0")/lib.sh"
 timeout=${1:?usage: cluster-membership.sh TIMEOUT NODE...}
 shift
-waited=0
-while :; do
+members() {
   missing=""
   quorate=no
   if corosync-quorumtool -s > /tmp/.zha-quorum 2>&1; then quorate=yes; fi
@@ -15,16 +16,12 @@ while :; do
     grep -Eq "[[:space:]]$node( |\$)|[[:space:]]$node \(local\)" /tmp/.zha-quorum || missing="$missing $node(corosync)"
     printf '%s\n' "$online" | grep -qx "$node" || missing="$missing $node(pacemaker)"
   done
-  if [ "$quorate" = yes ] && [ -z "$missing" ]; then
-    echo "membership: quorate, online: $*"
-    exit 0
-  fi
-  if [ "$waited" -ge "$timeout" ]; then
-    echo "membership: not converged after $timeout s (quorate=$quorate, missing:$missing)" >&2
-    cat /tmp/.zha-quorum >&2
-    crm_mon -1 >&2 || true
-    exit 1
-  fi
-  sleep 3
-  waited=$((waited + 3))
-done
+  [ "$quorate" = yes ] && [ -z "$missing" ]
+}
+if ! wait_until "$timeout" 3 members "$@"; then
+  echo "membership: not converged after $timeout s (quorate=$quorate, missing:$missing)" >&2
+  cat /tmp/.zha-quorum >&2
+  crm_mon -1 >&2 || true
+  exit 1
+fi
+echo "membership: quorate, online: $*"

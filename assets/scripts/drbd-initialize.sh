@@ -6,6 +6,8 @@
 # The filesystem is created only if the device has none. Both nodes are left Secondary.
 # Usage: drbd-initialize.sh RES MINOR FSTYPE SKIP_SYNC TIMEOUT
 set -eu
+# shellcheck source=lib.sh disable=SC1091
+. "$(dirname "$0")/lib.sh"
 res=${1:?usage: drbd-initialize.sh RES MINOR FSTYPE SKIP_SYNC TIMEOUT}
 minor=${2:?minor}
 fstype=${3:?fstype}
@@ -23,16 +25,12 @@ case $(drbdadm role "$res") in
   *Primary*) echo "$res: a node is Primary: the cluster already uses it; nothing to do"; exit 0 ;;
 esac
 
-waited=0
-until [ "$(drbdadm cstate "$res")" = Connected ] || [ "$(drbdadm cstate "$res")" = SyncSource ] || [ "$(drbdadm cstate "$res")" = SyncTarget ]; do
-  if [ "$waited" -ge "$timeout" ]; then
-    echo "$res: peer did not connect within $timeout s: $(drbdadm cstate "$res")" >&2
-    cat /proc/drbd >&2
-    exit 1
-  fi
-  sleep 2
-  waited=$((waited + 2))
-done
+connected() { case $(drbdadm cstate "$res") in Connected | SyncSource | SyncTarget) ;; *) return 1 ;; esac; }
+if ! wait_until "$timeout" 2 connected; then
+  echo "$res: peer did not connect within $timeout s: $(drbdadm cstate "$res")" >&2
+  cat /proc/drbd >&2
+  exit 1
+fi
 
 dstate=$(drbdadm dstate "$res")
 if [ "$dstate" = "Inconsistent/Inconsistent" ]; then
@@ -47,15 +45,11 @@ if [ "$dstate" = "Inconsistent/Inconsistent" ]; then
   fi
 fi
 
-waited=0
-until drbdadm dstate "$res" | grep -q '^UpToDate/'; do
-  if [ "$waited" -ge "$timeout" ]; then
-    echo "$res: local disk not UpToDate within $timeout s: $(drbdadm dstate "$res")" >&2
-    exit 1
-  fi
-  sleep 2
-  waited=$((waited + 2))
-done
+up_to_date() { drbdadm dstate "$res" | grep -q '^UpToDate/'; }
+if ! wait_until "$timeout" 2 up_to_date; then
+  echo "$res: local disk not UpToDate within $timeout s: $(drbdadm dstate "$res")" >&2
+  exit 1
+fi
 
 case $(drbdadm role "$res") in Primary/*) ;; *) drbdadm primary "$res" ;; esac
 if [ -n "$(blkid -p -o value -s TYPE "$device" 2>/dev/null || true)" ]; then
