@@ -56,7 +56,7 @@ export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
   ];
 }
 
-/** The owned path that writing `path` would overwrite, or that lies inside folder `path`. */
+/** What writing `path` would overwrite: the same path of the stack's, or a folder of the stack's that holds it. */
 export function ownedPathAt(cfg: ClusterConfig, path: string): OwnedPath | undefined {
   return ownedPaths(cfg).find(
     (o) => o.path === path || (o.folder && isBelow(path, o.path) && path.endsWith(o.only ?? "")),
