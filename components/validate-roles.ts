@@ -2,12 +2,15 @@
  * Cross-field rules about physical things: a host, a management controller, a device, a
  * path or a service used twice, or in a role it cannot play. Each message names the field.
  */
-import { ClusterConfig } from "./config";
+import { ClusterConfig, NodeConfig } from "./config";
 import { drbdHolders } from "./render/drbd";
 import { ZIMBRA_INTERNAL_TCP, ZIMBRA_PUBLIC_TCP } from "./zimbra-config";
 import { isBelow, ownedPathAt, ownedPathUnder, SYSTEM_FOLDERS, VOLATILE_FOLDERS } from "./host-paths";
 
 type At = (path: string, message: string) => void;
+
+/** A node's own addresses: the service one and one per corosync link. */
+export const addressesOf = (node: NodeConfig) => [node.serviceAddress, ...node.ringAddresses];
 
 export function checkRoles(cfg: ClusterConfig, at: At): void {
   checkSshEndpoints(cfg, at);
@@ -35,7 +38,7 @@ function checkSshEndpoints(cfg: ClusterConfig, at: At) {
         `${node.ssh.host} port ${node.ssh.port} is also the SSH endpoint of nodes[${prior}] (${cfg.nodes[prior].name}): each node must be reached on its own machine`,
       );
     } else endpoints.set(key, i);
-    const own = [node.serviceAddress, ...node.ringAddresses];
+    const own = addressesOf(node);
     // A VIP equal to the node's own address is reported at the VIP.
     if (vips.has(host) && !own.includes(host))
       at(
@@ -43,7 +46,7 @@ function checkSshEndpoints(cfg: ClusterConfig, at: At) {
         `${node.ssh.host} is a VIP: it moves with the service, so SSH would reach whichever node holds it; give this node's own address`,
       );
     cfg.nodes.forEach((other, k) => {
-      if (k !== i && [other.serviceAddress, ...other.ringAddresses].includes(host)) {
+      if (k !== i && addressesOf(other).includes(host)) {
         at(p, `${node.ssh.host} is an address of nodes[${k}] (${other.name}): give this node's own address`);
       }
     });
@@ -52,9 +55,7 @@ function checkSshEndpoints(cfg: ClusterConfig, at: At) {
 
 function checkFenceControllers(cfg: ClusterConfig, at: At) {
   const controllers = new Map<string, number>();
-  const nodeAddresses = new Set(
-    cfg.nodes.flatMap((n) => [n.serviceAddress, ...n.ringAddresses, n.ssh.host.toLowerCase()]),
-  );
+  const nodeAddresses = new Set(cfg.nodes.flatMap((n) => [...addressesOf(n), n.ssh.host.toLowerCase()]));
   const vips = new Set(cfg.pacemaker.vips.map((v) => v.address));
   cfg.nodes.forEach((node, i) => {
     const fence = node.fence;
@@ -296,9 +297,7 @@ function checkArbiter(cfg: ClusterConfig, at: At) {
     ["address", q.address],
     ["ssh.host", q.ssh.host.toLowerCase()],
   ] as const) {
-    const k = cfg.nodes.findIndex((n) =>
-      [n.serviceAddress, ...n.ringAddresses, n.ssh.host.toLowerCase()].includes(address),
-    );
+    const k = cfg.nodes.findIndex((n) => [...addressesOf(n), n.ssh.host.toLowerCase()].includes(address));
     if (k >= 0)
       at(
         `quorumDevice.${field}`,

@@ -10,7 +10,7 @@ import { checkZimbra } from "./validate-zimbra";
 import { stonithWatchdogTimeout } from "./render/cib";
 import { drbdHolders } from "./render/drbd";
 import { checkLists, listWarnings } from "./validate-lists";
-import { checkRoles } from "./validate-roles";
+import { addressesOf, checkRoles } from "./validate-roles";
 
 export const CONFIG_KEY = "cluster";
 
@@ -392,7 +392,7 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
 function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, at: At) {
   const pm = cfg.pacemaker;
   const nodeNames = cfg.nodes.map((n) => n.name);
-  const nodeAddresses = new Set(cfg.nodes.flatMap((n) => [n.serviceAddress, ...n.ringAddresses]));
+  const nodeAddresses = new Set(cfg.nodes.flatMap(addressesOf));
   const drbdNames = new Set(cfg.drbd.resources.map((r) => r.name));
 
   const ids = new Map<string, string>();

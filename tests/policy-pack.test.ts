@@ -14,6 +14,7 @@ import { RULES } from "../policy/rules";
 import { variantCluster } from "./engine/stack-file";
 import { Registration } from "../tools/mock-runtime";
 import { runStack } from "./harness/program";
+import { POLICY_VIOLATIONS_FINDINGS } from "./harness/policy-violations";
 
 const LAB = path.join(__dirname, "..", "Pulumi.lab.yaml");
 /** Inputs a preview does not know (they come from other commands' outputs), as the engine sends them. */
@@ -106,15 +107,8 @@ test("the policy-violations stack: each violation reported against the resource'
     ]),
   );
   expect(named).toEqual({
-    "fencing-enabled": ["pacemaker-apply"],
-    "drbd-protocol-c": ["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary"],
-    "corosync-crypto": ["corosync-conf-primary", "corosync-conf-secondary"],
-    "ssh-host-key-pinned": ["corosync-authkey-secondary"],
-    "no-allow-wipe": ["drbd-zimbradata-metadata-secondary", "fencing-sbd-header"],
-    "no-automatic-data-discard": ["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary"],
-    "quorum-never-ignored": ["pacemaker-apply"],
+    ...POLICY_VIOLATIONS_FINDINGS,
     "no-secret-in-command-line": [],
-    "stonith-timeout-covers-sbd-msgwait": ["pacemaker-apply"],
     "drbd-promote-outlasts-fence-peer": [],
   });
   expect((results["drbd-protocol-c"] as { message: string }[])[0].message).toBe(

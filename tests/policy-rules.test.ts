@@ -14,6 +14,7 @@ import { secretValues } from "../policy/secret-values";
 import { fromRegistration } from "../tools/check/policies";
 import { variantCluster } from "./engine/stack-file";
 import { RunOptions, runStack, TEST_ADMIN_PASSWORD, TEST_AUTHKEY_BASE64 } from "./harness/program";
+import { POLICY_VIOLATIONS_FINDINGS } from "./harness/policy-violations";
 
 const ROOT = path.join(__dirname, "..");
 const LAB = path.join(ROOT, "Pulumi.lab.yaml");
@@ -111,16 +112,7 @@ describe("the project's stacks meet every rule", () => {
 describe("mandatory rules on a production stack", () => {
   test("the engine test's policy-violations stack: each mandatory rule (and the SBD timing rule) fails, naming the resource", async () => {
     const rs = await resources(LAB, { overrides: variant("policy-violations"), unvalidated: true });
-    expect(findings(rs)).toEqual({
-      "fencing-enabled": ["pacemaker-apply"],
-      "drbd-protocol-c": ["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary"],
-      "corosync-crypto": ["corosync-conf-primary", "corosync-conf-secondary"],
-      "ssh-host-key-pinned": ["corosync-authkey-secondary"],
-      "no-allow-wipe": ["drbd-zimbradata-metadata-secondary", "fencing-sbd-header"],
-      "no-automatic-data-discard": ["drbd-zimbradata-conf-primary", "drbd-zimbradata-conf-secondary"],
-      "quorum-never-ignored": ["pacemaker-apply"],
-      "stonith-timeout-covers-sbd-msgwait": ["pacemaker-apply"],
-    });
+    expect(findings(rs)).toEqual(POLICY_VIOLATIONS_FINDINGS);
     expect(messages(rs, "ssh-host-key-pinned")).toEqual([
       expect.stringMatching(
         /^corosync-authkey-secondary: SSH to root@192\.168\.77\.202:22 has no pinned host key \(connection\.hostKey\), nor do the \d+ other commands on that host$/,
