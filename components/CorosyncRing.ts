@@ -1,4 +1,7 @@
-/** Corosync on every node: one shared secret authkey, the rendered corosync.conf, services started, membership verified. */
+/**
+ * Corosync on every node: one shared secret authkey, the rendered corosync.conf, services
+ * started, changes to either reloaded into the running cluster, membership verified.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { COROSYNC_AUTHKEY, COROSYNC_CONF } from "./host-paths";
@@ -8,6 +11,10 @@ export interface CorosyncRingArgs {
   nodes: Node[];
   /** Rendered corosync.conf, identical on every node. */
   conf: string;
+  /** What the running corosync must report once it took `conf` (`cmap-key=value`). */
+  runningValues: string[];
+  /** How many links `conf` declares. */
+  links: number;
   /** The authkey, base64 (secret). */
   authkeyBase64: pulumi.Input<string>;
   /** Seconds to wait for all nodes to be members and quorate. */
@@ -44,16 +51,27 @@ export class CorosyncRing extends pulumi.ComponentResource {
     const allFiles = files.flat();
     const starts = args.nodes.map((node) =>
       steps.on(node, "start", tool("corosync-start.sh"), [...allFiles, ...(args.after ?? [])], {
-        rerunOn: [sha256(args.conf)],
         delete: "systemctl disable --now pacemaker.service corosync.service",
       }),
     );
     const first = args.nodes[0];
+    // One reload for the whole cluster, once every node holds the new files: corosync reloads
+    // all members together, and a member still holding the old key would be cut off.
+    const reload = steps.once(
+      first,
+      "reload",
+      tool("corosync-reload.sh", args.membershipTimeout, args.links, ...args.runningValues),
+      starts,
+      {
+        rerunOn: [sha256(args.conf)],
+        triggers: [pulumi.secret(args.authkeyBase64).apply((key) => sha256(`corosync authkey ${key}`))],
+      },
+    );
     const membership = steps.once(
       first,
       "membership",
       tool("cluster-membership.sh", args.membershipTimeout, ...args.nodes.map((n) => n.name)),
-      starts,
+      [reload],
     );
     this.membership = membership.stdout;
     this.ready = [membership];

@@ -21,7 +21,7 @@ import {
 } from "./packages";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
-import { corosyncView, renderCorosyncConf } from "./render/corosync";
+import { corosyncView, renderCorosyncConf, corosyncRunningValues } from "./render/corosync";
 import { drbdView, renderDrbdRes } from "./render/drbd";
 import { hostsView, renderHostsBlock } from "./render/hosts";
 import { renderSbdDefaults, sbdView } from "./render/sbd";
@@ -129,10 +129,13 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
           fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
         });
 
-  const corosyncConf = renderCorosyncConf(corosyncView(cfg));
+  const corosync = corosyncView(cfg);
+  const corosyncConf = renderCorosyncConf(corosync);
   const ring = new CorosyncRing("corosync", {
     nodes,
     conf: corosyncConf,
+    runningValues: corosyncRunningValues(corosync),
+    links: corosync.links.length,
     authkeyBase64: pulumi.secret(secrets.corosyncAuthkey),
     membershipTimeout: cfg.corosync.membershipTimeout,
     after: fencing?.ready,

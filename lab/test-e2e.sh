@@ -185,11 +185,11 @@ token_change_preview() {
   lp preview --stack lab --diff --json >"$out/preview-token.json" 2>"$out/preview-token.err" || { cat "$out/preview-token.err"; return 1; }
   local changes expected
   changes=$(preview_changes "$out/preview-token.json")
-  expected=$(printf '%s\n' "update corosync-conf-primary" "update corosync-conf-secondary" "update corosync-start-primary" "update corosync-start-secondary")
+  expected=$(printf '%s\n' "update corosync-conf-primary" "update corosync-conf-secondary" "update corosync-reload")
   echo "$changes"
   [[ $changes == "$expected" ]]
 }
-check "c. tokenMs 5000 -> 6000: the preview lists exactly the four corosync steps as updates, no replace, no delete" token_change_preview
+check "c. tokenMs 5000 -> 6000: the preview lists exactly the two corosync.conf writes and the one reload as updates, no replace, no delete" token_change_preview
 active=$(active_node)
 before=$(service_snapshot "$active") || before=""
 check "c. pulumi up applies it" up apply-token

@@ -69,9 +69,10 @@ describe("lab stack", () => {
         ]),
       );
     }
-    expect(run.byName("corosync-membership").dependsOn).toEqual(
+    expect(run.byName("corosync-reload").dependsOn).toEqual(
       expect.arrayContaining(["corosync-start-primary", "corosync-start-secondary"]),
     );
+    expect(run.byName("corosync-membership").dependsOn).toEqual(["corosync-reload"]);
   });
 
   test("DRBD: conf → metadata → up on each node; initialisation on the initial primary after both are up", () => {
@@ -98,7 +99,8 @@ describe("lab stack", () => {
     const resHash = sha256(renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0]))).slice(0, 16);
     const confHash = sha256(renderCorosyncConf(corosyncView(cfg))).slice(0, 16);
     expect(run.byName("drbd-zimbradata-up-primary").inputs.create).toContain(`# rerun-on ${resHash}`);
-    expect(run.byName("corosync-start-secondary").inputs.create).toContain(`# rerun-on ${confHash}`);
+    expect(run.byName("corosync-reload").inputs.create).toContain(`# rerun-on ${confHash}`);
+    expect(run.byName("corosync-start-secondary").inputs.create).not.toContain("rerun-on");
     expect(run.byName("drbd-zimbradata-conf-primary").inputs.stdin).toBe(
       renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0])),
     );

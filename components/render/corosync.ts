@@ -63,3 +63,41 @@ export function corosyncView(cfg: ClusterConfig): CorosyncView {
 export function renderCorosyncConf(view: CorosyncView): string {
   return renderTemplate("corosync.conf.mustache", view);
 }
+
+/**
+ * The values corosync.conf sets, as `cmap-key=value` the way the running corosync reports
+ * them (`corosync-cmapctl -g`): after a reload, a value corosync could not change at run
+ * time still shows the old one.
+ */
+export function corosyncRunningValues(view: CorosyncView): string[] {
+  const totem: [string, string | number][] = [
+    ["cluster_name", view.clusterName],
+    ["transport", view.transport],
+    ["token", view.tokenMs],
+    ["token_retransmits_before_loss_const", view.tokenRetransmitsBeforeLoss],
+    ["join", view.joinMs],
+    ["consensus", view.consensusMs],
+    ["max_messages", view.maxMessages],
+    ["crypto_cipher", view.cryptoCipher],
+    ["crypto_hash", view.cryptoHash],
+  ];
+  const links = view.links.filter((l) => l.knet).map((l) => `totem.interface.${l.number}.mcastport=${l.port}`);
+  const nodes = view.nodes.flatMap((n, i) => [
+    `nodelist.node.${i}.name=${n.name}`,
+    `nodelist.node.${i}.nodeid=${n.nodeId}`,
+    ...n.addresses.map((a) => `nodelist.node.${i}.ring${a.number}_addr=${a.address}`),
+  ]);
+  const q = view.quorumDevice;
+  const quorum = [
+    ...(view.twoNode ? ["quorum.two_node=1"] : []),
+    ...(q
+      ? [
+          `quorum.device.votes=${q.votes}`,
+          `quorum.device.net.host=${q.host}`,
+          `quorum.device.net.port=${q.port}`,
+          `quorum.device.net.algorithm=${q.algorithm}`,
+        ]
+      : []),
+  ];
+  return [...totem.map(([k, v]) => `totem.${k}=${v}`), ...links, ...nodes, ...quorum];
+}

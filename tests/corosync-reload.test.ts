@@ -1,0 +1,130 @@
+/**
+ * What corosync changes at run time, proven on two real corosync processes (corosync 3.1,
+ * knet, the rendered corosync.conf): a new authkey, a new cipher, a second link and new
+ * timers reach the running cluster through assets/scripts/corosync-reload.sh with the
+ * membership unchanged, and a value corosync cannot change at run time makes the script fail
+ * naming it.
+ */
+import { randomBytes } from "crypto";
+import * as path from "path";
+import { corosyncRunningValues, CorosyncView, renderCorosyncConf } from "../components/render/corosync";
+import { shq } from "../components/remote";
+import { CorosyncPair, corosyncPairSupport, pairAddress } from "./harness/corosync-pair";
+
+const support = corosyncPairSupport();
+if (!support.ok && process.env.CI === "true")
+  throw new Error(`CI must run the corosync reload test, but ${support.why}`);
+if (!support.ok) console.warn(`SKIPPING the corosync reload test: ${support.why}`);
+const pairTest = support.ok ? test : test.skip;
+
+const RELOAD = path.join(__dirname, "..", "assets", "scripts", "corosync-reload.sh");
+
+function view(links: number, change: Partial<CorosyncView> = {}): CorosyncView {
+  return {
+    clusterName: "reloadtest",
+    transport: "knet",
+    tokenMs: 3000,
+    tokenRetransmitsBeforeLoss: 4,
+    joinMs: 60,
+    consensusMs: 3600,
+    maxMessages: 20,
+    cryptoCipher: "aes256",
+    cryptoHash: "sha256",
+    links: Array.from({ length: links }, (_, number) => ({ number, knet: true, port: 5405 + number })),
+    nodes: [0, 1].map((node) => ({
+      name: `node${node}`,
+      nodeId: node + 1,
+      addresses: Array.from({ length: links }, (_, number) => ({ number, address: pairAddress(node, number) })),
+    })),
+    twoNode: true,
+    ...change,
+  };
+}
+
+let pair: CorosyncPair;
+
+function install(v: CorosyncView, key: Buffer): void {
+  for (const node of [0, 1]) {
+    pair.write(node, "corosync.conf", renderCorosyncConf(v));
+    pair.write(node, "authkey", key, 0o400);
+  }
+}
+
+function reload(v: CorosyncView) {
+  return pair.sh(0, [`sh ${RELOAD} 30 ${v.links.length}`, ...corosyncRunningValues(v).map(shq)].join(" "));
+}
+
+const KEY1 = randomBytes(256);
+const KEY2 = randomBytes(256);
+
+beforeAll(() => {
+  if (!support.ok) return;
+  pair = new CorosyncPair();
+  install(view(1), KEY1);
+  pair.start(0);
+  pair.start(1);
+  if (!pair.waitMembers(0, 2, 30000)) throw new Error(`the pair did not form:\n${pair.log(0)}`);
+}, 60000);
+
+afterAll(() => pair?.destroy());
+
+pairTest(
+  "a new authkey, a new cipher, timers and a second link apply live: the ring stays, every link connects",
+  () => {
+    pair.addLink(1);
+    const next = view(2, { cryptoCipher: "aes128", tokenMs: 4000, consensusMs: 4800 });
+    const ring = pair.ringId(0);
+    install(next, KEY2);
+    const r = reload(next);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(`ring ${ring} unchanged, 2 link(s) connected`);
+    expect(r.status).toBe(0);
+    expect(pair.ringId(1)).toBe(ring);
+    expect(pair.sh(1, "corosync-cmapctl -g totem.crypto_cipher").stdout).toContain("= aes128");
+  },
+  90000,
+);
+
+pairTest(
+  "the running cluster uses the new key: a node restarted with the new key rejoins, with the old key it cannot",
+  () => {
+    pair.stop(1);
+    pair.write(1, "authkey", KEY1, 0o400);
+    pair.start(1);
+    expect(pair.waitMembers(0, 2, 20000)).toBe(false);
+    pair.stop(1);
+    pair.write(1, "authkey", KEY2, 0o400);
+    pair.start(1);
+    expect(pair.waitMembers(0, 2, 30000)).toBe(true);
+  },
+  90000,
+);
+
+pairTest(
+  "a second link removed again: one link left, still no membership change",
+  () => {
+    const back = view(1, { cryptoCipher: "aes128", tokenMs: 4000, consensusMs: 4800 });
+    const ring = pair.ringId(0);
+    install(back, KEY2);
+    const r = reload(back);
+    expect(r.stdout).toContain(`ring ${ring} unchanged, 1 link(s) connected`);
+    expect(r.status).toBe(0);
+    expect(pair.sh(0, "corosync-cfgtool -s").stdout).not.toContain("LINK ID 1");
+  },
+  90000,
+);
+
+pairTest(
+  "a value corosync cannot change at run time: the script fails naming it, and the cluster keeps running",
+  () => {
+    const renamed = view(1, { clusterName: "renamed", cryptoCipher: "aes128", tokenMs: 4000, consensusMs: 4800 });
+    install(renamed, KEY2);
+    const r = reload(renamed);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("totem.cluster_name: running reloadtest, file renamed;");
+    expect(r.stderr).toContain("stop pacemaker and corosync on both nodes");
+    expect(pair.log(0)).toContain("Modified entry 'totem.cluster_name' in corosync.conf cannot be changed at run-time");
+    expect(pair.members(0)).toBe(2);
+  },
+  90000,
+);
