@@ -9,6 +9,7 @@ import { DrbdResource } from "./DrbdResource";
 import { Node } from "./Node";
 import { PacemakerGroup } from "./PacemakerGroup";
 import { QuorumDevice } from "./QuorumDevice";
+import { RollingMaintenance } from "./RollingMaintenance";
 import {
   ARBITER_PACKAGES,
   CLUSTER_MANAGED_UNITS,
@@ -35,6 +36,7 @@ export interface ClusterOutputs {
   quorum?: QuorumDevice;
   zimbra?: ZimbraInstall;
   firewall?: Firewall;
+  maintenance: RollingMaintenance;
 }
 
 /** Packages the fencing mode needs on top of the cluster packages. */
@@ -66,8 +68,16 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
   const { sshPrivateKey, fencePasswords, zimbraAdminPassword } = secrets;
   const toolsBundle = renderToolsBundle();
   const hostsBlock = renderHostsBlock(hostsView(cfg));
+  const packages: Record<string, string[]> = {};
   const nodes = cfg.nodes.map((n) => {
     const distro = n.distro ?? cfg.distro;
+    packages[n.name] = packagesFor(distro, [
+      ...fencingPackages(cfg, distro),
+      ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
+      ...(cfg.zimbra ? DISTRO_PACKAGES[distro].zimbraPrerequisites : []),
+      ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
+      ...cfg.apt.extraPackages,
+    ]);
     return new Node(n.name, {
       name: n.name,
       host: n.ssh.host,
@@ -81,13 +91,7 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
       toolsBundle,
       hostsBlock,
       aptSources: cfg.apt.sources,
-      packages: packagesFor(distro, [
-        ...fencingPackages(cfg, distro),
-        ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
-        ...(cfg.zimbra ? DISTRO_PACKAGES[distro].zimbraPrerequisites : []),
-        ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
-        ...cfg.apt.extraPackages,
-      ]),
+      packages: packages[n.name],
       files: cfg.files,
       clusterManagedUnits: [
         ...CLUSTER_MANAGED_UNITS,
@@ -200,5 +204,19 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
     ],
   });
 
-  return { nodes, drbd, ring, pacemaker, fencing, quorum, zimbra, firewall };
+  const m = cfg.maintenance;
+  const maintenance = new RollingMaintenance("maintenance", {
+    nodes,
+    packages,
+    restartGeneration: m.restartGeneration,
+    rebootGeneration: m.rebootGeneration,
+    upgradeGeneration: m.upgradeGeneration,
+    rebootAfterUpgrade: m.rebootAfterUpgrade,
+    nodeTimeout: m.nodeTimeout,
+    groups: cfg.pacemaker.groups.map((g) => g.id),
+    drbdResources: cfg.drbd.resources.map((r) => r.name),
+    after: [pacemaker],
+  });
+
+  return { nodes, drbd, ring, pacemaker, fencing, quorum, zimbra, firewall, maintenance };
 }

@@ -347,6 +347,20 @@ export const FileSchema = z.strictObject({
     .default("root:root"),
 });
 
+/** Rolling operations: each generation, when raised, runs its operation node by node, the passive node first. */
+export const MaintenanceSchema = z.strictObject({
+  /** Raise to restart corosync and pacemaker on each node in turn. */
+  restartGeneration: z.number().int().min(0).default(0),
+  /** Raise to reboot each node in turn. */
+  rebootGeneration: z.number().int().min(0).default(0),
+  /** Raise to upgrade, on each node in turn, the packages the stack installs and the kernel meta-packages. */
+  upgradeGeneration: z.number().int().min(0).default(0),
+  /** During an upgrade, also reboot a node whose kernel or DRBD module changed, or that asks for it (/run/reboot-required). */
+  rebootAfterUpgrade: z.boolean().default(false),
+  /** Seconds one node may take to leave (the service moved off it) and to come back healthy. */
+  nodeTimeout: seconds.default(1200),
+});
+
 const ClusterFields = z.strictObject({
   /** Corosync cluster_name. */
   name,
@@ -383,6 +397,7 @@ const ClusterFields = z.strictObject({
   zimbra: ZimbraSchema.optional(),
   /** Host firewall: the nftables table inet zimbra_ha on every node (components/Firewall.ts); absent: untouched. */
   firewall: FirewallSchema.optional(),
+  maintenance: MaintenanceSchema.default(MaintenanceSchema.parse({})),
 });
 
 /** Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays decide the race. */

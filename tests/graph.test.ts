@@ -26,13 +26,17 @@ describe("lab stack", () => {
     run = await runStack(path.join(ROOT, "Pulumi.lab.yaml"), { sshPrivateKey: SSH_KEY });
   });
 
-  test("one Node per host, one DrbdResource, one CorosyncRing, one PacemakerGroup", () => {
+  test("one Node per host, one DrbdResource, one CorosyncRing, one PacemakerGroup, one RollingMaintenance", () => {
     const count = (t: string) => run.registrations.filter((r) => r.type === t).length;
     expect(count("zimbra-ha:node:Node")).toBe(2);
     expect(count("zimbra-ha:drbd:DrbdResource")).toBe(1);
     expect(count("zimbra-ha:corosync:CorosyncRing")).toBe(1);
     expect(count("zimbra-ha:pacemaker:PacemakerGroup")).toBe(1);
-    expect(count("command:local:Command")).toBe(0); // every secret comes from the stack config
+    expect(count("zimbra-ha:maintenance:RollingMaintenance")).toBe(1);
+    // The only commands on the machine running pulumi: the pause between a leave step that
+    // scheduled a reboot and the rejoin step; every secret comes from the stack config.
+    const local = run.registrations.filter((r) => r.type === "command:local:Command").map((r) => r.name);
+    expect(local).toEqual(["maintenance-reboot-grace-primary", "maintenance-reboot-grace-secondary"]);
   });
 
   test("every host command waits for the node's readiness gate", () => {

@@ -3,6 +3,8 @@
 # services (corosync would otherwise start with Debian's sample config and pacemaker would
 # build a CIB for a one-node cluster). Usage: install-packages.sh PACKAGE...
 set -eu
+# shellcheck source=lib.sh disable=SC1091
+. "$(dirname "$0")/lib.sh"
 missing=""
 for pkg in "$@"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -13,15 +15,7 @@ if [ -z "$missing" ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-policy=/usr/sbin/policy-rc.d
-created_policy=no
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy"
-  chmod 0755 "$policy"
-  created_policy=yes
-fi
-cleanup() { [ "$created_policy" = yes ] && rm -f "$policy"; return 0; }
-trap cleanup EXIT
+no_service_starts
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold $missing
