@@ -64,7 +64,9 @@ export class CorosyncRing extends pulumi.ComponentResource {
       starts,
       {
         rerunOn: [sha256(args.conf)],
-        triggers: [pulumi.secret(args.authkeyBase64).apply((key) => sha256(`corosync authkey ${key}`))],
+        // A new authkey re-runs the reload as an update: its fingerprint, a secret, is the
+        // step's stdin (the script does not read it).
+        stdin: pulumi.secret(args.authkeyBase64).apply((key) => sha256(`corosync authkey ${key}`)),
       },
     );
     const membership = steps.once(

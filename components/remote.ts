@@ -37,8 +37,6 @@ export interface HostCommandArgs {
   rerunOn?: string[];
   /** stdin is secret: no logging, and every output that could echo it is secret. */
   secret?: boolean;
-  /** Values whose change re-runs the command (a replace) without showing them in the command line: fingerprints of secrets. */
-  triggers?: pulumi.Input<unknown>[];
 }
 
 function privileged(line: string, sudo: boolean): string {
@@ -88,7 +86,6 @@ export function hostCommand(
       create: privileged(args.delete ? claimingCreate(args.create, args.delete, name) : args.create, args.sudo) + rerun,
       delete: args.delete ? privileged(ownedDelete(args.delete, name), args.sudo) : undefined,
       stdin: args.stdin,
-      triggers: args.triggers,
       addPreviousOutputInEnv: false,
       logging: args.secret ? "none" : "stdoutAndStderr",
     },
@@ -107,7 +104,7 @@ export interface StepHost {
   sudo: boolean;
 }
 
-export type StepExtras = Pick<HostCommandArgs, "stdin" | "delete" | "rerunOn" | "secret" | "triggers">;
+export type StepExtras = Pick<HostCommandArgs, "stdin" | "delete" | "rerunOn" | "secret">;
 type Deps = pulumi.CustomResourceOptions["dependsOn"];
 
 /** A component's host steps: each a child of the component, named after it, the step and the host. */

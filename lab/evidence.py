@@ -11,6 +11,9 @@
                                         read-back (mailload.py verify's result), every check,
                                         the failover's timeline (failover-timeline.py) if any
   evidence.py mail-summary VERIFY_JSON  one line for the log
+  evidence.py rolling-row ROWS OPERATION OUTCOME UP_S MOVES OUTAGES_JSON VERIFY_JSON CHECKS_JSON NOTE
+                                        appends one rolling operation (lab/test-rolling.sh)
+  evidence.py rolling-table ROWS        the table of the rolling operations in ROWS
 """
 import json
 import os
@@ -60,6 +63,21 @@ def mail_summary(verify_path):
     return text + (f", error: {m['error']}" if m["error"] else "")
 
 
+def rolling_table(rows):
+    head = ["operation", "result", "pulumi up s", "service moves", "longest SMTP gap s", "longest IMAP gap s",
+            "mails acked", "lost", "fenced / split brain"]
+    lines = [head]
+    for r in rows:
+        m = r["mail"] or {}
+        lost = m.get("lost", "?")
+        fence_ok = all(c["ok"] for c in r["checks"] if c["what"] in ("no node fenced", "no split brain"))
+        lines.append([r["operation"], r["outcome"], f"{r['up_s']:.0f}", str(r["moves"]), f"{r['smtp_longest_s']:.0f}",
+                      f"{r['imap_longest_s']:.0f}", str(m.get("acked", "?")), str(len(lost) if isinstance(lost, list) else lost),
+                      "none" if fence_ok else "SEE CHECKS"])
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines)
+
+
 def append(path, record):
     with open(path, "a") as out:
         out.write(json.dumps(record) + "\n")
@@ -82,6 +100,13 @@ def main(args):
         if timeline_path and os.path.exists(timeline_path):
             row["timeline"] = json.load(open(timeline_path))
         append(rows, row)
+    elif action == "rolling-row":
+        rows, operation, outcome, up_s, moves, outages, verify_path, checks, note = args[1:10]
+        append(rows, {"operation": operation, "outcome": outcome, "up_s": float(up_s), "moves": int(moves),
+                      **json.loads(outages), "mail": mail(verify_path), "checks": json.loads(checks),
+                      "note": note, "at": now(), **commit()})
+    elif action == "rolling-table":
+        print(rolling_table([json.loads(line) for line in open(args[1]) if line.strip()]))
     elif action == "mail-summary":
         print(mail_summary(args[1]))
     else:

@@ -22,6 +22,12 @@ mail from an earlier run or fault never stands in for a lost one.
       after EPOCH (the fault's start). Exit 1 when a mail is lost or the mailbox cannot be read.
   mailload.py remove HOST RUN TAG N
       Deletes mail RUN.TAG.N from the mailbox (the fault suite's self-test: a lost mail).
+  mailload.py probe HOST OUT STOP
+      Until the file STOP exists, once a second: an SMTP greeting and an IMAP login through
+      HOST, each appended to OUT as "EPOCH SMTP IMAP" (1 answered, 0 not).
+  mailload.py outages OUT
+      Prints {"samples", "smtp_longest_s", "imap_longest_s"}: the longest time, from the
+      probes in OUT, in which each did not answer (first failed probe to next answered one).
   mailload.py wait-login HOST SINCE [TIMEOUT]
       Tries an IMAP login every half second; prints the seconds from SINCE (epoch seconds)
       to the first that succeeds. Exit 1 on timeout.
@@ -208,6 +214,48 @@ def wait_login(host, since, timeout):
     return 1
 
 
+def probe(host, out_path, stop_path):
+    def smtp_ok():
+        try:
+            with smtplib.SMTP(host, 25, timeout=3) as smtp:
+                return smtp.noop()[0] == 250
+        except (OSError, smtplib.SMTPException):
+            return False
+
+    def imap_ok():
+        try:
+            imap = imaplib.IMAP4(host, 143, timeout=3)
+            imap.login(USER, PASSWORD)
+            imap.logout()
+            return True
+        except (OSError, imaplib.IMAP4.error):
+            return False
+
+    with open(out_path, "a") as out:
+        while not os.path.exists(stop_path):
+            began = time.time()
+            out.write(f"{began:.1f} {int(smtp_ok())} {int(imap_ok())}\n")
+            out.flush()
+            time.sleep(max(0.0, 1.0 - (time.time() - began)))
+
+
+def outages(out_path):
+    rows = [line.split() for line in open(out_path) if line.strip()]
+    longest = {}
+    for column, name in ((1, "smtp"), (2, "imap")):
+        worst, down_since = 0.0, None
+        for row in rows:
+            t, ok = float(row[0]), row[column] == "1"
+            if not ok and down_since is None:
+                down_since = t
+            elif ok and down_since is not None:
+                worst, down_since = max(worst, t - down_since), None
+        if down_since is not None:
+            worst = max(worst, float(rows[-1][0]) - down_since)
+        longest[f"{name}_longest_s"] = round(worst, 1)
+    print(json.dumps({"samples": len(rows), **longest}))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -226,6 +274,10 @@ def main():
         sys.exit(verify(a.host, a.run, a.tag, a.acks, a.snapshot, a.since, a.timeout))
     elif action == "remove":
         sys.exit(remove(*args[:3], int(args[3])))
+    elif action == "probe":
+        probe(*args[:3])
+    elif action == "outages":
+        outages(args[0])
     elif action == "wait-login":
         sys.exit(wait_login(args[0], float(args[1]), float(args[2]) if len(args) > 2 else 600))
     else:

@@ -1,6 +1,6 @@
 /** The resource graph under the mock runtime: which commands, on which node, in which order. */
 import * as path from "path";
-import { runStack, ProgramRun, plainCreate } from "./harness/program";
+import { runStack, ProgramRun, plainCreate, TEST_AUTHKEY_BASE64 } from "./harness/program";
 import { sha256 } from "../components/remote";
 import { renderCorosyncConf, corosyncView } from "../components/render/corosync";
 import { drbdView, renderDrbdRes } from "../components/render/drbd";
@@ -105,6 +105,8 @@ describe("lab stack", () => {
     expect(run.byName("drbd-zimbradata-up-primary").inputs.create).toContain(`# rerun-on ${resHash}`);
     expect(run.byName("corosync-reload").inputs.create).toContain(`# rerun-on ${confHash}`);
     expect(run.byName("corosync-start-secondary").inputs.create).not.toContain("rerun-on");
+    // A new authkey re-runs the reload through its fingerprint (stdin), never the key itself.
+    expect(run.byName("corosync-reload").inputs.stdin).toBe(sha256(`corosync authkey ${TEST_AUTHKEY_BASE64}`));
     expect(run.byName("drbd-zimbradata-conf-primary").inputs.stdin).toBe(
       renderDrbdRes(drbdView(cfg, cfg.drbd.resources[0])),
     );
