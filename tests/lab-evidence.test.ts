@@ -218,3 +218,58 @@ describe("readme-figures.py", () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe("rolling operations' evidence (lab/test-rolling.sh)", () => {
+  const run = (args: string[]) =>
+    spawnSync("python3", [path.join(lab, ...args.slice(0, 1)), ...args.slice(1)], { encoding: "utf8" });
+
+  test("a probe's longest outage is measured from the first unanswered probe to the next answered one", () => {
+    const dir = tempDir();
+    const probes = path.join(dir, "probe");
+    fs.writeFileSync(
+      probes,
+      ["100.0 1 1", "101.0 0 1", "102.0 0 0", "103.5 1 0", "104.0 1 1", "105.0 0 1", "106.0 1 1"].join("\n"),
+    );
+    const r = run(["mailload.py", "outages", probes]);
+    expect(JSON.parse(r.stdout)).toEqual({ samples: 7, smtp_longest_s: 2.5, imap_longest_s: 2.0 });
+  });
+
+  test("the table shows a lost mail and a fence instead of hiding them", () => {
+    const dir = tempDir();
+    const rows = path.join(dir, "rows.jsonl");
+    const verify = path.join(dir, "verify.json");
+    const checks = (fenced: boolean) =>
+      JSON.stringify([
+        { what: "no node fenced", ok: !fenced },
+        { what: "no split brain", ok: true },
+      ]);
+    const outages = JSON.stringify({ samples: 300, smtp_longest_s: 12.3, imap_longest_s: 40.6 });
+    fs.writeFileSync(
+      verify,
+      JSON.stringify({ acked: 50, acked_since: 20, found: 50, lost: [], duplicated: [], unexpected: [], error: null }),
+    );
+    expect(
+      run(["evidence.py", "rolling-row", rows, "restart", "pass", "412.4", "1", outages, verify, checks(false), ""])
+        .status,
+    ).toBe(0);
+    fs.writeFileSync(
+      verify,
+      JSON.stringify({
+        acked: 50,
+        acked_since: 20,
+        found: 49,
+        lost: [17],
+        duplicated: [],
+        unexpected: [],
+        error: null,
+      }),
+    );
+    expect(
+      run(["evidence.py", "rolling-row", rows, "reboot", "fail", "655", "2", outages, verify, checks(true), "lost"])
+        .status,
+    ).toBe(0);
+    const table = run(["evidence.py", "rolling-table", rows]).stdout.split("\n");
+    expect(table[1].split(/\s{2,}/)).toEqual(["restart", "pass", "412", "1", "12", "41", "50", "0", "none"]);
+    expect(table[2].split(/\s{2,}/)).toEqual(["reboot", "fail", "655", "2", "12", "41", "50", "1", "SEE CHECKS"]);
+  });
+});

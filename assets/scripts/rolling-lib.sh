@@ -22,7 +22,8 @@ resources_on() { cluster_xml | sed -n '/<resources>/,/<\/resources>/p' | grep -c
 failed_actions() { cluster_xml | sed -n '/<failures>/,/<\/failures>/p' | grep -c '<failure ' || true; }
 
 # healthy GROUPS DRBD: both nodes online, every DRBD resource Connected and UpToDate on both
-# sides, every group running, no failed action. Sets $unhealthy to what is not.
+# sides, every group running, no failed action, no DRBD fence constraint. Sets $unhealthy to
+# what is not.
 healthy() {
   unhealthy=""
   for node in "$(me)" "$(peer)"; do node_online "$node" || unhealthy="$unhealthy $node offline;"; done
@@ -35,6 +36,9 @@ healthy() {
   done
   failed=$(failed_actions)
   [ "$failed" -eq 0 ] || unhealthy="$unhealthy $failed failed action(s) (crm_mon -1 -f);"
+  # DRBD's fence-peer handler bans the outdated node from promotion until its resync ends.
+  cibadmin --query --scope constraints 2>/dev/null | grep -q 'id="drbd-fence-by-handler' &&
+    unhealthy="$unhealthy a DRBD fence constraint (drbd-fence-by-handler) is still in place;"
   [ -z "$unhealthy" ]
 }
 
