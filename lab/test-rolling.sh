@@ -6,6 +6,8 @@
 #   link     a second corosync link (the service network) added: one live reload
 #   restart  maintenance.restartGeneration raised: corosync and pacemaker restarted node by node
 #   reboot   maintenance.rebootGeneration raised: the nodes rebooted one by one
+#   upgrade  a newer drbd-utils in the lab's repository (the same package, version +zha1),
+#            maintenance.upgradeGeneration raised: both nodes upgraded one by one
 # For each: the preview lists exactly the steps the operation needs; afterwards every
 # acknowledged mail is read back by its Message-ID, no node was fenced, no split brain, the
 # cluster is healthy; the table gives the service moves and the longest time SMTP and IMAP
@@ -20,7 +22,7 @@ source "$(dirname "$0")/checks.sh"
 cd "$LAB_ROOT"
 need_root
 
-operations="authkey link restart reboot"
+operations="authkey link restart upgrade reboot"
 while (($#)); do
   case $1 in
     --only) operations=$2; shift ;;
@@ -59,12 +61,40 @@ change_link() {
 }
 change_restart() { lp config set --stack lab --path cluster.maintenance.restartGeneration "$(($(generation restartGeneration) + 1))"; }
 change_reboot() { lp config set --stack lab --path cluster.maintenance.rebootGeneration "$(($(generation rebootGeneration) + 1))"; }
+upgrade_package=drbd-utils upgrade_version=""
+reindex_repo() {
+  (cd "$LAB_REPO_DIR/www" && dpkg-scanpackages --multiversion . /dev/null 2>/dev/null >Packages &&
+    gzip -9kf Packages && apt-ftparchive release . >../Release.tmp && mv ../Release.tmp Release)
+}
+change_upgrade() {
+  local www=$LAB_REPO_DIR/www original tmp
+  original=$(find -L "$www" -maxdepth 1 -name "${upgrade_package}_*_amd64.deb" ! -name '*+zha*' | head -n 1)
+  [[ -n $original ]] || { echo "no $upgrade_package in $www"; return 1; }
+  upgrade_version=$(dpkg-deb -f "$original" Version)+zha1
+  tmp=$(mktemp -d)
+  dpkg-deb -R "$original" "$tmp/p" &&
+    sed -i "s/^Version: .*/Version: $upgrade_version/" "$tmp/p/DEBIAN/control" &&
+    dpkg-deb -b "$tmp/p" "$www/${upgrade_package}_${upgrade_version}_amd64.deb" >/dev/null
+  rm -rf "$tmp"
+  reindex_repo
+  lp config set --stack lab --path cluster.maintenance.upgradeGeneration "$(($(generation upgradeGeneration) + 1))"
+}
+check_upgrade() {
+  local n
+  for n in "${LAB_NODES[@]}"; do
+    [[ $(on "$n" "dpkg-query -W -f='\${Version}' $upgrade_package") == "$upgrade_version" ]] || return 1
+  done
+}
+describe_upgrade() { echo "$upgrade_package $upgrade_version on both nodes"; }
+# The newer version leaves the repository again: the lab's next fresh nodes install the original.
+cleanup_upgrade() { find -L "$LAB_REPO_DIR/www" -maxdepth 1 -name '*+zha*.deb' -delete && reindex_repo; }
+
 # expected OP: the steps OP's preview must list, sorted.
 expected() {
   case $1 in
     authkey) printf '%s\n' "update corosync-authkey-primary" "update corosync-authkey-secondary" "update corosync-reload" ;;
     link) printf '%s\n' "update corosync-conf-primary" "update corosync-conf-secondary" "update corosync-reload" ;;
-    restart | reboot)
+    restart | reboot | upgrade)
       local n step
       for step in leave reboot-grace rejoin; do for n in primary secondary; do echo "update maintenance-$step-$n"; done; done | LC_ALL=C sort
       ;;
@@ -126,6 +156,8 @@ operation() {
   expect "no node fenced" nothing_fenced
   expect "no split brain" no_split_brain_since "$since"
   expect "healthy after, on $(active_node || echo '?')" healthy_on "$(active_node)"
+  if declare -F "check_$op" >/dev/null; then expect "$("describe_$op")" "check_$op"; fi
+  if declare -F "cleanup_$op" >/dev/null; then "cleanup_$op" || log "  cleanup after $op failed"; fi
   outages=$(ns python3 lab/mailload.py outages "$work/probe")
   python3 lab/evidence.py rolling-row "$rows" "$op" "$(outcome)" "$up_s" "$(moves)" "$outages" "$work/verify.json" "[$checks_json]" "$problems"
   [[ $(outcome) == pass ]] || failures=$((failures + 1))
@@ -133,7 +165,7 @@ operation() {
 }
 
 for op in $operations; do
-  declare -F "change_$op" >/dev/null || die "unknown operation $op (known: authkey link restart reboot)"
+  declare -F "change_$op" >/dev/null || die "unknown operation $op (known: authkey link restart upgrade reboot)"
   operation "$op"
 done
 python3 lab/evidence.py rolling-table "$rows" >"$evidence/table.txt"
