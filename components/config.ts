@@ -277,7 +277,7 @@ const fencingTimers = {
   priorityFencingDelay: z.number().int().min(0).optional(),
   /** stonith-timeout, seconds. */
   stonithTimeout: seconds.default(60),
-  /** Timeout of the STONITH devices' monitor, seconds (a BMC or a slow host answers late). */
+  /** Timeout of the STONITH devices' start and monitor, seconds (a BMC or a slow host answers late). */
   monitorTimeout: seconds.default(60),
   /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
   fencePeerTimeout: seconds.default(90),

@@ -103,16 +103,30 @@ expected() {
 
 preview_changes() {
   lp preview --stack lab --diff --json >"$work/$1.preview.json" 2>"$work/$1.preview.err" || { cat "$work/$1.preview.err"; return 1; }
-  python3 -c 'import json,sys; print("\n".join(sorted(f"{s[\"op\"]} {s[\"urn\"].split(\"::\")[-1]}" for s in json.load(open(sys.argv[1])).get("steps", []) if s["op"] != "same")))' "$work/$1.preview.json"
+  python3 - "$work/$1.preview.json" <<'PY'
+import json, sys
+steps = json.load(open(sys.argv[1])).get("steps", [])
+print("\n".join(sorted(s["op"] + " " + s["urn"].split("::")[-1] for s in steps if s["op"] != "same")))
+PY
 }
 
-# ---- where the service runs while pulumi up works, every 5 s ------------------------------
+# ---- where the service runs while pulumi up works ----------------------------------------
+# Read from the lab side, at no cost to the nodes: the VIP's MAC address in the namespace's
+# neighbour table (the probe keeps it fresh; IPaddr2 announces a move), every 2 s.
 watch_pid=""
+mac_of() { ns ip neigh show "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'; }
 watch_start() {
+  local n
+  declare -A node_of_mac=()
+  for n in "${LAB_NODES[@]}"; do
+    ns ping -c 1 -W 2 "${LAB_SVC_IP[$n]}" >/dev/null 2>&1 || true
+    node_of_mac[$(mac_of "${LAB_SVC_IP[$n]}")]=$n
+  done
   : >"$work/placement"
   (while [[ ! -e $work/stop ]]; do
-    echo "$(date +%s) $(active_node 2>/dev/null || echo none)" >>"$work/placement"
-    sleep 5
+    mac=$(mac_of "$LAB_VIP")
+    echo "$(date +%s) ${node_of_mac[$mac]:-none}" >>"$work/placement"
+    sleep 2
   done) &
   watch_pid=$!
 }

@@ -49,14 +49,17 @@ say "due:$due ($recorded -> $generations)"
 
 other=$(peer)
 [ -n "$other" ] || fail "no other node in the cluster: a rolling operation needs two healthy nodes"
-healthy "$groups" "$drbd" || fail "the cluster is not healthy:$unhealthy a rolling operation starts only on a healthy cluster; fix that first, then pulumi up again"
 
 # The node running a group goes second, so the service moves once: to the node already done.
+# Only the first node judges the cluster's health now; the second judges it when its turn
+# comes (before that, the first node is out on purpose).
 second=no
 for group in $(echo "$groups" | tr ',' ' '); do
   [ "$(running_on "$group")" = "$(me)" ] && second=yes
 done
-if [ "$second" = yes ]; then
+if [ "$second" = no ]; then
+  healthy "$groups" "$drbd" || fail "the cluster is not healthy:$unhealthy a rolling operation starts only on a healthy cluster; fix that first, then pulumi up again"
+else
   say "runs the service: waiting until $other is done and healthy (up to $((3 * timeout)) s)"
   peer_done() {
     case $(turn_of "$other") in
@@ -65,7 +68,7 @@ if [ "$second" = yes ]; then
       *) return 1 ;;
     esac
   }
-  wait_until $((3 * timeout)) 5 peer_done || fail "$other did not finish its turn within $((3 * timeout)) s (its state: $(turn_of "$other")); this node was not touched"
+  wait_until $((3 * timeout)) 10 peer_done || fail "$other did not finish its turn within $((3 * timeout)) s (its state: $(turn_of "$other")); this node was not touched"
 fi
 
 set_turn "$generations" leaving
@@ -73,11 +76,12 @@ echo "$due" >"$ROLLING_STATE/due"
 started=$(date +%s)
 set_standby on
 off_this_node() {
-  [ "$(resources_on "$(me)")" -eq 0 ] || return 1
+  snapshot
+  [ "$(resources_on "$ME")" -eq 0 ] || return 1
   for group in $(echo "$groups" | tr ',' ' '); do [ "$(running_on "$group")" = "$other" ] || return 1; done
 }
-wait_until "$timeout" 3 off_this_node ||
-  fail "still $(resources_on "$(me)") resource(s) on this node $timeout s after standby (crm_mon -1 -r); the node stays in standby"
+wait_until "$timeout" 5 off_this_node ||
+  fail "still $(resources_on "$ME") resource(s) on this node $timeout s after standby (crm_mon -1 -r); the node stays in standby"
 say "standby: the service runs on $other ($(($(date +%s) - started)) s)"
 systemctl stop pacemaker.service corosync.service
 say "pacemaker and corosync stopped"
@@ -101,7 +105,7 @@ case " $due " in *" upgrade "*)
   kernel_before=$(newest_kernel) drbd_before=$(drbd_module)
   if ! upgrade "$@"; then
     systemctl start corosync.service pacemaker.service
-    wait_until "$timeout" 3 node_online "$(me)" || true
+    wait_until "$timeout" 5 online_now "$ME" || true
     fail "the upgrade failed (apt-get output above); the cluster stack runs again, the node stays in standby"
   fi
   say "packages upgraded"

@@ -38,11 +38,11 @@ started=$(date +%s)
 for unit in corosync.service pacemaker.service; do
   systemctl is-active --quiet "$unit" || systemctl start "$unit"
 done
-wait_until "$timeout" 3 node_online "$(me)" ||
+wait_until "$timeout" 5 online_now "$ME" ||
   fail "not online in pacemaker $timeout s after starting the cluster stack (journalctl -u corosync -u pacemaker)"
 set_standby off
 say "online, out of standby ($(($(date +%s) - started)) s)"
-wait_until "$timeout" 5 healthy "$groups" "$drbd" || fail "not healthy $timeout s after rejoining:$unhealthy"
+wait_until "$timeout" 10 healthy "$groups" "$drbd" || fail "not healthy $timeout s after rejoining:$unhealthy"
 echo "$generations" >"$ROLLING_STATE/generations"
 rm -f "$ROLLING_STATE/due" "$ROLLING_STATE/boot-before"
 set_turn "$generations" "done"

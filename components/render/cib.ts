@@ -192,7 +192,12 @@ export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}
 /** STONITH resources, each kept off the node it fences. */
 function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; locations: CibView["locations"] } {
   const f = cfg.fencing;
-  const ops = [{ name: "monitor", interval: 60, timeout: f.monitorTimeout }];
+  // A fence agent starts by asking its device, as its monitor does: Pacemaker's default start
+  // timeout (20 s) fails on a busy node, and the device then stays stopped.
+  const ops = [
+    { name: "start", interval: 0, timeout: f.monitorTimeout },
+    { name: "monitor", interval: 60, timeout: f.monitorTimeout },
+  ];
   if (f.mode === "sbd") {
     const params = nv({ devices: f.sbd.device, pcmk_delay_max: `${f.delayMax}s` });
     return { primitives: [primitive("fence-sbd", "stonith:fence_sbd", params, [], ops)], locations: [] };
