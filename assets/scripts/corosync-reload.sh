@@ -24,6 +24,15 @@ systemctl is-active --quiet corosync.service || {
   echo "corosync-reload: corosync is not running on $(hostname); start it (systemctl start corosync) and run pulumi up again" >&2
   exit 1
 }
+# On a first deploy the other nodes may still be joining: a join during the reload would
+# change the ring for a reason that is not the reload.
+configured() { corosync-cmapctl -b nodelist.node 2>/dev/null | grep -c '\.nodeid (u32)'; }
+all_joined() { [ "$(member_ids | wc -l)" -ge "$(configured)" ]; }
+complete=yes
+if ! wait_until $((timeout < 120 ? timeout : 120)) 2 all_joined; then
+  complete=no
+  echo "corosync-reload: $(member_ids | wc -l) of $(configured) nodes are members; the others take the new files when they start"
+fi
 before=$(ring_id)
 corosync-cfgtool -R >/dev/null
 
@@ -60,7 +69,7 @@ if ! wait_until "$timeout" 2 links_connected; then
 fi
 
 after=$(ring_id)
-if [ "$before" != "$after" ]; then
+if [ "$complete" = yes ] && [ "$before" != "$after" ]; then
   echo "corosync-reload: the membership changed during the reload (ring $before -> $after); look at journalctl -u corosync on every node" >&2
   exit 1
 fi
