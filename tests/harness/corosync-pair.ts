@@ -77,47 +77,20 @@ export class CorosyncPair {
 
   /** Runs a shell script on `node`. */
   sh(node: number, script: string, timeoutMs = 120000): RunResult {
-    const r = spawnSync(
-      "ip",
-      [
-        "netns",
-        "exec",
-        this.ns(node),
-        "unshare",
-        "-m",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        this.enter(node) + script,
-      ],
-      {
-        encoding: "utf8",
-        timeout: timeoutMs,
-        env: { ...process.env, PATH: `${path.join(this.dir, "bin")}:${process.env.PATH}` },
-      },
-    );
+    const r = spawnSync("ip", this.onNode(node, script), {
+      encoding: "utf8",
+      timeout: timeoutMs,
+      env: { ...process.env, PATH: `${path.join(this.dir, "bin")}:${process.env.PATH}` },
+    });
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
   }
 
   /** Starts corosync on `node` in the foreground of a detached process. */
   start(node: number): void {
-    const child = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        this.ns(node),
-        "unshare",
-        "-m",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        this.enter(node) + "exec corosync -f",
-      ],
-      { detached: true, stdio: ["ignore", fs.openSync(path.join(this.dir, `corosync-${node}.out`), "a"), "ignore"] },
-    );
+    const child = spawn("ip", this.onNode(node, "exec corosync -f"), {
+      detached: true,
+      stdio: ["ignore", fs.openSync(path.join(this.dir, `corosync-${node}.out`), "a"), "ignore"],
+    });
     child.unref();
   }
 
@@ -166,6 +139,22 @@ export class CorosyncPair {
 
   private ns(node: number): string {
     return `${this.tag}-${node}`;
+  }
+
+  /** `ip` arguments that run `script` in `node`'s network namespace with its own folders mounted. */
+  private onNode(node: number, script: string): string[] {
+    return [
+      "netns",
+      "exec",
+      this.ns(node),
+      "unshare",
+      "-m",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      this.enter(node) + script,
+    ];
   }
 
   private nodeDir(node: number, sub: string): string {
