@@ -7,9 +7,14 @@ requested, the fence delay, the fence action started and confirmed, DRBD resumin
 promotion, each group member started, and, from the mail client, the first IMAP login and
 the first SMTP 250 after the fault.
 
+A planned move (--planned: the victim was put in standby, it is alive) reads the victim's
+journal too: each group member stopped there (last member first), DRBD demoted there, then
+the promotion and each member started on the survivor.
+
 usage: failover-timeline.py JOURNAL --t0 EPOCH --survivor NODE --victim NODE --drbd RES
            --members "vip fs-RES ..." [--clock-offset S] [--imap-login EPOCH]
-           [--first-ack EPOCH] [--dc-before NODE] [--json]
+           [--first-ack EPOCH] [--dc-before NODE]
+           [--planned VICTIM_JOURNAL --victim-clock-offset S] [--json]
 --clock-offset: the survivor's clock minus the host's (journal times are the node's).
 Prints a table (or JSON: {"phases": [{"phase", "at", "detail"}], "dc_before", ...}).
 """
@@ -19,24 +24,38 @@ import re
 import sys
 
 
-def read_journal(path):
-    """(epoch, identifier, message) for each line of `journalctl -o short-unix`."""
+def read_journal(path, clock_offset, node):
+    """(host epoch, node, identifier, message) for each line of `journalctl -o short-unix`."""
     entries = []
     for line in open(path, encoding="utf-8", errors="replace"):
         m = re.match(r"^(\d+\.\d+) \S+ ([^:\[]+)(?:\[\d+\])?: (.*)$", line.rstrip("\n"))
         if m:
-            entries.append((float(m.group(1)), m.group(2), m.group(3)))
+            entries.append((float(m.group(1)) - clock_offset, node, m.group(2), m.group(3)))
     return entries
 
 
+def result(op, rsc, node):
+    return rf"Result of {op} operation for {re.escape(rsc)} on {re.escape(node)}: ok"
+
+
 def patterns(a):
-    """(phase, identifier, regex) in the order a failover passes them; {S} survivor, {V} victim."""
+    """(phase, node whose journal says it, identifier, regex) in the order a failover passes them."""
     res, s, v = re.escape(a.drbd), re.escape(a.survivor), re.escape(a.victim)
     started = [
-        (f"{m} started", "pacemaker-controld", rf"Result of start operation for {re.escape(m)} on {s}: ok")
-        for m in a.members.split()
+        (f"{m} started", a.survivor, "pacemaker-controld", result("start", m, a.survivor)) for m in a.members.split()
     ]
-    return [
+    if a.planned:
+        stopped = [
+            (f"{m} stopped", a.victim, "pacemaker-controld", result("stop", m, a.victim))
+            for m in reversed(a.members.split())
+        ]
+        return [
+            *stopped,
+            ("demote done", a.victim, "pacemaker-controld", result("demote", f"drbd-{a.drbd}", a.victim)),
+            ("promote done", a.survivor, "pacemaker-controld", result("promote", f"drbd-{a.drbd}", a.survivor)),
+            *started,
+        ]
+    crash = [
         ("ring link down", "corosync", r"\[KNET *\] link: host: \d+ link: 0 is down"),
         ("token lost", "corosync", r"\[TOTEM *\] A processor failed, forming new configuration"),
         ("new membership", "corosync", r"\[TOTEM *\] A new membership \(.*\) was formed"),
@@ -47,20 +66,19 @@ def patterns(a):
         ("fencing confirmed", "pacemaker-fenced", rf"Operation '\w+' targeting {v} by .*: OK"),
         ("DRBD I/O resumed", "kernel", rf"drbd {res}: susp\( 1 -> 0 \)"),
         ("promote started", "pacemaker-controld", rf"Initiating promote operation drbd-{res}_promote_0"),
-        ("promote done", "pacemaker-controld", rf"Result of promote operation for drbd-{res} on {s}: ok"),
-        *started,
+        ("promote done", "pacemaker-controld", result("promote", f"drbd-{a.drbd}", a.survivor)),
     ]
+    return [(phase, a.survivor, ident, regex) for phase, ident, regex in crash] + started
 
 
 def timeline(entries, a):
-    t0 = a.t0 + a.clock_offset
-    after = [e for e in entries if e[0] >= t0]
+    after = [e for e in entries if e[0] >= a.t0]
     phases = []
-    for phase, ident, regex in patterns(a):
-        hit = next(((t, m) for t, i, msg in after if i == ident and (m := re.search(regex, msg))), None)
+    for phase, node, ident, regex in patterns(a):
+        hit = next(((t, m) for t, n, i, msg in after if (n, i) == (node, ident) and (m := re.search(regex, msg))), None)
         if hit:
             detail = f"{hit[1].group(1)} s" if hit[1].groups() else ""
-            phases.append({"phase": phase, "at": round(hit[0] - t0, 1), "detail": detail})
+            phases.append({"phase": phase, "at": round(hit[0] - a.t0, 1), "detail": detail})
     for phase, at in (("first IMAP login", a.imap_login), ("first SMTP 250 after the outage", a.first_ack)):
         if at is not None:
             phases.append({"phase": phase, "at": round(at - a.t0, 1), "detail": "mail client"})
@@ -91,10 +109,18 @@ def main(argv):
     p.add_argument("--imap-login", type=float)
     p.add_argument("--first-ack", type=float)
     p.add_argument("--dc-before")
+    p.add_argument("--planned", metavar="VICTIM_JOURNAL")
+    p.add_argument("--victim-clock-offset", type=float, default=0.0)
     p.add_argument("--json", action="store_true")
     a = p.parse_args(argv)
-    result = {"survivor": a.survivor, "victim": a.victim, "dc_before": a.dc_before, "phases": timeline(read_journal(a.journal), a)}
-    print(json.dumps(result) if a.json else render(result))
+    entries = read_journal(a.journal, a.clock_offset, a.survivor)
+    if a.planned:
+        entries += read_journal(a.planned, a.victim_clock_offset, a.victim)
+    entries.sort(key=lambda e: e[0])
+    out = {"survivor": a.survivor, "victim": a.victim, "dc_before": a.dc_before, "phases": timeline(entries, a)}
+    if a.planned:
+        out["planned"] = True
+    print(json.dumps(out) if a.json else render(out))
 
 
 if __name__ == "__main__":

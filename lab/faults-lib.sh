@@ -182,21 +182,34 @@ make_dc() {
   wait_for 120 "$1 DC" is_dc "$1"
 }
 
-# failover_timeline SURVIVOR VICTIM DC_BEFORE [IMAP_LOGIN_S]: the phases of this failover from
-# SURVIVOR's journal (lab/failover-timeline.py) into $work/timeline.json and the log. A
-# measurement, not a check: what cannot be read is said and left out.
-failover_timeline() {
-  local survivor=$1 victim=$2 dc_before=$3 login_s=${4:-} offset since first_ack opts
-  offset=$(clock_offset "$survivor") || { log "  timeline: could not read $survivor's clock"; return 0; }
+# journal_since_fault NODE FILE: NODE's journal from 30 s before the fault into FILE; prints
+# NODE's clock offset (its clock minus the host's).
+journal_since_fault() {
+  local offset since
+  offset=$(clock_offset "$1") || { log "  timeline: could not read $1's clock"; return 1; }
   since=$(awk -v t="$fault_t0" -v o="$offset" 'BEGIN { printf "%d", t + o - 30 }')
-  on "$survivor" "journalctl -o short-unix --no-pager --since @$since -t kernel -t corosync -t pacemaker-controld -t pacemaker-fenced" \
-    >"$work/timeline.journal" || { log "  timeline: could not read $survivor's journal"; return 0; }
+  on "$1" "journalctl -o short-unix --no-pager --since @$since -t kernel -t corosync -t pacemaker-controld -t pacemaker-fenced" \
+    >"$2" || { log "  timeline: could not read $1's journal"; return 1; }
+  echo "$offset"
+}
+
+# failover_timeline SURVIVOR VICTIM DC_BEFORE [IMAP_LOGIN_S] [planned]: the phases of this
+# failover from SURVIVOR's journal (lab/failover-timeline.py; a planned move reads VICTIM's
+# too) into $work/timeline.json and the log. A measurement, not a check: what cannot be read
+# is said and left out.
+failover_timeline() {
+  local survivor=$1 victim=$2 dc_before=$3 login_s=${4:-} planned=${5:-} offset victim_offset first_ack opts
+  offset=$(journal_since_fault "$survivor" "$work/timeline.journal") || return 0
   # The first 250 after the outage: after the fault, the first one that ends 5 s or more of silence.
   first_ack=$(awk -v t="$fault_t0" '$2 > t { if ($2 - prev >= 5) { print $2; exit } prev = $2 } $2 <= t { prev = t }' "$work/$load_tag.acks")
   opts=("$work/timeline.journal" --t0 "$fault_t0" --clock-offset "$offset" --survivor "$survivor" --victim "$victim"
     --drbd "$DRBD_RES" --members "${GROUP_MEMBERS[*]}" --dc-before "${dc_before:-unknown}")
   [[ -n $login_s ]] && opts+=(--imap-login "$(awk -v t="$fault_t0" -v s="$login_s" 'BEGIN { printf "%.3f", t + s }')")
   [[ -n $first_ack ]] && opts+=(--first-ack "$first_ack")
+  if [[ $planned == planned ]]; then
+    victim_offset=$(journal_since_fault "$victim" "$work/timeline-victim.journal") || return 0
+    opts+=(--planned "$work/timeline-victim.journal" --victim-clock-offset "$victim_offset")
+  fi
   python3 lab/failover-timeline.py "${opts[@]}" --json >"$work/timeline.json" || { rm -f "$work/timeline.json"; log "  timeline: could not be read"; return 0; }
   python3 lab/failover-timeline.py "${opts[@]}" | sed 's/^/  /' >&2
 }

@@ -202,16 +202,18 @@ fault_4_partition() {
 }
 
 fault_7_standby() {
-  local a b moved
+  local a b dc moved
   begin_run 7
   a=$(active_node) || a=""
   b=$(other_node "$a")
+  dc=$(dc_node) || dc=""
   load_start
   fault_began
   on "$a" "crm_standby --node $a --update on" || true
-  moved_and_answering() { group_runs_on "$b" && imap_login_ok; }
-  expect "group moved to $b and IMAP answers there" wait_for 300 "move" moved_and_answering
-  moved=$(awk -v a="$fault_t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+  moved=$(ns python3 lab/mailload.py wait-login "$LAB_VIP" "$fault_t0" 600 after-outage || true)
+  expect "IMAP answers on the VIP after the move" test -n "$moved"
+  expect "group moved to $b" wait_for 300 "move" group_runs_on "$b"
+  failover_timeline "$b" "$a" "$dc" "$moved" planned
   expect "nothing left on $a (mount, VIP, DRBD Primary, units)" holds_nothing "$a"
   on "$a" "crm_standby --node $a --update off" || true
   expect "online again, nothing moved back" settle "$b"

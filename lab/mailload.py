@@ -28,9 +28,10 @@ mail from an earlier run or fault never stands in for a lost one.
   mailload.py outages OUT
       Prints {"samples", "smtp_longest_s", "imap_longest_s"}: the longest time, from the
       probes in OUT, in which each did not answer (first failed probe to next answered one).
-  mailload.py wait-login HOST SINCE [TIMEOUT]
+  mailload.py wait-login HOST SINCE [TIMEOUT] [after-outage]
       Tries an IMAP login every half second; prints the seconds from SINCE (epoch seconds)
-      to the first that succeeds. Exit 1 on timeout.
+      to the first that succeeds (after-outage: the first after one that failed, for a
+      planned move, where the old node answers until its IMAP stops). Exit 1 on timeout.
 """
 import argparse
 import collections
@@ -199,18 +200,21 @@ def remove(host, run, tag, n):
     return 0 if uids else 1
 
 
-def wait_login(host, since, timeout):
+def wait_login(host, since, timeout, after_outage=False):
     deadline = since + timeout
+    failed = False
     while time.time() < deadline:
         try:
             imap = imaplib.IMAP4(host, 143, timeout=5)
             imap.login(USER, PASSWORD)
             done = time.time()
             imap.logout()
-            print(f"{done - since:.1f}")
-            return 0
+            if failed or not after_outage:
+                print(f"{done - since:.1f}")
+                return 0
         except (OSError, imaplib.IMAP4.error):
-            time.sleep(0.5)
+            failed = True
+        time.sleep(0.5)
     return 1
 
 
@@ -281,7 +285,7 @@ def main():
     elif action == "outages":
         outages(args[0])
     elif action == "wait-login":
-        sys.exit(wait_login(args[0], float(args[1]), float(args[2]) if len(args) > 2 else 600))
+        sys.exit(wait_login(args[0], float(args[1]), float(args[2]) if len(args) > 2 else 600, args[3:4] == ["after-outage"]))
     else:
         sys.exit(__doc__)
 

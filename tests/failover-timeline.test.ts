@@ -107,3 +107,60 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
     "first IMAP login 95",
   ]);
 });
+
+test("a planned move: the stop chain and demotion from the old node's journal, the promotion and start chain from the new one's, each clock's offset taken off", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
+  const ok = (op: string, rsc: string, node: string) => ` notice: Result of ${op} operation for ${rsc} on ${node}: ok`;
+  const write = (name: string, node: string, clock: number, lines: [number, string][]) => {
+    const file = path.join(dir, name);
+    const text = lines.map(([t, msg]) => `${1000 + clock + t}.000000 ${node} pacemaker-controld[2]: ${msg}`).join("\n");
+    fs.writeFileSync(file, text + "\n");
+    return file;
+  };
+  const old = write("primary.journal", "primary", 100, [
+    [-5, ok("stop", "imap", "primary")],
+    [4, ok("stop", "imap", "primary")],
+    [9, ok("stop", "mta", "primary")],
+    [12, ok("stop", "mailroot", "primary")],
+    [14, ok("stop", "fs-zimbradata", "primary")],
+    [15, ok("stop", "vip", "primary")],
+    [20, ok("demote", "drbd-zimbradata", "primary")],
+  ]);
+  const next = write("secondary.journal", "secondary", -3, [
+    [16, ok("stop", "imap", "secondary")],
+    [26, ok("promote", "drbd-zimbradata", "secondary")],
+    [28, ok("start", "vip", "secondary")],
+    [33, ok("start", "fs-zimbradata", "secondary")],
+    [50, ok("start", "imap", "secondary")],
+  ]);
+  const t = timeline(next, [
+    "--t0",
+    "1000",
+    "--survivor",
+    "secondary",
+    "--victim",
+    "primary",
+    "--clock-offset",
+    "-3",
+    "--planned",
+    old,
+    "--victim-clock-offset",
+    "100",
+    "--imap-login",
+    "1052",
+  ]);
+  fs.rmSync(dir, { recursive: true });
+  expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
+    "imap stopped 4",
+    "mta stopped 9",
+    "mailroot stopped 12",
+    "fs-zimbradata stopped 14",
+    "vip stopped 15",
+    "demote done 20",
+    "promote done 26",
+    "vip started 28",
+    "fs-zimbradata started 33",
+    "imap started 50",
+    "first IMAP login 52",
+  ]);
+});
