@@ -31,7 +31,9 @@ def commit():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
         head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no"],
+        # The evidence folder itself changes with every row: it does not make the tree dirty.
+        dirty = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)lab/evidence"],
                                capture_output=True, text=True, check=True).stdout.strip() != ""
         return {"commit": head, "dirty": dirty}
     except (OSError, subprocess.CalledProcessError):
