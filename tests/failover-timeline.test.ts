@@ -11,6 +11,7 @@ const script = path.join(__dirname, "..", "lab", "failover-timeline.py");
 const partition = path.join(__dirname, "fixtures", "failover-timeline", "partition-survivor.journal");
 const common = ["--drbd", "zimbradata", "--members", "vip fs-zimbradata mailroot mta imap"];
 const primarySurvives = ["--survivor", "primary", "--victim", "secondary"];
+const secondarySurvives = ["--survivor", "secondary", "--victim", "primary"];
 
 function timeline(
   journal: string,
@@ -82,16 +83,7 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
       line(90, "pacemaker-controld[2]", " notice: Result of start operation for imap on secondary: ok"),
     ].join("\n") + "\n",
   );
-  const t = timeline(journal, [
-    "--t0",
-    "1000",
-    "--survivor",
-    "secondary",
-    "--victim",
-    "primary",
-    "--imap-login",
-    "1095",
-  ]);
+  const t = timeline(journal, [...secondarySurvives, "--t0", "1000", "--imap-login", "1095"]);
   fs.rmSync(dir, { recursive: true });
   expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
     "token lost 5",
@@ -134,12 +126,9 @@ test("a planned move: the stop chain and demotion from the old node's journal, t
     [50, ok("start", "imap", "secondary")],
   ]);
   const t = timeline(next, [
+    ...secondarySurvives,
     "--t0",
     "1000",
-    "--survivor",
-    "secondary",
-    "--victim",
-    "primary",
     "--clock-offset",
     "-3",
     "--planned",
