@@ -30,8 +30,9 @@ mail from an earlier run or fault never stands in for a lost one.
       probes in OUT, in which each did not answer (first failed probe to next answered one).
   mailload.py wait-login HOST SINCE [TIMEOUT] [after-outage]
       Tries an IMAP login every half second; prints the seconds from SINCE (epoch seconds)
-      to the first that succeeds (after-outage: the first after one that failed, for a
-      planned move, where the old node answers until its IMAP stops). Exit 1 on timeout.
+      to the first that succeeds (after-outage: the first after 3 s or more without one,
+      for a planned move, where the old node answers until its IMAP stops). Exit 1 on
+      timeout.
 """
 import argparse
 import collections
@@ -201,19 +202,24 @@ def remove(host, run, tag, n):
 
 
 def wait_login(host, since, timeout, after_outage=False):
+    """after_outage: only a login after at least 3 s without one counts (one slow answer
+    from a busy node is not the outage of a move)."""
     deadline = since + timeout
-    failed = False
+    failing_since = None
+    outage = not after_outage
     while time.time() < deadline:
         try:
             imap = imaplib.IMAP4(host, 143, timeout=5)
             imap.login(USER, PASSWORD)
             done = time.time()
             imap.logout()
-            if failed or not after_outage:
+            if outage:
                 print(f"{done - since:.1f}")
                 return 0
+            failing_since = None
         except (OSError, imaplib.IMAP4.error):
-            failed = True
+            failing_since = failing_since or time.time()
+            outage = outage or time.time() - failing_since >= 3
         time.sleep(0.5)
     return 1
 
