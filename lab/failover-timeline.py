@@ -44,6 +44,7 @@ def patterns(a):
     started = [
         (f"{m} started", a.survivor, "pacemaker-controld", result("start", m, a.survivor)) for m in a.members.split()
     ]
+    promoted = ("promote done", a.survivor, "pacemaker-controld", result("promote", f"drbd-{a.drbd}", a.survivor))
     if a.planned:
         stopped = [
             (f"{m} stopped", a.victim, "pacemaker-controld", result("stop", m, a.victim))
@@ -52,7 +53,7 @@ def patterns(a):
         return [
             *stopped,
             ("demote done", a.victim, "pacemaker-controld", result("demote", f"drbd-{a.drbd}", a.victim)),
-            ("promote done", a.survivor, "pacemaker-controld", result("promote", f"drbd-{a.drbd}", a.survivor)),
+            promoted,
             *started,
         ]
     crash = [
@@ -66,9 +67,8 @@ def patterns(a):
         ("fencing confirmed", "pacemaker-fenced", rf"Operation '\w+' targeting {v} by .*: OK"),
         ("DRBD I/O resumed", "kernel", rf"drbd {res}: susp\( 1 -> 0 \)"),
         ("promote started", "pacemaker-controld", rf"Initiating promote operation drbd-{res}_promote_0"),
-        ("promote done", "pacemaker-controld", result("promote", f"drbd-{a.drbd}", a.survivor)),
     ]
-    return [(phase, a.survivor, ident, regex) for phase, ident, regex in crash] + started
+    return [(phase, a.survivor, ident, regex) for phase, ident, regex in crash] + [promoted, *started]
 
 
 def timeline(entries, a):
