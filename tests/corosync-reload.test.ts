@@ -128,3 +128,59 @@ pairTest(
   },
   90000,
 );
+
+pairTest(
+  "both nodes just started, as on a first deploy: the reload waits for the membership and corosync's sync",
+  () => {
+    const fresh = view(1);
+    install(fresh, KEY1);
+    pair.stop(0);
+    pair.stop(1);
+    pair.start(0);
+    pair.start(1);
+    const r = reload(fresh);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("unchanged, 1 link(s) connected");
+    expect(r.status).toBe(0);
+  },
+  90000,
+);
+
+pairTest(
+  "corosync answers CS_ERR_TRY_AGAIN while it synchronises: the reload asks again; any other error fails at once",
+  () => {
+    const real = pair.sh(0, "command -v corosync-cfgtool").stdout.trim();
+    const busy = (times: number, error: string) =>
+      pair.writeTool(
+        "corosync-cfgtool",
+        `#!/bin/sh
+count=${pair.dir}/cfgtool-refusals
+if [ "$1" = -R ] && [ "$(cat "$count" 2>/dev/null || echo 0)" -lt ${times} ]; then
+  echo $(( $(cat "$count" 2>/dev/null || echo 0) + 1 )) > "$count"
+  echo "Could not reload configuration. Error ${error}" >&2
+  exit 6
+fi
+exec ${real} "$@"
+`,
+      );
+    const fresh = view(1);
+    try {
+      busy(2, "CS_ERR_TRY_AGAIN");
+      const retried = reload(fresh);
+      expect(retried.stdout).toContain("unchanged, 1 link(s) connected");
+      expect(retried.status).toBe(0);
+      expect(pair.sh(0, `cat ${pair.dir}/cfgtool-refusals`).stdout.trim()).toBe("2");
+
+      pair.sh(0, `rm -f ${pair.dir}/cfgtool-refusals`);
+      busy(1, "CS_ERR_ACCESS");
+      const refused = reload(fresh);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(
+        "corosync-cfgtool -R failed: Could not reload configuration. Error CS_ERR_ACCESS",
+      );
+    } finally {
+      pair.removeTool("corosync-cfgtool");
+    }
+  },
+  90000,
+);

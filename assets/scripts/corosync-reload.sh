@@ -27,14 +27,31 @@ systemctl is-active --quiet corosync.service || {
 # On a first deploy the other nodes may still be joining: a join during the reload would
 # change the ring for a reason that is not the reload.
 configured() { corosync-cmapctl -b nodelist.node 2>/dev/null | grep -c '\.nodeid (u32)'; }
-all_joined() { [ "$(member_ids | wc -l)" -ge "$(configured)" ]; }
+all_joined() {
+  nodes=$(configured)
+  [ "$nodes" -gt 0 ] && [ "$(member_ids | wc -l)" -ge "$nodes" ]
+}
 complete=yes
 if ! wait_until $((timeout < 120 ? timeout : 120)) 2 all_joined; then
   complete=no
   echo "corosync-reload: $(member_ids | wc -l) of $(configured) nodes are members; the others take the new files when they start"
 fi
-before=$(ring_id)
-corosync-cfgtool -R >/dev/null
+# Right after a membership change corosync synchronises its services and answers requests
+# with CS_ERR_TRY_AGAIN until it is done (corosync-cfgtool does not retry): ask again.
+reload_answer=""
+reload_once() {
+  before=$(ring_id)
+  reload_answer=$(corosync-cfgtool -R 2>&1) && return 0
+  case $reload_answer in
+  *TRY_AGAIN*) return 1 ;;
+  esac
+  echo "corosync-reload: corosync-cfgtool -R failed: $reload_answer" >&2
+  exit 1
+}
+if ! wait_until "$timeout" 2 reload_once; then
+  echo "corosync-reload: corosync still answered \"$reload_answer\" after $timeout s; look at journalctl -u corosync on $(hostname)" >&2
+  exit 1
+fi
 
 kept=""
 for pair in "$@"; do

@@ -75,6 +75,15 @@ export class CorosyncPair {
     fs.chmodSync(file, mode);
   }
 
+  /** Puts a command in front of the real one for every script run on the nodes. */
+  writeTool(name: string, script: string): void {
+    fs.writeFileSync(path.join(this.dir, "bin", name), script, { mode: 0o755 });
+  }
+
+  removeTool(name: string): void {
+    fs.rmSync(path.join(this.dir, "bin", name), { force: true });
+  }
+
   /** Runs a shell script on `node`. */
   sh(node: number, script: string, timeoutMs = 120000): RunResult {
     const r = spawnSync("ip", this.onNode(node, script), {
@@ -85,13 +94,20 @@ export class CorosyncPair {
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
   }
 
-  /** Starts corosync on `node` in the foreground of a detached process. */
+  /**
+   * Starts corosync on `node` in the foreground of a detached process and waits until it
+   * answers on its IPC, as `systemctl start corosync` does (Type=notify).
+   */
   start(node: number): void {
     const child = spawn("ip", this.onNode(node, "exec corosync -f"), {
       detached: true,
       stdio: ["ignore", fs.openSync(path.join(this.dir, `corosync-${node}.out`), "a"), "ignore"],
     });
     child.unref();
+    this.sh(
+      node,
+      "for i in $(seq 100); do corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 && exit 0; sleep 0.1; done",
+    );
   }
 
   /** Stops corosync on `node` and waits until it is gone. */
