@@ -2,6 +2,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { fail, Item } from "./types";
 
 export interface RunResult {
   code: number;
@@ -83,6 +84,14 @@ export function findBinary(name: string): string | undefined {
 /** Binaries a judge needs that are not installed. */
 export function missingBinaries(judge: keyof typeof JUDGE_BINARIES): string[] {
   return JUDGE_BINARIES[judge].binaries.filter((b) => !findBinary(b));
+}
+
+/** The item a judge reports instead of its verdicts when a tool it needs is missing. */
+export function judgeNotInstalled(judge: keyof typeof JUDGE_BINARIES): Item | undefined {
+  const missing = missingBinaries(judge);
+  if (!missing.length) return undefined;
+  const packages = JUDGE_BINARIES[judge].packages.split(", ").join(" ");
+  return fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install ${packages})`]);
 }
 
 /** Every missing judge binary, for the tests' skip-or-fail decision. */

@@ -12,12 +12,24 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
-import { lines, missingBinaries } from "../exec";
+import { lines, judgeNotInstalled } from "../exec";
 import { runInNetns } from "../netns";
 import { nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, Section } from "../types";
 
 const CONF = "/etc/corosync/corosync.conf";
+
+/** Where and how a logging section (or one subsystem's) writes: corosync.conf(5). */
+const LOG_TARGET_KEYS = [
+  "to_stderr",
+  "to_logfile",
+  "to_syslog",
+  "logfile",
+  "logfile_priority",
+  "syslog_facility",
+  "syslog_priority",
+  "debug",
+];
 
 /** Keys of corosync.conf(5), corosync 3.1, per section path. `ringN_addr` is matched by pattern. */
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -93,31 +105,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
     "auto_tie_breaker_node",
     "allow_downscale",
   ],
-  logging: [
-    "timestamp",
-    "fileline",
-    "function_name",
-    "blackbox",
-    "to_stderr",
-    "to_logfile",
-    "to_syslog",
-    "logfile",
-    "logfile_priority",
-    "syslog_facility",
-    "syslog_priority",
-    "debug",
-  ],
-  "logging.logger_subsys": [
-    "subsys",
-    "to_stderr",
-    "to_logfile",
-    "to_syslog",
-    "logfile",
-    "logfile_priority",
-    "syslog_facility",
-    "syslog_priority",
-    "debug",
-  ],
+  logging: ["timestamp", "fileline", "function_name", "blackbox", ...LOG_TARGET_KEYS],
+  "logging.logger_subsys": ["subsys", ...LOG_TARGET_KEYS],
   system: [
     "sched_rr",
     "priority",
@@ -196,16 +185,8 @@ export async function judgeCorosync(cfg: ClusterConfig, files: RenderedFiles, ou
     note: "each node's copy is tested in a throwaway network namespace holding that node's ring addresses, with `keyfile:` pointing at a throwaway authkey and `logfile:` into the build folder",
     items: [],
   };
-  const missing = missingBinaries("corosync");
-  if (missing.length)
-    return {
-      ...section,
-      items: [
-        fail("judge not installed", [
-          `missing: ${missing.join(", ")} (Debian: apt-get install corosync iproute2 util-linux)`,
-        ]),
-      ],
-    };
+  const notInstalled = judgeNotInstalled("corosync");
+  if (notInstalled) return { ...section, items: [notInstalled] };
 
   const sandbox = path.join(outDir, "judge", "corosync");
   fs.mkdirSync(sandbox, { recursive: true });

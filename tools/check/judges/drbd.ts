@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
 import { drbdHolders, drbdResPath } from "../../../components/render/drbd";
-import { lines, missingBinaries } from "../exec";
+import { lines, judgeNotInstalled } from "../exec";
 import { runInNetns } from "../netns";
 import { nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, Section } from "../types";
@@ -32,16 +32,8 @@ export async function judgeDrbd(cfg: ClusterConfig, files: RenderedFiles, outDir
   };
   if (cfg.drbd.resources.length === 0)
     return { ...section, items: [{ title: "no DRBD resources in this stack", status: "skip", details: [] }] };
-  const missing = missingBinaries("drbd");
-  if (missing.length)
-    return {
-      ...section,
-      items: [
-        fail("judge not installed", [
-          `missing: ${missing.join(", ")} (Debian: apt-get install drbd-utils iproute2 util-linux)`,
-        ]),
-      ],
-    };
+  const notInstalled = judgeNotInstalled("drbd");
+  if (notInstalled) return { ...section, items: [notInstalled] };
 
   const dumps = new Map<string, Map<string, string>>(); // resource → node → drbdadm dump
   const jobs: Promise<Item>[] = [];

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
 import { TOOLS_DIR } from "../../../components/render/bundle";
-import { lines, missingBinaries, run, unique } from "../exec";
+import { lines, judgeNotInstalled, run, unique } from "../exec";
 import { FRAGMENT, nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, pass, Section } from "../types";
 
@@ -57,18 +57,8 @@ export async function judgePacemaker(
     note: `CIB_file=cib/cib.xml sh ${TOOLS_DIR}/cib-apply.sh ${TOOLS_DIR}/cib-merge.xsl < cib/fragment.xml, on a \`cibadmin --empty\` CIB; then crm_verify -V -x`,
     items: [],
   };
-  const missing = missingBinaries("pacemaker");
-  if (missing.length)
-    return {
-      section: {
-        ...section,
-        items: [
-          fail("judge not installed", [
-            `missing: ${missing.join(", ")} (Debian: apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`,
-          ]),
-        ],
-      },
-    };
+  const notInstalled = judgeNotInstalled("pacemaker");
+  if (notInstalled) return { section: { ...section, items: [notInstalled] } };
 
   const cibDir = path.join(outDir, "cib");
   fs.mkdirSync(cibDir, { recursive: true });

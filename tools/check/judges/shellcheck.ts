@@ -6,9 +6,9 @@
  * Judge-side adaptations: --norc (no developer's rc file changes the verdict); /etc/default/sbd
  * is a list of variables sbd reads, so SC2034 ("appears unused") does not apply to it.
  */
-import { lines, missingBinaries, run } from "../exec";
+import { lines, judgeNotInstalled, run } from "../exec";
 import { BUNDLE, RenderedFiles } from "../render";
-import { fail, judged, Section } from "../types";
+import { judged, Section } from "../types";
 
 const SHEBANG = /^#!\s*\S*\b(sh|bash|dash|ksh)\b/;
 
@@ -46,12 +46,8 @@ export async function judgeShell(files: RenderedFiles, nodes: string[], outDir: 
     note: "shellcheck --norc -f gcc FILE (shell from the shebang; -s sh for the bundle and /etc/default/sbd)",
     items: [],
   };
-  const missing = missingBinaries("shell");
-  if (missing.length)
-    return {
-      ...section,
-      items: [fail("judge not installed", [`missing: ${missing.join(", ")} (Debian: apt-get install shellcheck)`])],
-    };
+  const notInstalled = judgeNotInstalled("shell");
+  if (notInstalled) return { ...section, items: [notInstalled] };
   const all = targets(files, nodes);
   const results = await Promise.all(
     all.map((t) => run("shellcheck", ["--norc", "-f", "gcc", ...t.flags, t.file], { cwd: outDir, timeoutMs: 60000 })),
