@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { HostSteps, sha256, shq, tool } from "./remote";
+import { HostSteps, sha256, tool } from "./remote";
 import { TOOLS_DIR } from "./render/bundle";
 
 export interface PacemakerGroupArgs {
@@ -37,18 +37,7 @@ export class PacemakerGroup extends pulumi.ComponentResource {
     const steps = new HostSteps(this, name);
     const apply = steps.once(first, "apply", tool("cib-apply.sh", merge), args.after, {
       stdin: args.fragment,
-      // The cluster stops the resources while they are still configured (an orphaned
-      // resource is stopped without its parameters: ocf:linbit:drbd then fails), then
-      // resources and constraints go while the stack's properties still hold, then the rest.
-      delete: [
-        ...args.topLevelResources.map(
-          (id) => `crm_resource --resource ${shq(id)} --meta --set-parameter target-role --parameter-value Stopped`,
-        ),
-        "crm_resource --wait --timeout=600s",
-        `printf '%s\\n' ${shq(args.stopFragment)} | ${tool("cib-apply.sh", "--remove", merge)}`,
-        "crm_resource --wait --timeout=600s",
-        `printf '%s\\n' '<zimbra-ha-cib tag="${args.ownerTag}"/>' | ${tool("cib-apply.sh", "--remove", merge)}`,
-      ].join(" && "),
+      delete: tool("cib-teardown.sh", merge, args.ownerTag, args.stopFragment, ...args.topLevelResources),
     });
     const converge = steps.once(
       first,
