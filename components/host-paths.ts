@@ -18,7 +18,8 @@ export const WATCHDOG_MODULES_LOAD = "/etc/modules-load.d/zimbra-ha-watchdog.con
 /** Upload folder of a Zimbra installer given as a local path. */
 export const UPLOAD_DIR = "/var/tmp/zimbra-ha-upload";
 /** The host firewall's persisted ruleset and unit (assets/scripts/firewall-*.sh). */
-const FIREWALL_FILES = ["/etc/zimbra-ha/firewall.nft", "/etc/systemd/system/zimbra-ha-firewall.service"];
+export const FIREWALL_CONF = "/etc/zimbra-ha/firewall.nft";
+const FIREWALL_FILES = [FIREWALL_CONF, "/etc/systemd/system/zimbra-ha-firewall.service"];
 
 export interface OwnedPath {
   path: string;

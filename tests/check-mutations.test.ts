@@ -351,6 +351,67 @@ describe("shell defects are caught by shellcheck", () => {
   );
 });
 
+const ZIMBRA_FULL = path.join(ROOT, "examples", "zimbra-full.yaml");
+
+describe("Zimbra and firewall defects are caught by nft -c, zmsetup.pl's and cron's reading", () => {
+  judgeTest(
+    "a ruleset with a misspelt statement: nft -c refuses it, on that node",
+    async () => {
+      const r = await check(ZIMBRA_FULL, {
+        judges: ["zimbra"],
+        mutateRendered: (f) =>
+          edit(f, /^zcs2\/etc\/zimbra-ha\/firewall\.nft$/, (s) => s.replace(/\baccept\b/, "acept")),
+      });
+      expectCaught(r, "zimbra", "zcs2: /etc/zimbra-ha/firewall.nft", "acept");
+      const zcs1 = r.sections.find((s) => s.id === "zimbra")!.items.find((i) => i.title.startsWith("zcs1:"));
+      expect(zcs1?.status).toBe("pass");
+    },
+    T,
+  );
+  judgeTest(
+    "a comment line and a repeated key in zmsetup.conf: zmsetup.pl has no comments, the last key wins",
+    async () => {
+      const r = await check(ZIMBRA_FULL, {
+        judges: ["zimbra"],
+        mutateRendered: (f) =>
+          edit(f, /^zimbra\/zmsetup\.conf$/, (s) => `# managed by Pulumi\n${s}HOSTNAME=other.example.org\n`),
+      });
+      expectCaught(r, "zimbra", "line 1: '# managed by Pulumi' has no '='", "HOSTNAME again (line 2)");
+    },
+    T,
+  );
+  judgeTest(
+    "the admin password key gone from zmsetup.conf: zimbra-configure.sh reads it",
+    async () => {
+      const r = await check(ZIMBRA_FULL, {
+        judges: ["zimbra"],
+        mutateRendered: (f) => edit(f, /^zimbra\/zmsetup\.conf$/, (s) => s.replace(/^CREATEADMINPASS=.*\n/m, "")),
+      });
+      expectCaught(r, "zimbra", "CREATEADMINPASS is missing: zimbra-configure.sh reads it");
+    },
+    T,
+  );
+  judgeTest(
+    "a cron line without its user (the script would be read as the user) and one with minute 60",
+    async () => {
+      const r = await check(ZIMBRA_FULL, {
+        judges: ["zimbra"],
+        mutateRendered: (f) =>
+          edit(f, /\/etc\/cron\.d\/zimbra-ha-crontab$/, (s) =>
+            s.replace(/^\* \* \* \* \* root /m, "* * * * * ").concat("60 * * * * root true\n"),
+          ),
+      });
+      expectCaught(
+        r,
+        "zimbra",
+        "'/usr/local/lib/zimbra-ha/zimbra-cron-sync.sh' is not a user name",
+        "minute: 60 is outside 0-59",
+      );
+    },
+    T,
+  );
+});
+
 describe("policy breaches are caught by the policy pack's rules", () => {
   // The policies need no judge binary: these run everywhere. Validation keeps a stack's
   // config from breaching a mandatory rule, so those breaches are made in what the program registers.

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatReport, missingJudges, runCheck } from "../tools/check/index";
 import { CheckResult } from "../tools/check/types";
-import { loadStack, renderStack } from "../tools/check/render";
+import { loadStack, renderStack, ZMSETUP } from "../tools/check/render";
+import { FIREWALL_CONF } from "../components/host-paths";
 import { TOOLS_DIR, OCF_DIR } from "../components/render/bundle";
 import { runStack, plainCreate } from "./harness/program";
 import { LAB, ROOT, stackFiles, tempOut, testWithJudges } from "./fixtures/check/judges";
@@ -50,6 +51,7 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s", (_labe
         "pacemaker",
         "scenarios",
         "shell",
+        "zimbra",
         "policies",
       ]);
       const scenarios = result.sections.find((s) => s.id === "scenarios")!.items;
@@ -153,13 +155,20 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))(
       // apt sources are joined inline in Node.ts, not by a renderer the check could call.
       const notRendered = ["/etc/apt/sources.list.d/zimbra-ha.list"];
       // Secret files (authkey, fence passwords) are not rendered: the judges use throwaway ones.
-      for (const c of run.commands.filter(
-        (c) => typeof c.inputs.stdin === "string" && !c.secretInputs.includes("stdin"),
-      )) {
+      // zmsetup.pl's configuration is secret stdin (the admin password): compared without that line.
+      const withoutPassword = (text: unknown) => String(text).replace(/^CREATEADMINPASS=.*$/m, "CREATEADMINPASS=…");
+      for (const c of run.commands.filter((c) => typeof c.inputs.stdin === "string")) {
         const create = plainCreate(unsudo(String(c.inputs.create)));
+        if (/zimbra-configure\.sh/.test(create)) {
+          written.add(ZMSETUP);
+          expect(withoutPassword(c.inputs.stdin)).toBe(withoutPassword(files[ZMSETUP]));
+          continue;
+        }
+        if (c.secretInputs.includes("stdin")) continue;
         const put = create.match(/put-file\.sh (\/\S+)/);
         let key: string | undefined;
         if (create.startsWith("sh -s")) key = "bundle/tools-bundle.sh";
+        else if (/firewall-apply\.sh \d/.test(create)) key = `${nodeOf(c)}${FIREWALL_CONF}`;
         else if (/cib-apply\.sh(?! --remove)/.test(create)) key = "cib/fragment.xml";
         else if (/hosts-block\.sh$/.test(create.replace(/ #.*$/, ""))) key = `${nodeOf(c)}/etc/hosts.zimbra-ha-block`;
         else if (put && !notRendered.includes(put[1])) key = `${nodeOf(c)}${put[1]}`;

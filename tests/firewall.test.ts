@@ -23,7 +23,7 @@ import { echoInputs, installRecordingMocks } from "../tools/mock-runtime";
 const ROOT = path.join(__dirname, "..");
 const SCRIPTS = path.join(ROOT, "assets", "scripts");
 const GOLDEN = path.join(__dirname, "golden", "zimbra");
-const STACKS = ["Pulumi.lab.yaml", "examples/kopano.yaml", "examples/open-xchange.yaml"];
+const STACKS = ["Pulumi.lab.yaml", "examples/kopano.yaml", "examples/open-xchange.yaml", "examples/zimbra-full.yaml"];
 
 const loadRaw = (file: string) => readStackFile(path.join(ROOT, file)).cluster as any;
 const load = (file: string): ClusterConfig => {

@@ -11,6 +11,9 @@ import { cibView, renderCibFragment } from "../components/render/cib";
 import { hostsView, renderHostsBlock } from "../components/render/hosts";
 import { renderSbdDefaults, sbdView } from "../components/render/sbd";
 import { renderToolsBundle, bundledFiles } from "../components/render/bundle";
+import { ZIMBRA_CRON_D } from "../components/render/zimbra";
+import { FIREWALL_CONF } from "../components/host-paths";
+import { nodePath, renderStack, ZMSETUP } from "../tools/check/render";
 
 const ROOT = path.join(__dirname, "..");
 const GOLDEN = path.join(__dirname, "golden");
@@ -28,6 +31,15 @@ function renderAll(cfg: ClusterConfig): Record<string, string> {
   for (const res of cfg.drbd.resources) files[`${res.name}.res`] = renderDrbdRes(drbdView(cfg, res));
   const sbd = sbdView(cfg);
   if (sbd) files["sbd"] = renderSbdDefaults(sbd);
+  // Zimbra and the firewall, as the check renders them (the admin password is a placeholder).
+  const stack = renderStack(cfg);
+  for (const node of cfg.nodes) {
+    const ruleset = stack[nodePath(node.name, FIREWALL_CONF)];
+    if (ruleset !== undefined) files[`firewall-${node.name}.nft`] = ruleset;
+  }
+  if (stack[ZMSETUP] !== undefined) files["zmsetup.conf"] = stack[ZMSETUP];
+  const cron = stack[nodePath(cfg.nodes[0].name, ZIMBRA_CRON_D)];
+  if (cron !== undefined) files["zimbra-ha-crontab"] = cron;
   return files;
 }
 
@@ -35,6 +47,7 @@ describe.each([
   ["lab", "Pulumi.lab.yaml"],
   ["kopano", "examples/kopano.yaml"],
   ["open-xchange", "examples/open-xchange.yaml"],
+  ["zimbra-full", "examples/zimbra-full.yaml"],
 ])("golden files for %s", (stack, file) => {
   const rendered = renderAll(load(file));
   test.each(Object.keys(rendered))("%s matches tests/golden", (name) => {

@@ -64,6 +64,7 @@ export const JUDGE_BINARIES: Record<string, { binaries: string[]; packages: stri
     packages: "pacemaker-cli-utils, xsltproc, libxml2-utils",
   },
   shell: { binaries: ["shellcheck"], packages: "shellcheck" },
+  firewall: { binaries: ["nft", "unshare", "ip"], packages: "nftables, util-linux, iproute2" },
 };
 
 /** Finds a binary on PATH (plus the sbin directories, where Debian puts the cluster tools). */

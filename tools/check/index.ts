@@ -9,6 +9,7 @@ import { judgeCorosync } from "./judges/corosync";
 import { judgeDrbd } from "./judges/drbd";
 import { judgePacemaker } from "./judges/pacemaker";
 import { judgeShell } from "./judges/shellcheck";
+import { judgeZimbra } from "./judges/zimbra";
 import { judgePolicies } from "./policies";
 import { StackResource } from "../../policy/resources";
 import { RawSettings } from "../../components/stackfile";
@@ -17,8 +18,8 @@ import { formatReport } from "./report";
 import { judgeScenarios } from "./scenarios";
 import { CheckResult, fail, pass, Section, skip } from "./types";
 
-export type JudgeName = "corosync" | "drbd" | "pacemaker" | "scenarios" | "shell" | "policies";
-export const ALL_JUDGES: JudgeName[] = ["corosync", "drbd", "pacemaker", "scenarios", "shell", "policies"];
+export type JudgeName = "corosync" | "drbd" | "pacemaker" | "scenarios" | "shell" | "zimbra" | "policies";
+export const ALL_JUDGES: JudgeName[] = ["corosync", "drbd", "pacemaker", "scenarios", "shell", "zimbra", "policies"];
 
 export interface CheckOptions {
   /** Build folder; default build/check/<stack>. Emptied first (only if the check made it). */
@@ -93,6 +94,7 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
             outDir,
           ).then((s) => [s])
         : Promise.resolve([]),
+      want.has("zimbra") ? judgeZimbra(cfg, files, outDir).then((s) => [s]) : Promise.resolve([]),
       want.has("policies")
         ? judgePolicies(cfg, loaded.stack, opts.mutateResources).then((s) => [s])
         : Promise.resolve([]),

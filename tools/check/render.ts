@@ -14,6 +14,16 @@ import { corosyncView, renderCorosyncConf } from "../../components/render/corosy
 import { drbdResPath, drbdView, renderDrbdRes } from "../../components/render/drbd";
 import { hostsView, renderHostsBlock } from "../../components/render/hosts";
 import { renderSbdDefaults, sbdView } from "../../components/render/sbd";
+import { firewallView, renderFirewall } from "../../components/render/firewall";
+import {
+  accountSuffix,
+  renderZimbraCronD,
+  renderZmsetupConfig,
+  ZIMBRA_CRON_D,
+  zmsetupPlainView,
+} from "../../components/render/zimbra";
+import { FIREWALL_CONF } from "../../components/host-paths";
+import { TOOLS_DIR } from "../../components/render/bundle";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 
@@ -64,6 +74,10 @@ export function loadStack(stackOrPath: string, mutateConfig?: (raw: RawSettings)
 export const nodePath = (node: string, file: string) => `${node}${file.startsWith("/") ? "" : "/"}${file}`;
 export const FRAGMENT = "cib/fragment.xml";
 export const BUNDLE = "bundle/tools-bundle.sh";
+/** zmsetup.pl's configuration: it never lands on a node as a file of record (secret stdin, a temporary file). */
+export const ZMSETUP = "zimbra/zmsetup.conf";
+/** Stands in for the secret zimbraAdminPassword, which rendering never needs to know. */
+export const ADMIN_PASSWORD_PLACEHOLDER = "zimbraAdminPassword-not-rendered";
 
 /** Every file the stack writes, per node, plus the CIB fragment and the tools bundle. */
 export function renderStack(cfg: ClusterConfig): RenderedFiles {
@@ -85,7 +99,15 @@ export function renderStack(cfg: ClusterConfig): RenderedFiles {
     if (sbd) put("/etc/default/sbd", renderSbdDefaults(sbd));
     for (const tool of tools) put(tool.path, tool.content);
     for (const file of cfg.files) put(file.path, file.content);
+    if (cfg.firewall?.enabled) put(FIREWALL_CONF, renderFirewall(firewallView(cfg, cfg.firewall, node.name)));
+    if (cfg.zimbra) put(ZIMBRA_CRON_D, renderZimbraCronD(TOOLS_DIR));
   }
+  if (cfg.zimbra)
+    files[ZMSETUP] = renderZmsetupConfig({
+      ...zmsetupPlainView(cfg, cfg.zimbra),
+      adminPassword: ADMIN_PASSWORD_PLACEHOLDER,
+      accountSuffix: accountSuffix(cfg.service.fqdn),
+    });
   files[FRAGMENT] = renderCibFragment(cibView(cfg));
   files[BUNDLE] = renderToolsBundle(tools);
   return files;
