@@ -7,11 +7,8 @@
  * and the confirm step fails loudly. `pulumi destroy` removes the table and its files.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterConfig } from "./config";
 import { Node } from "./Node";
 import { HostSteps, sha256, tool } from "./remote";
-import { firewallView, renderFirewall } from "./render/firewall";
-import { FirewallConfig } from "./firewall-config";
 
 export interface FirewallArgs {
   /** Nodes that get the table. */
@@ -20,15 +17,6 @@ export interface FirewallArgs {
   rulesets: Record<string, string>;
   /** Seconds before rules not confirmed over a new SSH connection are rolled back. */
   confirmTimeout: number;
-}
-
-/** Firewall arguments for a validated stack configuration. */
-export function firewallArgs(cfg: ClusterConfig, fw: FirewallConfig, nodes: Node[]): FirewallArgs {
-  return {
-    nodes,
-    rulesets: Object.fromEntries(cfg.nodes.map((n) => [n.name, renderFirewall(firewallView(cfg, fw, n.name))])),
-    confirmTimeout: fw.confirmTimeout,
-  };
 }
 
 export class Firewall extends pulumi.ComponentResource {

@@ -15,25 +15,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { cibIds } from "./cib-ids";
-import { ClusterConfig } from "./config";
-import { DrbdResource } from "./DrbdResource";
 import { UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
-import { Distro, DISTRO_PACKAGES } from "./packages";
 import { HostSteps, tool } from "./remote";
-import { TOOLS_DIR } from "./render/bundle";
-import {
-  accountSuffix,
-  installerPath,
-  renderZimbraCronD,
-  renderZmsetupConfig,
-  ZIMBRA_CRON_D,
-  ZmsetupPlainView,
-  zmsetupPlainView,
-} from "./render/zimbra";
-import { drbdHolders } from "./render/drbd";
-import { zimbraResource } from "./zimbra-cluster";
-import { ZimbraConfig } from "./zimbra-config";
+import { accountSuffix, installerPath, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView } from "./render/zimbra";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
 
@@ -64,57 +49,12 @@ export interface ZimbraInstallArgs {
   configureTimeout: number;
   /** zmsetup.pl configuration without its secrets (render/zimbra.ts). */
   config: ZmsetupPlainView;
+  /** /etc/cron.d file on every node that can run Zimbra (render/zimbra.ts). */
+  cronD: string;
   /** Admin password (secret, from the stack config). */
   adminPassword: pulumi.Input<string>;
   /** Done first: the DRBD resource's initialisation (DrbdResource.ready). */
   after: pulumi.Resource[];
-}
-
-/** ZimbraInstall arguments for a validated stack configuration (checkZimbra passed). */
-export function zimbraInstallArgs(
-  cfg: ClusterConfig,
-  zimbra: ZimbraConfig,
-  nodes: Node[],
-  drbd: DrbdResource[],
-  adminPassword: pulumi.Input<string>,
-): ZimbraInstallArgs {
-  const res = zimbraResource(cfg);
-  if (!res) throw new pulumi.RunError("zimbraInstallArgs: no DRBD resource holds /opt/zimbra (checkZimbra reports it)");
-  const holderNames = drbdHolders(cfg, res).map((n) => n.name);
-  const holders = nodes.filter((n) => holderNames.includes(n.name));
-  const active = cfg.nodes.find((n) => n.name === res.initialPrimary)!;
-  const vip = cfg.pacemaker.vips[0];
-  const prefix = Number(cfg.service.subnet.split("/")[1]);
-  const resource = drbd.find((d) => d.resourceName === res.name);
-  return {
-    nodes: holders,
-    activeNode: res.initialPrimary,
-    drbd: {
-      resource: res.name,
-      minor: res.minor,
-      mountPoint: res.mountPoint,
-      fsType: res.fsType,
-      mountOptions: res.mountOptions || "defaults",
-    },
-    vip: {
-      address: vip.address,
-      cidr: vip.cidrNetmask ?? prefix,
-      nic: vip.nic ?? active.nics.service ?? cfg.service.nic,
-    },
-    fqdn: cfg.service.fqdn,
-    prerequisites: Object.fromEntries(
-      cfg.nodes.map((n) => [n.name, DISTRO_PACKAGES[(n.distro ?? cfg.distro) as Distro].zimbraPrerequisites]),
-    ),
-    installer: zimbra.installer,
-    packages: zimbra.packages,
-    useZimbraPackageServer: zimbra.useZimbraPackageServer,
-    platformOverride: zimbra.platformOverride,
-    installTimeout: zimbra.installTimeout,
-    configureTimeout: zimbra.configureTimeout,
-    config: zmsetupPlainView(cfg, zimbra),
-    adminPassword,
-    after: resource ? resource.ready : [],
-  };
 }
 
 export class ZimbraInstall extends pulumi.ComponentResource {
@@ -258,10 +198,9 @@ export class ZimbraInstall extends pulumi.ComponentResource {
       [agent, capture],
     );
 
-    const cronD = renderZimbraCronD(TOOLS_DIR);
     const cron = (node: Node, deps: pulumi.Resource[]) =>
       steps.on(node, "cron", tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, {
-        stdin: cronD,
+        stdin: args.cronD,
         delete: `rm -f ${ZIMBRA_CRON_D}`,
       });
     const ready: pulumi.Resource[] = [

@@ -229,9 +229,9 @@ describe("Firewall component under the mock runtime", () => {
     const { registrations, settled } = installRecordingMocks(echoInputs);
     const pulumi = await import("@pulumi/pulumi");
     const { Node } = await import("../components/Node");
-    const { Firewall, firewallArgs } = await import("../components/Firewall");
-    const cfg = load("examples/kopano.yaml");
-    const fw = FirewallSchema.parse({ confirmTimeout: 90 });
+    const { Firewall } = await import("../components/Firewall");
+    const { planCluster } = await import("../components/plan");
+    const cfg = { ...load("examples/kopano.yaml"), firewall: FirewallSchema.parse({ confirmTimeout: 90 }) };
     const nodes = cfg.nodes.map(
       (n) =>
         new Node(n.name, {
@@ -251,8 +251,8 @@ describe("Firewall component under the mock runtime", () => {
           clusterManagedUnits: [],
         }),
     );
-    const args = firewallArgs(cfg, fw, nodes);
-    const firewall = new Firewall("firewall", args);
+    const args = planCluster(cfg).firewall!;
+    const firewall = new Firewall("firewall", { nodes, ...args });
     await settled();
     const byName = (name: string) => registrations.find((r) => r.name === name)!;
     for (const node of cfg.nodes) {
@@ -260,7 +260,7 @@ describe("Firewall component under the mock runtime", () => {
       expect(plainCreate(apply.inputs.create)).toMatch(
         /^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/,
       );
-      expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, fw, node.name)));
+      expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, cfg.firewall, node.name)));
       expect(apply.inputs.delete).toContain("firewall-apply.sh --remove");
       expect(apply.dependsOn).toEqual(expect.arrayContaining([`${node.name}-packages`, `${node.name}-hosts`]));
       expect(apply.deleteBeforeReplace).toBe(true);

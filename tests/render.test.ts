@@ -8,12 +8,9 @@ import { ClusterConfig } from "../components/config";
 import { corosyncView, renderCorosyncConf } from "../components/render/corosync";
 import { drbdView, renderDrbdRes } from "../components/render/drbd";
 import { cibView, renderCibFragment } from "../components/render/cib";
-import { hostsView, renderHostsBlock } from "../components/render/hosts";
-import { renderSbdDefaults, sbdView } from "../components/render/sbd";
 import { renderToolsBundle, bundledFiles } from "../components/render/bundle";
-import { ZIMBRA_CRON_D } from "../components/render/zimbra";
-import { FIREWALL_CONF } from "../components/host-paths";
-import { nodePath, renderStack, ZMSETUP } from "../tools/check/render";
+import { planCluster } from "../components/plan";
+import { renderStack, ZMSETUP } from "../tools/check/render";
 
 const ROOT = path.join(__dirname, "..");
 const GOLDEN = path.join(__dirname, "golden");
@@ -22,24 +19,21 @@ const load = (file: string) => {
   return parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
 };
 
+/** The golden files: read from the plan the program builds its components from. */
 function renderAll(cfg: ClusterConfig): Record<string, string> {
+  const plan = planCluster(cfg);
   const files: Record<string, string> = {
-    "corosync.conf": renderCorosyncConf(corosyncView(cfg)),
-    "hosts-block": renderHostsBlock(hostsView(cfg)),
-    "cib-fragment.xml": renderCibFragment(cibView(cfg)),
+    "corosync.conf": plan.corosync.conf,
+    "hosts-block": plan.nodes[0].hostsBlock,
+    "cib-fragment.xml": plan.pacemaker.fragment,
   };
-  for (const res of cfg.drbd.resources) files[`${res.name}.res`] = renderDrbdRes(drbdView(cfg, res));
-  const sbd = sbdView(cfg);
-  if (sbd) files["sbd"] = renderSbdDefaults(sbd);
-  // Zimbra and the firewall, as the check renders them (the admin password is a placeholder).
-  const stack = renderStack(cfg);
-  for (const node of cfg.nodes) {
-    const ruleset = stack[nodePath(node.name, FIREWALL_CONF)];
-    if (ruleset !== undefined) files[`firewall-${node.name}.nft`] = ruleset;
+  for (const res of plan.drbd) files[`${res.name}.res`] = res.resFile;
+  if (plan.fencing?.sbd) files["sbd"] = plan.fencing.sbd.defaults;
+  for (const [node, ruleset] of Object.entries(plan.firewall?.rulesets ?? {})) files[`firewall-${node}.nft`] = ruleset;
+  if (plan.zimbra) {
+    files["zmsetup.conf"] = renderStack(cfg)[ZMSETUP]; // with the check's placeholder admin password
+    files["zimbra-ha-crontab"] = plan.zimbra.cronD;
   }
-  if (stack[ZMSETUP] !== undefined) files["zmsetup.conf"] = stack[ZMSETUP];
-  const cron = stack[nodePath(cfg.nodes[0].name, ZIMBRA_CRON_D)];
-  if (cron !== undefined) files["zimbra-ha-crontab"] = cron;
   return files;
 }
 

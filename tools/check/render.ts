@@ -1,29 +1,17 @@
 /**
- * Renders every file a stack would write, per node, with the same functions the components
- * call (components/render/*). Nothing here formats a config file itself: a new renderer or
- * template shows up here only through those functions.
+ * Every file a stack would write, per node, read from the plan the program's components are
+ * built from (components/plan.ts). Nothing here formats a config file itself.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../components/config";
 import { RawSettings, readStackFile, resolveStackFile } from "../../components/stackfile";
 import { ConfigError, parseClusterConfig } from "../../components/validate";
-import { bundledFiles, renderToolsBundle } from "../../components/render/bundle";
-import { cibView, renderCibFragment } from "../../components/render/cib";
-import { corosyncView, renderCorosyncConf } from "../../components/render/corosync";
-import { drbdResPath, drbdView, renderDrbdRes } from "../../components/render/drbd";
-import { hostsView, renderHostsBlock } from "../../components/render/hosts";
-import { renderSbdDefaults, sbdView } from "../../components/render/sbd";
-import { firewallView, renderFirewall } from "../../components/render/firewall";
-import {
-  accountSuffix,
-  renderZimbraCronD,
-  renderZmsetupConfig,
-  ZIMBRA_CRON_D,
-  zmsetupPlainView,
-} from "../../components/render/zimbra";
-import { FIREWALL_CONF } from "../../components/host-paths";
-import { TOOLS_DIR } from "../../components/render/bundle";
+import { bundledFiles } from "../../components/render/bundle";
+import { drbdResPath } from "../../components/render/drbd";
+import { accountSuffix, renderZmsetupConfig, ZIMBRA_CRON_D } from "../../components/render/zimbra";
+import { COROSYNC_CONF, FIREWALL_CONF, SBD_DEFAULTS } from "../../components/host-paths";
+import { planCluster } from "../../components/plan";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 
@@ -79,37 +67,32 @@ export const ZMSETUP = "zimbra/zmsetup.conf";
 /** Stands in for the secret zimbraAdminPassword, which rendering never needs to know. */
 export const ADMIN_PASSWORD_PLACEHOLDER = "zimbraAdminPassword-not-rendered";
 
-/** Every file the stack writes, per node, plus the CIB fragment and the tools bundle. */
+/** Every file the stack writes, per node, plus the CIB fragment and the tools bundle: read from the plan. */
 export function renderStack(cfg: ClusterConfig): RenderedFiles {
+  const plan = planCluster(cfg);
   const files: RenderedFiles = {};
-  const corosync = renderCorosyncConf(corosyncView(cfg));
-  const hosts = renderHostsBlock(hostsView(cfg));
-  const sbd = sbdView(cfg);
   const tools = bundledFiles();
-  const drbd = cfg.drbd.resources.map((res) => {
-    const view = drbdView(cfg, res);
-    return { path: drbdResPath(res.name), holders: view.nodes.map((n) => n.name), content: renderDrbdRes(view) };
-  });
-  for (const node of cfg.nodes) {
+  for (const node of plan.nodes) {
     const put = (file: string, content: string) => (files[nodePath(node.name, file)] = content);
-    put("/etc/corosync/corosync.conf", corosync);
-    for (const res of drbd.filter((r) => r.holders.includes(node.name))) put(res.path, res.content);
+    put(COROSYNC_CONF, plan.corosync.conf);
+    for (const res of plan.drbd.filter((r) => r.view.nodes.some((n) => n.name === node.name)))
+      put(drbdResPath(res.name), res.resFile);
     // The block hosts-block.sh keeps between its marker lines in /etc/hosts.
-    put("/etc/hosts.zimbra-ha-block", hosts);
-    if (sbd) put("/etc/default/sbd", renderSbdDefaults(sbd));
+    put("/etc/hosts.zimbra-ha-block", node.hostsBlock);
+    if (plan.fencing?.sbd) put(SBD_DEFAULTS, plan.fencing.sbd.defaults);
     for (const tool of tools) put(tool.path, tool.content);
-    for (const file of cfg.files) put(file.path, file.content);
-    if (cfg.firewall?.enabled) put(FIREWALL_CONF, renderFirewall(firewallView(cfg, cfg.firewall, node.name)));
-    if (cfg.zimbra) put(ZIMBRA_CRON_D, renderZimbraCronD(TOOLS_DIR));
+    for (const file of node.files) put(file.path, file.content);
+    if (plan.firewall) put(FIREWALL_CONF, plan.firewall.rulesets[node.name]);
+    if (plan.zimbra?.nodeNames.includes(node.name)) put(ZIMBRA_CRON_D, plan.zimbra.cronD);
   }
-  if (cfg.zimbra)
+  files[FRAGMENT] = plan.pacemaker.fragment;
+  files[BUNDLE] = plan.nodes[0].toolsBundle;
+  if (plan.zimbra)
     files[ZMSETUP] = renderZmsetupConfig({
-      ...zmsetupPlainView(cfg, cfg.zimbra),
+      ...plan.zimbra.config,
       adminPassword: ADMIN_PASSWORD_PLACEHOLDER,
-      accountSuffix: accountSuffix(cfg.service.fqdn),
+      accountSuffix: accountSuffix(plan.zimbra.fqdn),
     });
-  files[FRAGMENT] = renderCibFragment(cibView(cfg));
-  files[BUNDLE] = renderToolsBundle(tools);
   return files;
 }
 

@@ -1,0 +1,260 @@
+/**
+ * planCluster: what a validated stack configuration asks of every host, as plain data and
+ * without Pulumi: each host's connection, packages and files, and every component's
+ * arguments with their rendered files. The program (cluster.ts) only wires components from
+ * it; the offline check and the golden tests read the same plan, so there is one place
+ * where configuration becomes content.
+ */
+import type { CorosyncRingArgs } from "./CorosyncRing";
+import type { DrbdResourceArgs } from "./DrbdResource";
+import type { FencingArgs } from "./Fencing";
+import type { FirewallArgs } from "./Firewall";
+import type { NodeArgs } from "./Node";
+import type { PacemakerGroupArgs } from "./PacemakerGroup";
+import type { QuorumDeviceArgs } from "./QuorumDevice";
+import type { RollingMaintenanceArgs } from "./RollingMaintenance";
+import type { ZimbraInstallArgs } from "./ZimbraInstall";
+import { ClusterConfig } from "./config";
+import { DISTRO_PACKAGES, Distro } from "./packages";
+import {
+  ARBITER_PACKAGES,
+  CLUSTER_MANAGED_UNITS,
+  FIREWALL_PACKAGES,
+  packagesFor,
+  QDEVICE_PACKAGES,
+  SBD_PACKAGES,
+} from "./packages";
+import { renderToolsBundle, TOOLS_DIR } from "./render/bundle";
+import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
+import { corosyncRunningValues, corosyncView, renderCorosyncConf } from "./render/corosync";
+import { drbdHolders, drbdView, renderDrbdRes } from "./render/drbd";
+import { firewallView, renderFirewall } from "./render/firewall";
+import { hostsView, renderHostsBlock } from "./render/hosts";
+import { renderSbdDefaults, sbdView } from "./render/sbd";
+import { renderZimbraCronD, zmsetupPlainView } from "./render/zimbra";
+import { zimbraResource } from "./zimbra-cluster";
+
+/** A host's arguments without its secret key. */
+export type HostPlan = Omit<NodeArgs, "privateKey">;
+
+export interface ClusterPlan {
+  /** The cluster nodes, in stack order. */
+  nodes: HostPlan[];
+  drbd: (Omit<DrbdResourceArgs, "nodes"> & { name: string })[];
+  /** Absent when fencing is disabled. Device passwords are secrets: the program adds them. */
+  fencing?: Omit<FencingArgs, "nodes" | "passwords"> & { devicePasswords: boolean };
+  corosync: Omit<CorosyncRingArgs, "nodes" | "authkeyBase64" | "after">;
+  quorum?: Omit<QuorumDeviceArgs, "arbiter" | "nodes" | "after"> & { arbiter: HostPlan };
+  firewall?: Omit<FirewallArgs, "nodes">;
+  /** The admin password is a secret: the program adds it. */
+  zimbra?: Omit<ZimbraInstallArgs, "nodes" | "adminPassword" | "after"> & {
+    /** The nodes that can run Zimbra: the holders of its DRBD resource. */
+    nodeNames: string[];
+    /** That DRBD resource: the install waits for its initialisation. */
+    drbdResource: string;
+  };
+  pacemaker: Omit<PacemakerGroupArgs, "nodes" | "after">;
+  maintenance: Omit<RollingMaintenanceArgs, "nodes" | "after">;
+}
+
+/** Packages the fencing mode needs on top of the cluster packages. */
+function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
+  switch (cfg.fencing.mode) {
+    case "disabled-unsafe":
+      return [];
+    case "watchdog": // Pacemaker fences through the watchdog itself: no fence agent
+      return SBD_PACKAGES;
+    case "sbd":
+      return [...DISTRO_PACKAGES[distro].fenceAgents, ...SBD_PACKAGES];
+    case "devices":
+      return DISTRO_PACKAGES[distro].fenceAgents;
+  }
+}
+
+function fencingPlan(cfg: ClusterConfig): ClusterPlan["fencing"] {
+  const f = cfg.fencing;
+  if (f.mode === "disabled-unsafe") return undefined;
+  const sbd = sbdView(cfg);
+  return {
+    sbd:
+      sbd && (f.mode === "sbd" || f.mode === "watchdog")
+        ? { defaults: renderSbdDefaults(sbd), ...f.sbd, disk: f.mode === "sbd" ? f.sbd : undefined }
+        : undefined,
+    devicePasswords: f.mode === "devices",
+    fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
+  };
+}
+
+function zimbraPlan(cfg: ClusterConfig): ClusterPlan["zimbra"] {
+  const zimbra = cfg.zimbra;
+  if (!zimbra) return undefined;
+  const res = zimbraResource(cfg);
+  if (!res) throw new Error("planCluster: no DRBD resource holds /opt/zimbra (validation reports it)");
+  const active = cfg.nodes.find((n) => n.name === res.initialPrimary);
+  if (!active)
+    throw new Error(`planCluster: initialPrimary ${res.initialPrimary} is not a node (validation reports it)`);
+  const vip = cfg.pacemaker.vips[0];
+  const prefix = Number(cfg.service.subnet.split("/")[1]);
+  return {
+    nodeNames: drbdHolders(cfg, res).map((n) => n.name),
+    drbdResource: res.name,
+    activeNode: res.initialPrimary,
+    drbd: {
+      resource: res.name,
+      minor: res.minor,
+      mountPoint: res.mountPoint,
+      fsType: res.fsType,
+      mountOptions: res.mountOptions || "defaults",
+    },
+    vip: {
+      address: vip.address,
+      cidr: vip.cidrNetmask ?? prefix,
+      nic: vip.nic ?? active.nics.service ?? cfg.service.nic,
+    },
+    fqdn: cfg.service.fqdn,
+    prerequisites: Object.fromEntries(
+      cfg.nodes.map((n) => [n.name, DISTRO_PACKAGES[(n.distro ?? cfg.distro) as Distro].zimbraPrerequisites]),
+    ),
+    installer: zimbra.installer,
+    packages: zimbra.packages,
+    useZimbraPackageServer: zimbra.useZimbraPackageServer,
+    platformOverride: zimbra.platformOverride,
+    installTimeout: zimbra.installTimeout,
+    configureTimeout: zimbra.configureTimeout,
+    config: zmsetupPlainView(cfg, zimbra),
+    cronD: renderZimbraCronD(TOOLS_DIR),
+  };
+}
+
+export function planCluster(cfg: ClusterConfig): ClusterPlan {
+  const toolsBundle = renderToolsBundle();
+  const hostsBlock = renderHostsBlock(hostsView(cfg));
+  const ssh = { dialErrorLimit: cfg.ssh.dialErrorLimit, perDialTimeout: cfg.ssh.perDialTimeout };
+
+  const nodes: HostPlan[] = cfg.nodes.map((n) => {
+    const distro = n.distro ?? cfg.distro;
+    return {
+      name: n.name,
+      host: n.ssh.host,
+      port: n.ssh.port,
+      user: n.ssh.user,
+      hostKey: n.ssh.hostKey,
+      ...ssh,
+      distro,
+      toolsBundle,
+      hostsBlock,
+      aptSources: cfg.apt.sources,
+      packages: packagesFor(distro, [
+        ...fencingPackages(cfg, distro),
+        ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
+        ...(cfg.zimbra ? DISTRO_PACKAGES[distro].zimbraPrerequisites : []),
+        ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
+        ...cfg.apt.extraPackages,
+      ]),
+      files: cfg.files,
+      clusterManagedUnits: [
+        ...CLUSTER_MANAGED_UNITS,
+        ...cfg.disableAtBoot,
+        ...cfg.pacemaker.primitives
+          .filter((p) => p.agent.startsWith("systemd:"))
+          .map((p) => `${p.agent.slice("systemd:".length)}.service`),
+      ],
+    };
+  });
+
+  const drbd = cfg.drbd.resources.map((res) => {
+    const view = drbdView(cfg, res);
+    return {
+      name: res.name,
+      view,
+      resFile: renderDrbdRes(view),
+      minor: res.minor,
+      mountPoint: res.mountPoint,
+      fsType: res.fsType,
+      initialPrimary: res.initialPrimary,
+      skipInitialSyncIfBlank: res.skipInitialSyncIfBlank,
+      initTimeout: Math.max(120, res.degrWfcTimeout),
+    };
+  });
+
+  const corosyncConfig = corosyncView(cfg);
+  const corosync = {
+    conf: renderCorosyncConf(corosyncConfig),
+    runningValues: corosyncRunningValues(corosyncConfig),
+    links: corosyncConfig.links.length,
+    membershipTimeout: cfg.corosync.membershipTimeout,
+  };
+
+  const q = cfg.quorumDevice;
+  const quorum = q
+    ? {
+        arbiter: {
+          name: q.name,
+          host: q.ssh.host,
+          port: q.ssh.port,
+          user: q.ssh.user,
+          hostKey: q.ssh.hostKey,
+          ...ssh,
+          distro: q.distro ?? cfg.distro,
+          toolsBundle,
+          hostsBlock,
+          aptSources: cfg.apt.sources,
+          packages: ARBITER_PACKAGES,
+          files: [],
+          clusterManagedUnits: [],
+          arbiter: true,
+        },
+        clusterName: cfg.name,
+        corosyncConf: corosync.conf,
+        voteTimeout: cfg.corosync.membershipTimeout,
+      }
+    : undefined;
+
+  const fw = cfg.firewall;
+  const firewall = fw?.enabled
+    ? {
+        rulesets: Object.fromEntries(cfg.nodes.map((n) => [n.name, renderFirewall(firewallView(cfg, fw, n.name))])),
+        confirmTimeout: fw.confirmTimeout,
+      }
+    : undefined;
+
+  const cib = cibView(cfg);
+  const groups = cfg.pacemaker.groups.map((g) => g.id);
+  const pacemaker = {
+    fragment: renderCibFragment(cib),
+    stopFragment: renderCibStopFragment(cib),
+    // STONITH devices are not stopped first: fencing must stay possible while the rest stops.
+    topLevelResources: [
+      ...cib.groups.map((g) => g.id),
+      ...cib.clones.map((c) => c.id),
+      ...cib.promotables.map((p) => p.id),
+    ],
+    ownerTag: ownerTag(cfg),
+    groups,
+    convergeTimeout: cfg.pacemaker.convergeTimeout,
+  };
+
+  const m = cfg.maintenance;
+  const maintenance = {
+    packages: Object.fromEntries(nodes.map((n) => [n.name, n.packages])),
+    restartGeneration: m.restartGeneration,
+    rebootGeneration: m.rebootGeneration,
+    upgradeGeneration: m.upgradeGeneration,
+    rebootAfterUpgrade: m.rebootAfterUpgrade,
+    nodeTimeout: m.nodeTimeout,
+    groups,
+    drbdResources: cfg.drbd.resources.map((r) => r.name),
+  };
+
+  return {
+    nodes,
+    drbd,
+    fencing: fencingPlan(cfg),
+    corosync,
+    quorum,
+    firewall,
+    zimbra: zimbraPlan(cfg),
+    pacemaker,
+    maintenance,
+  };
+}
