@@ -11,9 +11,10 @@
                                         read-back (mailload.py verify's result), every check,
                                         the failover's timeline (failover-timeline.py) if any
   evidence.py mail-summary VERIFY_JSON  one line for the log
-  evidence.py rolling-row ROWS OPERATION OUTCOME UP_S MOVES OUTAGES_JSON VERIFY_JSON CHECKS_JSON NOTE
+  evidence.py rolling-row ROWS OPERATION OUTCOME UP_S MOVES OUTAGES_JSON VERIFY_JSON CHECKS_JSON NOTE [INVOCATION]
                                         appends one rolling operation (lab/test-rolling.sh)
-  evidence.py rolling-table ROWS        the table of the rolling operations in ROWS
+  evidence.py rolling-table ROWS        the table of the rolling operations in ROWS (an operation
+                                        run in several invocations: one row each, named OP #N)
 """
 import json
 import os
@@ -69,11 +70,13 @@ def rolling_table(rows):
     head = ["operation", "result", "pulumi up s", "service moves", "longest SMTP gap s", "longest IMAP gap s",
             "mails acked", "lost", "fenced / split brain"]
     lines = [head]
+    repeated = {op for op in (r["operation"] for r in rows) if sum(r["operation"] == op for r in rows) > 1}
     for r in rows:
         m = r["mail"] or {}
+        name = r["operation"] + (f" #{r.get('invocation', 1)}" if r["operation"] in repeated else "")
         lost = m.get("lost", "?")
         fence_ok = all(c["ok"] for c in r["checks"] if c["what"] in ("no node fenced", "no split brain"))
-        lines.append([r["operation"], r["outcome"], f"{r['up_s']:.0f}", str(r["moves"]), f"{r['smtp_longest_s']:.0f}",
+        lines.append([name, r["outcome"], f"{r['up_s']:.0f}", str(r["moves"]), f"{r['smtp_longest_s']:.0f}",
                       f"{r['imap_longest_s']:.0f}", str(m.get("acked", "?")), str(len(lost) if isinstance(lost, list) else lost),
                       "none" if fence_ok else "SEE CHECKS"])
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
@@ -104,9 +107,10 @@ def main(args):
         append(rows, row)
     elif action == "rolling-row":
         rows, operation, outcome, up_s, moves, outages, verify_path, checks, note = args[1:10]
+        invocation = int(args[10]) if len(args) > 10 else 1
         append(rows, {"operation": operation, "outcome": outcome, "up_s": float(up_s), "moves": int(moves),
                       **json.loads(outages), "mail": mail(verify_path), "checks": json.loads(checks),
-                      "note": note, "at": now(), **commit()})
+                      "note": note, "invocation": invocation, "at": now(), **commit()})
     elif action == "rolling-table":
         print(rolling_table([json.loads(line) for line in open(args[1]) if line.strip()]))
     elif action == "mail-summary":

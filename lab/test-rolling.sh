@@ -12,7 +12,9 @@
 # acknowledged mail is read back by its Message-ID, no node was fenced, no split brain, the
 # cluster is healthy; the table gives the service moves and the longest time SMTP and IMAP
 # did not answer. Evidence under lab/evidence/rolling/RUN/ (tracked: commit it).
-# Usage: npm run test:rolling [-- --only "restart reboot"]      Needs a deployed lab: npm run lab.
+# Usage: npm run test:rolling [-- --only "restart reboot"] [-- --run ID]   Needs a deployed lab.
+#   --run ID  add to rolling run ID (an earlier invocation's) instead of starting a new one;
+#             its rows carry their invocation number.
 # shellcheck disable=SC2016,SC2317  # checks are functions called through expect
 set -euo pipefail
 # shellcheck source=lab/lib.sh
@@ -23,27 +25,38 @@ cd "$LAB_ROOT"
 need_root
 
 operations="authkey link restart upgrade reboot"
+args="$*"
+run_id=""
 while (($#)); do
   case $1 in
     --only) operations=$2; shift ;;
+    --run) run_id=$2; shift ;;
     *) die "unknown argument $1" ;;
   esac
   shift
 done
 
-run_id=$(date -u +%Y%m%dT%H%M%SZ)
 work=$LAB_STATE/rolling
-evidence=$LAB_ROOT/lab/evidence/rolling/$run_id
-mkdir -p "$work" "$evidence"
+if [[ -z $run_id ]]; then
+  run_id=$(date -u +%Y%m%dT%H%M%SZ)
+  evidence=$LAB_ROOT/lab/evidence/rolling/$run_id
+  mkdir -p "$evidence"
+  python3 lab/evidence.py meta "$evidence/meta.json" "$run_id"
+else
+  [[ $run_id =~ ^[0-9]{8}T[0-9]{6}Z$ ]] || die "--run: '$run_id' is not a run id (like 20261202T194641Z)"
+  evidence=$LAB_ROOT/lab/evidence/rolling/$run_id
+  [[ -f $evidence/meta.json ]] || die "--run $run_id: no $evidence/meta.json (start a run without --run)"
+fi
+mkdir -p "$work"
 rows=$evidence/rows.jsonl
-: >"$rows"
-python3 lab/evidence.py meta "$evidence/meta.json" "$run_id"
+touch "$rows"
 invocation=1
+[[ -f $evidence/invocations.jsonl ]] && invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
+invocation_start=$(date -u +%FT%TZ)
 failures=0
 # shellcheck source=lab/faults-lib.sh
 source "$LAB_DIR/faults-lib.sh"
 lp() { bash lab/pulumi.sh "$@"; }
-log "rolling operations run $run_id: $operations; evidence in ${evidence#"$LAB_ROOT"/}"
 
 # ---- what each operation changes in the stack, and what its preview must list ------------
 generation() { lp config get --stack lab --path "cluster.maintenance.$1" 2>/dev/null || echo 0; }
@@ -70,7 +83,8 @@ change_upgrade() {
   local www=$LAB_REPO_DIR/www original tmp
   original=$(find -L "$www" -maxdepth 1 -name "${upgrade_package}_*_amd64.deb" ! -name '*+zha*' | head -n 1)
   [[ -n $original ]] || { echo "no $upgrade_package in $www"; return 1; }
-  upgrade_version=$(dpkg-deb -f "$original" Version)+zha1
+  # A version above whatever an earlier upgrade run installed: +zhaN, N the new generation.
+  upgrade_version=$(dpkg-deb -f "$original" Version)+zha$(($(generation upgradeGeneration) + 1))
   tmp=$(mktemp -d)
   dpkg-deb -R "$original" "$tmp/p" &&
     sed -i "s/^Version: .*/Version: $upgrade_version/" "$tmp/p/DEBIAN/control" &&
@@ -116,16 +130,21 @@ PY
 watch_pid=""
 mac_of() { ns ip neigh show "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'; }
 watch_start() {
-  local n
+  local n mac
   declare -A node_of_mac=()
   for n in "${LAB_NODES[@]}"; do
-    ns ping -c 1 -W 2 "${LAB_SVC_IP[$n]}" >/dev/null 2>&1 || true
-    node_of_mac[$(mac_of "${LAB_SVC_IP[$n]}")]=$n
+    ns ping -c 3 -W 2 "${LAB_SVC_IP[$n]}" >/dev/null 2>&1 || true
+    mac=$(mac_of "${LAB_SVC_IP[$n]}")
+    [[ -n $mac ]] || die "no MAC address for $n (${LAB_SVC_IP[$n]}) in the lab's neighbour table"
+    node_of_mac[$mac]=$n
   done
   : >"$work/placement"
+  # The VIP's entry has no address while it moves (or fails): "none" then.
   (while [[ ! -e $work/stop ]]; do
     mac=$(mac_of "$LAB_VIP")
-    echo "$(date +%s) ${node_of_mac[$mac]:-none}" >>"$work/placement"
+    node=none
+    [[ -z $mac ]] || node=${node_of_mac[$mac]:-none}
+    echo "$(date +%s) $node" >>"$work/placement"
     sleep 2
   done) &
   watch_pid=$!
@@ -164,7 +183,11 @@ operation() {
   up_s=$(elapsed "$up_start")
   sleep 10
   touch "$work/stop"
-  wait "$watch_pid" "$probe_pid" || true
+  local watcher=0
+  wait "$watch_pid" || watcher=$?
+  wait "$probe_pid" || true
+  placement_recorded() { [[ $watcher == 0 ]]; }
+  expect "the service's placement recorded to the end (the move count is complete)" placement_recorded
   load_stop_and_verify
   nothing_fenced() { [[ $(fence_count primary secondary) == "$fenced_p" && $(fence_count secondary primary) == "$fenced_s" ]]; }
   expect "no node fenced" nothing_fenced
@@ -173,15 +196,19 @@ operation() {
   if declare -F "check_$op" >/dev/null; then expect "$("describe_$op")" "check_$op"; fi
   if declare -F "cleanup_$op" >/dev/null; then "cleanup_$op" || log "  cleanup after $op failed"; fi
   outages=$(ns python3 lab/mailload.py outages "$work/probe")
-  python3 lab/evidence.py rolling-row "$rows" "$op" "$(outcome)" "$up_s" "$(moves)" "$outages" "$work/verify.json" "[$checks_json]" "$problems"
+  python3 lab/evidence.py rolling-row "$rows" "$op" "$(outcome)" "$up_s" "$(moves)" "$outages" "$work/verify.json" "[$checks_json]" "$problems" "$invocation"
   [[ $(outcome) == pass ]] || failures=$((failures + 1))
   log "$op: $(outcome); up ${up_s} s, $(moves) service move(s), outages $outages; $(python3 lab/evidence.py mail-summary "$work/verify.json")"
 }
 
 for op in $operations; do
   declare -F "change_$op" >/dev/null || die "unknown operation $op (known: authkey link restart upgrade reboot)"
+done
+log "rolling run $run_id, invocation $invocation: $operations; evidence in ${evidence#"$LAB_ROOT"/}"
+for op in $operations; do
   operation "$op"
 done
+python3 lab/evidence.py invocation "$evidence/invocations.jsonl" "$args" "$invocation_start" "$operations"
 python3 lab/evidence.py rolling-table "$rows" >"$evidence/table.txt"
 cat "$evidence/table.txt"
 log "rolling operations: $failures failed"
