@@ -51,7 +51,11 @@ mkdir -p "$work"
 rows=$evidence/rows.jsonl
 touch "$rows"
 invocation=1
-[[ -f $evidence/invocations.jsonl ]] && invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
+if [[ -f $evidence/invocations.jsonl ]]; then
+  invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
+elif [[ -s $rows ]]; then
+  invocation=2 # a run recorded before invocations were: it was one
+fi
 invocation_start=$(date -u +%FT%TZ)
 failures=0
 # shellcheck source=lab/faults-lib.sh
