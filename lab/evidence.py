@@ -14,7 +14,7 @@
   evidence.py rolling-row ROWS OPERATION OUTCOME UP_S MOVES OUTAGES_JSON VERIFY_JSON CHECKS_JSON NOTE [INVOCATION]
                                         appends one rolling operation (lab/test-rolling.sh)
   evidence.py rolling-table ROWS        the table of the rolling operations in ROWS (an operation
-                                        run in several invocations: one row each, named OP #N)
+                                        run more than once: one row each, OP #N for its N-th run)
 """
 import json
 import os
@@ -71,9 +71,11 @@ def rolling_table(rows):
             "mails acked", "lost", "fenced / split brain"]
     lines = [head]
     repeated = {op for op in (r["operation"] for r in rows) if sum(r["operation"] == op for r in rows) > 1}
+    seen = {}
     for r in rows:
         m = r["mail"] or {}
-        name = r["operation"] + (f" #{r.get('invocation', 1)}" if r["operation"] in repeated else "")
+        seen[r["operation"]] = seen.get(r["operation"], 0) + 1
+        name = r["operation"] + (f" #{seen[r['operation']]}" if r["operation"] in repeated else "")
         lost = m.get("lost", "?")
         fence_ok = all(c["ok"] for c in r["checks"] if c["what"] in ("no node fenced", "no split brain"))
         lines.append([name, r["outcome"], f"{r['up_s']:.0f}", str(r["moves"]), f"{r['smtp_longest_s']:.0f}",

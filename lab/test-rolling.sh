@@ -14,7 +14,8 @@
 # did not answer. Evidence under lab/evidence/rolling/RUN/ (tracked: commit it).
 # Usage: npm run test:rolling [-- --only "restart reboot"] [-- --run ID]   Needs a deployed lab.
 #   --run ID  add to rolling run ID (an earlier invocation's) instead of starting a new one;
-#             its rows carry their invocation number.
+#             its rows carry their invocation number; the table names an operation run
+#             more than once OP #N, its N-th run.
 # shellcheck disable=SC2016,SC2317  # checks are functions called through expect
 set -euo pipefail
 # shellcheck source=lab/lib.sh
@@ -50,12 +51,10 @@ fi
 mkdir -p "$work"
 rows=$evidence/rows.jsonl
 touch "$rows"
-invocation=1
-if [[ -f $evidence/invocations.jsonl ]]; then
-  invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
-elif [[ -s $rows ]]; then
-  invocation=2 # a run recorded before invocations were: it was one
-fi
+# One more than the last invocation with rows (rows recorded before invocations were count as 1).
+invocation=$(python3 -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(max([r.get("invocation", 1) for r in rows], default=0) + 1)' "$rows")
 invocation_start=$(date -u +%FT%TZ)
 failures=0
 # shellcheck source=lab/faults-lib.sh

@@ -272,9 +272,9 @@ describe("rolling operations' evidence (lab/test-rolling.sh)", () => {
     expect(table[1].split(/\s{2,}/)).toEqual(["restart", "pass", "412", "1", "12", "41", "50", "0", "none"]);
     expect(table[2].split(/\s{2,}/)).toEqual(["reboot", "fail", "655", "2", "12", "41", "50", "1", "SEE CHECKS"]);
 
-    // The same operation again in a second invocation (--run): both rows stay, named by invocation.
+    // The same operation again in a later invocation (--run): both rows stay, named by their order.
     expect(
-      run(["evidence.py", "rolling-row", rows, "restart", "pass", "300", "1", outages, verify, checks(false), "", "2"])
+      run(["evidence.py", "rolling-row", rows, "restart", "pass", "300", "1", outages, verify, checks(false), "", "3"])
         .status,
     ).toBe(0);
     const again = run(["evidence.py", "rolling-table", rows]).stdout.trimEnd().split("\n");
