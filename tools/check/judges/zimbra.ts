@@ -25,31 +25,35 @@ export function keysReadByConfigure(script = fs.readFileSync(CONFIGURE_SCRIPT, "
   return [...new Set([...script.matchAll(/\bvalue ([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
 }
 
+/** Calls `judge` with each line and its number (a final line break ends the last line, it opens none). */
+function eachLine(text: string, judge: (line: string, number: number) => void): void {
+  text
+    .replace(/\n$/, "")
+    .split("\n")
+    .forEach((line, i) => judge(line, i + 1));
+}
+
 /** What zmsetup.pl would misread in its configuration file, one message per defect. */
 export function zmsetupProblems(text: string, required: string[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   if (!text.endsWith("\n")) problems.push("the file does not end with a line break");
-  text
-    .replace(/\n$/, "")
-    .split("\n")
-    .forEach((line, i) => {
-      const at = `line ${i + 1}`;
-      const eq = line.indexOf("=");
-      if (eq < 0)
-        return void problems.push(`${at}: '${line}' has no '=': zmsetup.pl reads it as a key without a value`);
-      const key = line.slice(0, eq);
-      const value = line.slice(eq + 1);
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-        problems.push(`${at}: '${key}' is not a key name (zmsetup.pl has no comments and trims nothing)`);
-      if (/["'\r]/.test(value))
-        problems.push(`${at}: ${key}'s value has a quote or carriage return: zmsetup.pl keeps it`);
-      if (value !== value.trim())
-        problems.push(`${at}: ${key}'s value starts or ends with blanks: zmsetup.pl keeps them`);
-      const first = seen.get(key);
-      if (first !== undefined) problems.push(`${at}: ${key} again (line ${first}): the last one wins`);
-      else seen.set(key, i + 1);
-    });
+  eachLine(text, (line, number) => {
+    const at = `line ${number}`;
+    const eq = line.indexOf("=");
+    if (eq < 0) return void problems.push(`${at}: '${line}' has no '=': zmsetup.pl reads it as a key without a value`);
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      problems.push(`${at}: '${key}' is not a key name (zmsetup.pl has no comments and trims nothing)`);
+    if (/["'\r]/.test(value))
+      problems.push(`${at}: ${key}'s value has a quote or carriage return: zmsetup.pl keeps it`);
+    if (value !== value.trim())
+      problems.push(`${at}: ${key}'s value starts or ends with blanks: zmsetup.pl keeps them`);
+    const first = seen.get(key);
+    if (first !== undefined) problems.push(`${at}: ${key} again (line ${first}): the last one wins`);
+    else seen.set(key, number);
+  });
   for (const key of required)
     if (!seen.has(key)) problems.push(`${key} is missing: zimbra-configure.sh reads it from this file`);
   return problems;
@@ -87,30 +91,27 @@ export function cronDProblems(file: string, text: string): string[] {
   if (!/^[A-Za-z0-9_-]+$/.test(path.basename(file)))
     problems.push(`${path.basename(file)}: cron ignores files in /etc/cron.d whose names are not [A-Za-z0-9_-]`);
   if (!text.endsWith("\n")) problems.push("the last line has no line break: cron ignores it");
-  text
-    .replace(/\n$/, "")
-    .split("\n")
-    .forEach((raw, i) => {
-      const at = `line ${i + 1}`;
-      const line = raw.trim();
-      if (!line || line.startsWith("#")) return;
-      if (/^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) return; // an environment setting
-      const words = line.split(/\s+/);
-      const timeWords = words[0].startsWith("@") ? 1 : 5;
-      if (timeWords === 1 && !CRON_KEYWORDS.includes(words[0]))
-        return void problems.push(`${at}: ${words[0]} is not one of ${CRON_KEYWORDS.join(" ")}`);
-      if (words.length < timeWords + 2)
-        return void problems.push(`${at}: '${line}' lacks the user or the command (cron.d lines name a user)`);
-      if (timeWords === 5)
-        TIME_FIELDS.forEach((field, f) => {
-          const problem = timeFieldProblem(words[f], field);
-          if (problem) problems.push(`${at}: ${field.name}: ${problem}`);
-        });
-      const user = words[timeWords];
-      if (!/^[a-z_][a-z0-9_-]*\$?$/.test(user)) problems.push(`${at}: '${user}' is not a user name`);
-      if (/(^|[^\\])%/.test(words.slice(timeWords + 1).join(" ")))
-        problems.push(`${at}: an unescaped % in the command: cron turns it into a line break`);
-    });
+  eachLine(text, (raw, number) => {
+    const at = `line ${number}`;
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) return;
+    if (/^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) return; // an environment setting
+    const words = line.split(/\s+/);
+    const timeWords = words[0].startsWith("@") ? 1 : 5;
+    if (timeWords === 1 && !CRON_KEYWORDS.includes(words[0]))
+      return void problems.push(`${at}: ${words[0]} is not one of ${CRON_KEYWORDS.join(" ")}`);
+    if (words.length < timeWords + 2)
+      return void problems.push(`${at}: '${line}' lacks the user or the command (cron.d lines name a user)`);
+    if (timeWords === 5)
+      TIME_FIELDS.forEach((field, f) => {
+        const problem = timeFieldProblem(words[f], field);
+        if (problem) problems.push(`${at}: ${field.name}: ${problem}`);
+      });
+    const user = words[timeWords];
+    if (!/^[a-z_][a-z0-9_-]*\$?$/.test(user)) problems.push(`${at}: '${user}' is not a user name`);
+    if (/(^|[^\\])%/.test(words.slice(timeWords + 1).join(" ")))
+      problems.push(`${at}: an unescaped % in the command: cron turns it into a line break`);
+  });
   return problems;
 }
 
