@@ -29,7 +29,8 @@ const cfg = parseClusterConfig(config.getObject("cluster"), {
 for (const warning of crossFieldWarnings(cfg)) pulumi.log.warn(warning);
 if (cfg.fencing.mode === "disabled-unsafe") {
   pulumi.log.warn(
-    "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service on both nodes and lose mail. Lab use only.",
+    "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service on " +
+      "both nodes and lose mail. Lab use only.",
   );
 }
 

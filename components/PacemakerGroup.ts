@@ -19,7 +19,10 @@ export interface PacemakerGroupArgs {
   ownerTag: string;
   /** Groups that must be running for the deployment to count as converged. */
   groups: string[];
-  /** Top-level resources (groups, clones, promotables): destroy stops them before removing them. The STONITH devices keep running until then. */
+  /**
+   * Top-level resources (groups, clones, promotables): destroy stops them before removing them. The STONITH devices
+   * keep running until then.
+   */
   topLevelResources: string[];
   convergeTimeout: number;
   /** The ring must be quorate and every DRBD resource initialised first. */

@@ -77,7 +77,8 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     const active = args.nodes.find((n) => n.name === args.activeNode);
     if (!active)
       throw new pulumi.ResourceError(
-        `ZimbraInstall: active node ${args.activeNode} is not among the nodes (${args.nodes.map((n) => n.name).join(", ")})`,
+        `ZimbraInstall: active node ${args.activeNode} is not among the nodes ` +
+          `(${args.nodes.map((n) => n.name).join(", ")})`,
         this,
       );
     const passive = args.nodes.filter((n) => n !== active);

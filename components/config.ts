@@ -35,7 +35,8 @@ export const SshSchema = z.strictObject({
     .string()
     .refine((key) => !key.startsWith("ssh-rsa "), {
       message:
-        "ssh-rsa host keys cannot be pinned: the SSH client pins the key's own algorithm (SHA-1 ssh-rsa), which OpenSSH 8.8 and later refuse; pin the host's ed25519 key (ssh-keyscan -t ed25519 HOST)",
+        "ssh-rsa host keys cannot be pinned: the SSH client pins the key's own algorithm (SHA-1 ssh-rsa), which " +
+        "OpenSSH 8.8 and later refuse; pin the host's ed25519 key (ssh-keyscan -t ed25519 HOST)",
       abort: true,
     })
     .regex(
@@ -139,7 +140,10 @@ export const DrbdResourceSchema = z.strictObject({
     .default("noatime"),
   /** Node that is promoted the first time and on which the filesystem is created. */
   initialPrimary: name,
-  /** The two nodes that hold this resource (DRBD 8.4 replicates between two); defaults to all nodes of a two-node cluster. */
+  /**
+   * The two nodes that hold this resource (DRBD 8.4 replicates between two); defaults to all nodes of a two-node
+   * cluster.
+   */
   nodes: z.array(name).optional(),
   /** Allows creating metadata over a signature/data on every node's device. Destroys data. */
   allowWipe: z.boolean().default(false),
@@ -355,7 +359,10 @@ export const MaintenanceSchema = z.strictObject({
   rebootGeneration: z.number().int().min(0).default(0),
   /** Raise to upgrade, on each node in turn, the packages the stack installs and the kernel meta-packages. */
   upgradeGeneration: z.number().int().min(0).default(0),
-  /** During an upgrade, also reboot a node whose kernel or DRBD module changed, or that asks for it (/run/reboot-required). */
+  /**
+   * During an upgrade, also reboot a node whose kernel or DRBD module changed, or that asks for it
+   * (/run/reboot-required).
+   */
   rebootAfterUpgrade: z.boolean().default(false),
   /** Seconds one node may take to leave (the service moved off it) and to come back healthy. */
   nodeTimeout: seconds.default(1200),
@@ -384,7 +391,9 @@ const ClusterFields = z.strictObject({
     })
     .default({ dialErrorLimit: 30, perDialTimeout: 15 }),
   apt: AptSchema.default({ sources: [], extraPackages: [] }),
-  /** Configuration files for the application, written on every node after the packages are installed. Not for secrets. */
+  /**
+   * Configuration files for the application, written on every node after the packages are installed. Not for secrets.
+   */
   files: z.array(FileSchema).default([]),
   /** Extra units whose boot-time start is disabled (units of systemd primitives are disabled anyway). */
   disableAtBoot: z
@@ -400,7 +409,10 @@ const ClusterFields = z.strictObject({
   maintenance: MaintenanceSchema.default(MaintenanceSchema.parse({})),
 });
 
-/** Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays decide the race. */
+/**
+ * Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays
+ * decide the race.
+ */
 export const ClusterSchema = ClusterFields.transform((cfg) => {
   const race = !cfg.quorumDevice;
   return {

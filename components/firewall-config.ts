@@ -10,7 +10,10 @@ export const FirewallSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Open Zimbra's public ports (25, 80, 110, 143, 443, 465, 587, 993, 995, 7071) to everyone. */
   zimbraPublic: z.boolean().default(true),
-  /** Open Zimbra's internal ports (LDAP, LMTP, MySQL, spell, amavis, syslog) to internalFrom, for components split onto other hosts. */
+  /**
+   * Open Zimbra's internal ports (LDAP, LMTP, MySQL, spell, amavis, syslog) to internalFrom, for components split onto
+   * other hosts.
+   */
   zimbraInternal: z.boolean().default(false),
   /** Sources of the internal ports; defaults to the service subnet. */
   internalFrom: z.array(cidr).default([]),

@@ -44,23 +44,38 @@ function normaliseSource(line: string): string {
 export function aptSourceProblem(line: string): string | undefined {
   const m = /^(deb|deb-src)\s+(?:\[([^\]]*)\]\s+)?(\S+)(?:\s+(\S+))?((?:\s+\S+)*)\s*$/.exec(line);
   if (!m || m[3].startsWith("["))
-    return "is not 'deb [OPTIONS] URI SUITE COMPONENT...': an options block opened with [ must be closed with ] before the URI";
+    return (
+      "is not 'deb [OPTIONS] URI SUITE COMPONENT...': an options block opened with [ must be closed with ] " +
+      "before the URI"
+    );
   const [, , options, uri, suite, rest] = m;
   const bad = (options ?? "")
     .trim()
     .split(/\s+/)
     .filter((o) => o && !/^[a-zA-Z][a-zA-Z-]*[+-]?=\S+$/.test(o));
   if (bad.length)
-    return `has the option '${bad[0]}', which is not OPTION=VALUE (e.g. [trusted=yes] or [signed-by=/usr/share/keyrings/x.gpg])`;
+    return (
+      `has the option '${bad[0]}', which is not OPTION=VALUE (e.g. [trusted=yes] or ` +
+      `[signed-by=/usr/share/keyrings/x.gpg])`
+    );
   if (!/^[a-z][a-z0-9+.-]*:/.test(uri))
     return `has the URI '${uri}', which has no scheme: apt needs http://, https://, file:/ or the like`;
   if (!suite)
-    return "names no suite: apt needs 'deb URI SUITE COMPONENT...' (e.g. bookworm main), or a suite ending in / (e.g. ./) for a flat repository";
+    return (
+      "names no suite: apt needs 'deb URI SUITE COMPONENT...' (e.g. bookworm main), or a suite ending in / " +
+      "(e.g. ./) for a flat repository"
+    );
   const components = rest.trim().split(/\s+/).filter(Boolean);
   if (suite.endsWith("/") && components.length)
-    return `has the exact path '${suite}' (it ends in /) followed by components: a flat repository takes none; remove '${components.join(" ")}' or the trailing /`;
+    return (
+      `has the exact path '${suite}' (it ends in /) followed by components: a flat repository takes none; ` +
+      `remove '${components.join(" ")}' or the trailing /`
+    );
   if (!suite.endsWith("/") && !components.length)
-    return `names no component after the suite '${suite}': apt needs at least one (e.g. main), or a suite ending in / (e.g. ./) for a flat repository`;
+    return (
+      `names no component after the suite '${suite}': apt needs at least one (e.g. main), or a suite ending in ` +
+      `/ (e.g. ./) for a flat repository`
+    );
   return undefined;
 }
 
@@ -72,7 +87,9 @@ export function listWarnings(cfg: ClusterConfig): string[] {
     subnets.slice(0, i).forEach((b, k) => {
       if (a && b && overlap(a, b)) {
         warnings.push(
-          `cluster.links[${i}].subnet: ${cfg.links[i].subnet} overlaps links[${k}] (${cfg.links[k].subnet}): both corosync links then share one network, and a fault of that network takes both down; a second link protects membership only on a separate network`,
+          `cluster.links[${i}].subnet: ${cfg.links[i].subnet} overlaps links[${k}] (${cfg.links[k].subnet}): both ` +
+            `corosync links then share one network, and a fault of that network takes both down; a second link ` +
+            `protects membership only on a separate network`,
         );
       }
     }),

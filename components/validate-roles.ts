@@ -35,7 +35,8 @@ function checkSshEndpoints(cfg: ClusterConfig, at: At) {
     if (prior !== undefined) {
       at(
         p,
-        `${node.ssh.host} port ${node.ssh.port} is also the SSH endpoint of nodes[${prior}] (${cfg.nodes[prior].name}): each node must be reached on its own machine`,
+        `${node.ssh.host} port ${node.ssh.port} is also the SSH endpoint of nodes[${prior}] ` +
+          `(${cfg.nodes[prior].name}): each node must be reached on its own machine`,
       );
     } else endpoints.set(key, i);
     const own = addressesOf(node);
@@ -43,7 +44,8 @@ function checkSshEndpoints(cfg: ClusterConfig, at: At) {
     if (vips.has(host) && !own.includes(host))
       at(
         p,
-        `${node.ssh.host} is a VIP: it moves with the service, so SSH would reach whichever node holds it; give this node's own address`,
+        `${node.ssh.host} is a VIP: it moves with the service, so SSH would reach whichever node holds it; give ` +
+          `this node's own address`,
       );
     cfg.nodes.forEach((other, k) => {
       if (k !== i && addressesOf(other).includes(host)) {
@@ -68,13 +70,15 @@ function checkFenceControllers(cfg: ClusterConfig, at: At) {
     if (prior !== undefined) {
       at(
         p,
-        `${fence.address} is also the management controller of nodes[${prior}] (${cfg.nodes[prior].name}): fencing one node would act on the other's machine; give each node its own controller`,
+        `${fence.address} is also the management controller of nodes[${prior}] (${cfg.nodes[prior].name}): fencing ` +
+          `one node would act on the other's machine; give each node its own controller`,
       );
     } else controllers.set(key, i);
     if (nodeAddresses.has(address)) {
       at(
         p,
-        `${fence.address} is a node's own address, not its management controller: a hung node could not be fenced through it; give the BMC's address (iLO, iDRAC, IPMI)`,
+        `${fence.address} is a node's own address, not its management controller: a hung node could not be fenced ` +
+          `through it; give the BMC's address (iLO, iDRAC, IPMI)`,
       );
     }
     if (vips.has(address)) at(p, `${fence.address} is a VIP, not a management controller`);
@@ -157,7 +161,8 @@ function checkDevices(cfg: ClusterConfig, at: At) {
       once(
         a.path,
         `${a.device} ${b.device}`,
-        `${a.device} ${relation} ${b.device} (${b.path}) on node '${a.node}': writing one overwrites the other; use separate partitions or disks`,
+        `${a.device} ${relation} ${b.device} (${b.path}) on node '${a.node}': writing one overwrites the other; use ` +
+          `separate partitions or disks`,
       );
     }),
   );
@@ -180,14 +185,17 @@ function checkFilePaths(cfg: ClusterConfig, at: At) {
     if (owned) {
       return at(
         p,
-        `${file.path} is written by zimbra-ha (${owned.by}${owned.folder ? `, everything below ${owned.path}` : ""}): a files[] entry would overwrite it or be overwritten; set it through the stack's own fields`,
+        `${file.path} is written by zimbra-ha ` +
+          `(${owned.by}${owned.folder ? `, everything below ${owned.path}` : ""}): a files[] entry would overwrite ` +
+          `it or be overwritten; set it through the stack's own fields`,
       );
     }
     const res = cfg.drbd.resources.find((r) => isBelow(file.path, r.mountPoint));
     if (res) {
       at(
         p,
-        `${file.path} is on the DRBD filesystem of '${res.name}' (${res.mountPoint}), which is mounted on one node at a time: files[] writes every node's own disk; keep the file outside ${res.mountPoint}`,
+        `${file.path} is on the DRBD filesystem of '${res.name}' (${res.mountPoint}), which is mounted on one node ` +
+          `at a time: files[] writes every node's own disk; keep the file outside ${res.mountPoint}`,
       );
     }
   });
@@ -200,13 +208,15 @@ function checkMountPoints(cfg: ClusterConfig, at: At) {
     if (role)
       return at(
         p,
-        `${res.mountPoint} ${role}: mounting the DRBD filesystem there would hide the system's own files on the active node; use a folder of its own such as /opt/zimbra or /srv/mail`,
+        `${res.mountPoint} ${role}: mounting the DRBD filesystem there would hide the system's own files on the ` +
+          `active node; use a folder of its own such as /opt/zimbra or /srv/mail`,
       );
     const owned = ownedPathUnder(cfg, res.mountPoint);
     if (owned)
       at(
         p,
-        `${res.mountPoint} holds ${owned.path} (${owned.by}), which the mount would hide on the active node: choose a folder of its own`,
+        `${res.mountPoint} holds ${owned.path} (${owned.by}), which the mount would hide on the active node: choose ` +
+          `a folder of its own`,
       );
   });
 }
@@ -222,12 +232,14 @@ function checkClusterServices(cfg: ClusterConfig, at: At) {
     if (unit && CLUSTER_SERVICES.includes(unit)) {
       at(
         `pacemaker.primitives[${i}].agent`,
-        `${prim.agent} is part of the cluster itself: Pacemaker cannot manage the services it runs on (DRBD is managed by the DRBD resources); remove the primitive`,
+        `${prim.agent} is part of the cluster itself: Pacemaker cannot manage the services it runs on (DRBD is ` +
+          `managed by the DRBD resources); remove the primitive`,
       );
     } else if (unit && HOST_SERVICES.includes(unit)) {
       at(
         `pacemaker.primitives[${i}].agent`,
-        `${prim.agent} is what the node is reached by: Pacemaker would stop it on the passive node, cutting it off; remove the primitive`,
+        `${prim.agent} is what the node is reached by: Pacemaker would stop it on the passive node, cutting it off; ` +
+          `remove the primitive`,
       );
     }
   });
@@ -236,12 +248,14 @@ function checkClusterServices(cfg: ClusterConfig, at: At) {
     if (CLUSTER_SERVICES.includes(name) && name !== "drbd") {
       at(
         `disableAtBoot[${i}]`,
-        `${unit} carries the cluster: zimbra-ha starts it at boot so that a rebooted node rejoins (and, for sbd, stays guarded by its watchdog): remove it here`,
+        `${unit} carries the cluster: zimbra-ha starts it at boot so that a rebooted node rejoins (and, for sbd, ` +
+          `stays guarded by its watchdog): remove it here`,
       );
     } else if (HOST_SERVICES.includes(name)) {
       at(
         `disableAtBoot[${i}]`,
-        `${unit} is what the node is reached by: a node that boots without it cannot be reached by the stack or its admins: remove it here`,
+        `${unit} is what the node is reached by: a node that boots without it cannot be reached by the stack or its ` +
+          `admins: remove it here`,
       );
     }
   });
@@ -254,7 +268,9 @@ function checkNodeRoles(cfg: ClusterConfig, at: At) {
       if (res?.nodes && !res.nodes.includes(node.name)) {
         at(
           `nodes[${n}].disks.${name}`,
-          `node '${node.name}' does not hold DRBD resource '${name}' (drbd.resources[${cfg.drbd.resources.indexOf(res)}].nodes: ${res.nodes.join(", ")}): remove the override or add the node`,
+          `node '${node.name}' does not hold DRBD resource '${name}' ` +
+            `(drbd.resources[${cfg.drbd.resources.indexOf(res)}].nodes: ${res.nodes.join(", ")}): remove the ` +
+            `override or add the node`,
         );
       }
     }
@@ -266,7 +282,8 @@ function checkNodeRoles(cfg: ClusterConfig, at: At) {
       if (res?.nodes && !res.nodes.includes(group.preferredNode)) {
         at(
           `pacemaker.groups[${g}].preferredNode`,
-          `'${group.preferredNode}' does not hold DRBD resource '${res.name}' (its nodes: ${res.nodes.join(", ")}), so the group can never run there`,
+          `'${group.preferredNode}' does not hold DRBD resource '${res.name}' (its nodes: ${res.nodes.join(", ")}), ` +
+            `so the group can never run there`,
         );
       }
     }
@@ -301,7 +318,8 @@ function checkArbiter(cfg: ClusterConfig, at: At) {
     if (k >= 0)
       at(
         `quorumDevice.${field}`,
-        `${address} is an address of nodes[${k}] (${cfg.nodes[k].name}): the arbiter must be a third host, or losing that node would also lose the tie-breaking vote`,
+        `${address} is an address of nodes[${k}] (${cfg.nodes[k].name}): the arbiter must be a third host, or ` +
+          `losing that node would also lose the tie-breaking vote`,
       );
     else if (vips.has(address))
       at(

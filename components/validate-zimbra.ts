@@ -78,7 +78,8 @@ export function checkZimbra(
       else if (!group.members.includes(res.name) || group.members.indexOf(res.name) > group.members.indexOf(prim.id)) {
         at(
           `pacemaker.groups[${g}].members`,
-          `'${prim.id}' must come after the DRBD resource '${res.name}' in the same group (its filesystem holds ${ZIMBRA_DIR})`,
+          `'${prim.id}' must come after the DRBD resource '${res.name}' in the same group (its filesystem holds ` +
+            `${ZIMBRA_DIR})`,
         );
       }
     }

@@ -17,7 +17,8 @@ export const CONFIG_KEY = "cluster";
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(
-      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+      `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ` +
+        `${problems.join("\n  - ")}`,
     );
     this.name = "ConfigError";
   }
@@ -28,7 +29,10 @@ export interface SecretPresence {
   sshPrivateKey: boolean;
   /** Node names for which `fencePasswords.<node>` is set. */
   fencePasswords?: string[];
-  /** The `corosyncAuthkey` config secret: its decoded length in bytes, -1 if it is not base64, "missing"; undefined: not checked. */
+  /**
+   * The `corosyncAuthkey` config secret: its decoded length in bytes, -1 if it is not base64, "missing"; undefined: not
+   * checked.
+   */
   corosyncAuthkey?: number | "missing";
   /** Whether the `zimbraAdminPassword` config secret is set (needed with `cluster.zimbra`); undefined: not checked. */
   zimbraAdminPassword?: boolean;
@@ -45,19 +49,22 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
     problems.push(`corosyncAuthkey: missing: make one with \`${MAKE_AUTHKEY}\``);
   } else if (key !== undefined && (key < AUTHKEY_BYTES.min || key > AUTHKEY_BYTES.max)) {
     problems.push(
-      `corosyncAuthkey: must be base64 of ${AUTHKEY_BYTES.min} to ${AUTHKEY_BYTES.max} random bytes (${key < 0 ? "it is not base64" : `it decodes to ${key}`}); make one with \`${MAKE_AUTHKEY}\``,
+      `corosyncAuthkey: must be base64 of ${AUTHKEY_BYTES.min} to ${AUTHKEY_BYTES.max} random bytes ` +
+        `(${key < 0 ? "it is not base64" : `it decodes to ${key}`}); make one with \`${MAKE_AUTHKEY}\``,
     );
   }
   if (cfg.zimbra && secrets.zimbraAdminPassword === false) {
     problems.push(
-      "zimbraAdminPassword: missing (cluster.zimbra is set): set it with `pulumi config set --secret zimbraAdminPassword` (it is prompted for, never on the command line)",
+      "zimbraAdminPassword: missing (cluster.zimbra is set): set it with `pulumi config set --secret " +
+        "zimbraAdminPassword` (it is prompted for, never on the command line)",
     );
   }
   if (cfg.fencing.mode === "devices") {
     for (const node of cfg.nodes) {
       if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
         problems.push(
-          `fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path 'fencePasswords.${node.name}' PASSWORD\``,
+          `fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path ` +
+            `'fencePasswords.${node.name}' PASSWORD\``,
         );
       }
     }
@@ -121,7 +128,9 @@ export function crossFieldWarnings(cfg: ClusterConfig): string[] {
     ] as const) {
       if (value > 0) {
         warnings.push(
-          `${CONFIG_KEY}.fencing.${field}: ${value} s delays every fence, also of a node that is already dead; with a quorum device only the partition that keeps quorum fences, so there is no race for the delay to decide: remove it (the default is 0 with a quorum device)`,
+          `${CONFIG_KEY}.fencing.${field}: ${value} s delays every fence, also of a node that is already dead; with ` +
+            `a quorum device only the partition that keeps quorum fences, so there is no race for the delay to ` +
+            `decide: remove it (the default is 0 with a quorum device)`,
         );
       }
     }
@@ -143,14 +152,16 @@ function checkFencing(cfg: ClusterConfig, at: At) {
   if (cfg.production && f.mode === "disabled-unsafe") {
     at(
       "fencing.mode",
-      "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing loses data in a split brain",
+      "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing " +
+        "loses data in a split brain",
     );
   }
   if (f.mode === "disabled-unsafe") return;
   if (!cfg.quorumDevice && f.priorityFencingDelay < 2 * f.delayMax) {
     at(
       "fencing.priorityFencingDelay",
-      `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted side would not reliably win a fence race`,
+      `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted ` +
+        `side would not reliably win a fence race`,
     );
   }
   if (f.mode === "sbd") {
@@ -162,7 +173,8 @@ function checkFencing(cfg: ClusterConfig, at: At) {
     if (f.stonithTimeout < 2 * f.sbd.msgwait)
       at(
         "fencing.stonithTimeout",
-        `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported failed while the victim may still be alive`,
+        `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported ` +
+          `failed while the victim may still be alive`,
       );
     const device = f.sbd.device;
     cfg.drbd.resources.forEach((r, i) => {
@@ -177,14 +189,17 @@ function checkFencing(cfg: ClusterConfig, at: At) {
     if (!cfg.quorumDevice && cfg.nodes.length < 3) {
       at(
         "fencing.mode",
-        "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the fence the other side counts on would never happen",
+        "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no " +
+          "third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the " +
+          "fence the other side counts on would never happen",
       );
     }
     const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);
     if (f.stonithTimeout <= swt) {
       at(
         "fencing.stonithTimeout",
-        `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a watchdog fence is confirmed only after that long`,
+        `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a ` +
+          `watchdog fence is confirmed only after that long`,
       );
     }
   }
@@ -200,14 +215,16 @@ function checkFencing(cfg: ClusterConfig, at: At) {
   if (f.fencePeerTimeout <= f.stonithTimeout) {
     at(
       "fencing.fencePeerTimeout",
-      `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while its fence-peer handler waits for the cluster to fence the peer`,
+      `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while ` +
+        `its fence-peer handler waits for the cluster to fence the peer`,
     );
   }
   cfg.drbd.resources.forEach((r, i) => {
     if (r.promoteTimeout <= f.fencePeerTimeout) {
       at(
         `drbd.resources[${i}].promoteTimeout`,
-        `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits for the fence-peer handler`,
+        `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits ` +
+          `for the fence-peer handler`,
       );
     }
   });
@@ -239,13 +256,15 @@ function checkNodes(
     if (node.hostname !== undefined && node.hostname !== node.name) {
       at(
         `${p}.hostname`,
-        `'${node.hostname}' differs from the node name '${node.name}'; corosync and pacemaker need the hostname to equal the node name`,
+        `'${node.hostname}' differs from the node name '${node.name}'; corosync and pacemaker need the hostname to ` +
+          `equal the node name`,
       );
     }
     if (node.ringAddresses.length !== cfg.links.length) {
       at(
         `${p}.ringAddresses`,
-        `has ${node.ringAddresses.length} address(es) but the cluster has ${cfg.links.length} link(s): give one per link`,
+        `has ${node.ringAddresses.length} address(es) but the cluster has ${cfg.links.length} link(s): give ` +
+          `one per link`,
       );
     }
     node.ringAddresses.forEach((addr, l) => {
@@ -278,7 +297,8 @@ function checkCorosync(cfg: ClusterConfig, at: At) {
   if (c.consensusMs < 1.2 * c.tokenMs) {
     at(
       "corosync.consensusMs",
-      `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= 1.2 × token`,
+      `${c.consensusMs} ms is less than 1.2 × tokenMs (${1.2 * c.tokenMs} ms); corosync requires consensus >= ` +
+        `1.2 × token`,
     );
   }
   if (c.port + cfg.links.length - 1 > 65535)
@@ -327,7 +347,8 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
         `${p}.nodes`,
         res.nodes
           ? `lists ${holders.length} node(s); a DRBD 8.4 resource replicates between exactly two`
-          : `the cluster has ${nodeNames.length} nodes: name the two that hold this resource (DRBD 8.4 replicates between two)`,
+          : `the cluster has ${nodeNames.length} nodes: name the two that hold this resource (DRBD 8.4 replicates ` +
+              `between two)`,
       );
     }
     if (!nodeNames.includes(res.initialPrimary))
@@ -340,7 +361,8 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
     if (discards.length && !res.allowAutomaticDataDiscard) {
       at(
         `${p}.splitBrain.${discards[0][0]}`,
-        `${discards[0][1]} lets DRBD throw away one side's writes after a split brain; set allowAutomaticDataDiscard: true to accept that`,
+        `${discards[0][1]} lets DRBD throw away one side's writes after a split brain; set ` +
+          `allowAutomaticDataDiscard: true to accept that`,
       );
     }
     if (res.monitorPromoted === res.monitorUnpromoted) {
@@ -382,7 +404,8 @@ function checkDrbd(cfg: ClusterConfig, at: At) {
       if (i !== j && b.mountPoint.startsWith(a.mountPoint.replace(/\/$/, "") + "/")) {
         at(
           `drbd.resources[${j}].mountPoint`,
-          `${b.mountPoint} is nested inside ${a.mountPoint} of drbd.resources[${i}]; the order of mounts would not be guaranteed`,
+          `${b.mountPoint} is nested inside ${a.mountPoint} of drbd.resources[${i}]; the order of mounts would not ` +
+            `be guaranteed`,
         );
       }
     }),
@@ -434,7 +457,8 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
     if (name in pm.properties)
       at(
         `pacemaker.properties.${name}`,
-        `is maintained by Pacemaker itself (cluster-name comes from the corosync configuration, that is from name); remove it here`,
+        `is maintained by Pacemaker itself (cluster-name comes from the corosync configuration, that is from name); ` +
+          `remove it here`,
       );
   }
 

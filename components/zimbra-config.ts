@@ -64,7 +64,10 @@ export const ZimbraSchema = z.strictObject({
   installer: ZimbraInstallerSchema,
   /** Mail domain created at install; defaults to service.fqdn without its first label. */
   domain: domainName.optional(),
-  /** Admin account created at install; defaults to admin@<domain>. Its password is the secret zimbraAdminPassword, or generated. */
+  /**
+   * Admin account created at install; defaults to admin@<domain>. Its password is the secret zimbraAdminPassword, or
+   * generated.
+   */
   adminAccount: z
     .string()
     .regex(/^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be an address like admin@zimbraha.lan")
@@ -74,7 +77,9 @@ export const ZimbraSchema = z.strictObject({
     .array(z.enum(ZIMBRA_PACKAGES))
     .min(1)
     .default(DEFAULT_ZIMBRA_PACKAGES as (typeof ZIMBRA_PACKAGES)[number][]),
-  /** ZCS 8.8+ fetch third-party packages from Zimbra's apt repository; false when apt.sources carries a mirror of it. */
+  /**
+   * ZCS 8.8+ fetch third-party packages from Zimbra's apt repository; false when apt.sources carries a mirror of it.
+   */
   useZimbraPackageServer: z.boolean().default(true),
   /** Passes --platform-override to install.sh (e.g. an Ubuntu build on Debian 12). */
   platformOverride: z.boolean().default(false),

@@ -84,7 +84,8 @@ describe("Pacemaker defects are caught by crm_simulate scenarios", () => {
             replaceElement(
               s,
               "ord-drbd-zimbradata-clone-promote-then-zimbra",
-              '<rsc_order id="ord-drbd-zimbradata-clone-promote-then-zimbra" first="zimbra" first-action="start" then="drbd-zimbradata-clone" then-action="promote" kind="Mandatory"/>',
+              '<rsc_order id="ord-drbd-zimbradata-clone-promote-then-zimbra" first="zimbra" first-action="start" ' +
+                'then="drbd-zimbradata-clone" then-action="promote" kind="Mandatory"/>',
             ),
           ),
       });
@@ -107,7 +108,8 @@ describe("Pacemaker defects are caught by crm_simulate scenarios", () => {
             replaceElement(
               s,
               "ord-db-then-app",
-              '<rsc_order id="ord-db-then-app" first="app" first-action="start" then="db" then-action="start" kind="Mandatory"/>',
+              '<rsc_order id="ord-db-then-app" first="app" first-action="start" then="db" then-action="start" ' +
+                'kind="Mandatory"/>',
             ),
           ),
       });
@@ -157,7 +159,8 @@ describe("Pacemaker defects are caught by the CIB build and crm_verify", () => {
       expectCaught(
         r,
         "pacemaker",
-        "rsc_location loc-zimbra-prefers-primary (zimbra, score 50) names node 'primry', which is not a cluster node (primary, secondary)",
+        "rsc_location loc-zimbra-prefers-primary (zimbra, score 50) names node 'primry', which is not a cluster " +
+          "node (primary, secondary)",
       );
     },
     T,
@@ -187,35 +190,38 @@ describe("Pacemaker defects are caught by the CIB build and crm_verify", () => {
   );
 });
 
-describe("what the stack can state that an upstream tool rejects is caught by validation first, naming the field", () => {
-  judgeTest(
-    "identical DRBD monitor intervals",
-    async () => {
-      const r = await check(LAB, { mutateConfig: (raw) => (raw.drbd.resources[0].monitorUnpromoted = 60) });
-      expectCaught(r, "validation", "cluster.drbd.resources[0].monitorUnpromoted: ", "monitorPromoted");
-      expect(r.sections.map((s) => s.id)).toEqual(["validation"]);
-    },
-    T,
-  );
+describe(
+  "what the stack can state that an upstream tool rejects is caught by validation first, naming " + "the field",
+  () => {
+    judgeTest(
+      "identical DRBD monitor intervals",
+      async () => {
+        const r = await check(LAB, { mutateConfig: (raw) => (raw.drbd.resources[0].monitorUnpromoted = 60) });
+        expectCaught(r, "validation", "cluster.drbd.resources[0].monitorUnpromoted: ", "monitorPromoted");
+        expect(r.sections.map((s) => s.id)).toEqual(["validation"]);
+      },
+      T,
+    );
 
-  judgeTest(
-    "a location preferring an unknown node",
-    async () => {
-      const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].preferredNode = "primry") });
-      expectCaught(r, "validation", "cluster.pacemaker.groups[0].preferredNode: ", "'primry'");
-    },
-    T,
-  );
+    judgeTest(
+      "a location preferring an unknown node",
+      async () => {
+        const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].preferredNode = "primry") });
+        expectCaught(r, "validation", "cluster.pacemaker.groups[0].preferredNode: ", "'primry'");
+      },
+      T,
+    );
 
-  judgeTest(
-    "a group member that is not defined",
-    async () => {
-      const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].members[4] = "imapd") });
-      expectCaught(r, "validation", "cluster.pacemaker.groups[0].members[4]: ", "'imapd'");
-    },
-    T,
-  );
-});
+    judgeTest(
+      "a group member that is not defined",
+      async () => {
+        const r = await check(LAB, { mutateConfig: (raw) => (raw.pacemaker.groups[0].members[4] = "imapd") });
+        expectCaught(r, "validation", "cluster.pacemaker.groups[0].members[4]: ", "'imapd'");
+      },
+      T,
+    );
+  },
+);
 
 describe("Corosync defects are caught by corosync -t", () => {
   const conf = /\/etc\/corosync\/corosync\.conf$/;
@@ -303,7 +309,8 @@ describe("DRBD defects are caught by drbdadm", () => {
         r,
         "drbd",
         "secondary's copy differs from primary's",
-        "primary's copy gives secondary the address 10.0.66.212:7788, which is not one of secondary's ring addresses (10.0.66.202)",
+        "primary's copy gives secondary the address 10.0.66.212:7788, which is not one of secondary's ring " +
+          "addresses (10.0.66.202)",
       );
     },
     T,
@@ -450,7 +457,8 @@ describe("policy breaches are caught by the policy pack's rules", () => {
     T,
   );
   test(
-    "an advisory breach warns, and the check still passes: a value the check carries as a BMC password in the installer URL",
+    "an advisory breach warns, and the check still passes: a value the check carries as a BMC password in the " +
+      "installer URL",
     async () => {
       const leak = (raw: any) => {
         Object.assign(raw, variantCluster("secrets"));

@@ -68,7 +68,8 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))("%s", (_labe
 });
 
 judgeTest(
-  "the Kopano-like example: the application group never starts before the database group; the web clone runs on both nodes",
+  "the Kopano-like example: the application group never starts before the database group; the web clone runs on " +
+    "both nodes",
   async () => {
     const kopano = stackFiles().find((f) => f.endsWith("kopano.yaml"));
     if (!kopano) return console.warn("examples/kopano.yaml is not there: scenario 6 not exercised");

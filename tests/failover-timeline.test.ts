@@ -22,29 +22,32 @@ function timeline(
   return JSON.parse(result.stdout);
 }
 
-test("a partition: link, token, membership, fencing with its delay, DRBD resuming, each at its time after the fault", () => {
-  const t = timeline(partition, [
-    ...primarySurvives,
-    "--t0",
-    "1796200494",
-    "--dc-before",
-    "primary",
-    "--first-ack",
-    "1796200589.5",
-  ]);
-  expect(t.phases.map((p) => [p.phase, p.at, p.detail])).toEqual([
-    ["ring link down", 1.8, ""],
-    ["token lost", 4.7, ""],
-    ["new membership", 12.2, ""],
-    ["fencing requested", 20.5, ""],
-    ["fence action started", 44.2, ""],
-    ["fence delay", 44.3, "3 s"],
-    ["fencing confirmed", 81.7, ""],
-    ["DRBD I/O resumed", 93.3, ""],
-    ["first SMTP 250 after the outage", 95.5, "mail client"],
-  ]);
-  expect(t.dc_before).toBe("primary");
-});
+test(
+  "a partition: link, token, membership, fencing with its delay, DRBD resuming, each at its time after " + "the fault",
+  () => {
+    const t = timeline(partition, [
+      ...primarySurvives,
+      "--t0",
+      "1796200494",
+      "--dc-before",
+      "primary",
+      "--first-ack",
+      "1796200589.5",
+    ]);
+    expect(t.phases.map((p) => [p.phase, p.at, p.detail])).toEqual([
+      ["ring link down", 1.8, ""],
+      ["token lost", 4.7, ""],
+      ["new membership", 12.2, ""],
+      ["fencing requested", 20.5, ""],
+      ["fence action started", 44.2, ""],
+      ["fence delay", 44.3, "3 s"],
+      ["fencing confirmed", 81.7, ""],
+      ["DRBD I/O resumed", 93.3, ""],
+      ["first SMTP 250 after the outage", 95.5, "mail client"],
+    ]);
+    expect(t.dc_before).toBe("primary");
+  },
+);
 
 test("nothing before the fault counts, and the node clock's offset is taken off", () => {
   const t = timeline(partition, [...primarySurvives, "--t0", "1796200490", "--clock-offset", "4"]);
@@ -62,7 +65,8 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
       line(
         5,
         "corosync[1]",
-        "  [TOTEM ] A processor failed, forming new configuration: token timed out (5000ms), waiting 7500ms for consensus.",
+        "  [TOTEM ] A processor failed, forming new configuration: token timed out (5000ms), waiting 7500ms for " +
+          "consensus.",
       ),
       line(13, "corosync[1]", "  [TOTEM ] A new membership (2.40) was formed. Members left: 1"),
       line(14, "pacemaker-controld[2]", " notice: State transition S_ELECTION -> S_INTEGRATION"),
@@ -100,56 +104,63 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
   ]);
 });
 
-test("a planned move: the stop chain and demotion from the old node's journal, the promotion and start chain from the new one's, each clock's offset taken off", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
-  const ok = (op: string, rsc: string, node: string) => ` notice: Result of ${op} operation for ${rsc} on ${node}: ok`;
-  const write = (name: string, node: string, clock: number, lines: [number, string][]) => {
-    const file = path.join(dir, name);
-    const text = lines.map(([t, msg]) => `${1000 + clock + t}.000000 ${node} pacemaker-controld[2]: ${msg}`).join("\n");
-    fs.writeFileSync(file, text + "\n");
-    return file;
-  };
-  const old = write("primary.journal", "primary", 100, [
-    [-5, ok("stop", "imap", "primary")],
-    [4, ok("stop", "imap", "primary")],
-    [9, ok("stop", "mta", "primary")],
-    [12, ok("stop", "mailroot", "primary")],
-    [14, ok("stop", "fs-zimbradata", "primary")],
-    [15, ok("stop", "vip", "primary")],
-    [20, ok("demote", "drbd-zimbradata", "primary")],
-  ]);
-  const next = write("secondary.journal", "secondary", -3, [
-    [16, ok("stop", "imap", "secondary")],
-    [26, ok("promote", "drbd-zimbradata", "secondary")],
-    [28, ok("start", "vip", "secondary")],
-    [33, ok("start", "fs-zimbradata", "secondary")],
-    [50, ok("start", "imap", "secondary")],
-  ]);
-  const t = timeline(next, [
-    ...secondarySurvives,
-    "--t0",
-    "1000",
-    "--clock-offset",
-    "-3",
-    "--planned",
-    old,
-    "--victim-clock-offset",
-    "100",
-    "--imap-login",
-    "1052",
-  ]);
-  fs.rmSync(dir, { recursive: true });
-  expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
-    "imap stopped 4",
-    "mta stopped 9",
-    "mailroot stopped 12",
-    "fs-zimbradata stopped 14",
-    "vip stopped 15",
-    "demote done 20",
-    "promote done 26",
-    "vip started 28",
-    "fs-zimbradata started 33",
-    "imap started 50",
-    "first IMAP login 52",
-  ]);
-});
+test(
+  "a planned move: the stop chain and demotion from the old node's journal, the promotion and start chain from " +
+    "the new one's, each clock's offset taken off",
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
+    const ok = (op: string, rsc: string, node: string) =>
+      ` notice: Result of ${op} operation for ${rsc} on ${node}: ok`;
+    const write = (name: string, node: string, clock: number, lines: [number, string][]) => {
+      const file = path.join(dir, name);
+      const text = lines
+        .map(([t, msg]) => `${1000 + clock + t}.000000 ${node} pacemaker-controld[2]: ${msg}`)
+        .join("\n");
+      fs.writeFileSync(file, text + "\n");
+      return file;
+    };
+    const old = write("primary.journal", "primary", 100, [
+      [-5, ok("stop", "imap", "primary")],
+      [4, ok("stop", "imap", "primary")],
+      [9, ok("stop", "mta", "primary")],
+      [12, ok("stop", "mailroot", "primary")],
+      [14, ok("stop", "fs-zimbradata", "primary")],
+      [15, ok("stop", "vip", "primary")],
+      [20, ok("demote", "drbd-zimbradata", "primary")],
+    ]);
+    const next = write("secondary.journal", "secondary", -3, [
+      [16, ok("stop", "imap", "secondary")],
+      [26, ok("promote", "drbd-zimbradata", "secondary")],
+      [28, ok("start", "vip", "secondary")],
+      [33, ok("start", "fs-zimbradata", "secondary")],
+      [50, ok("start", "imap", "secondary")],
+    ]);
+    const t = timeline(next, [
+      ...secondarySurvives,
+      "--t0",
+      "1000",
+      "--clock-offset",
+      "-3",
+      "--planned",
+      old,
+      "--victim-clock-offset",
+      "100",
+      "--imap-login",
+      "1052",
+    ]);
+    fs.rmSync(dir, { recursive: true });
+    expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
+      "imap stopped 4",
+      "mta stopped 9",
+      "mailroot stopped 12",
+      "fs-zimbradata stopped 14",
+      "vip stopped 15",
+      "demote done 20",
+      "promote done 26",
+      "vip started 28",
+      "fs-zimbradata started 33",
+      "imap started 50",
+      "first IMAP login 52",
+    ]);
+  },
+);

@@ -131,46 +131,50 @@ function addressesOf(text: string): string[] {
 }
 
 describe("ruleset invariants (every example stack, random options)", () => {
-  test("SSH always open; each peer once per corosync link and DRBD resource it shares; a node never lists its own address; ports as configured", () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...STACKS), arbOptions, (file, options) => {
-        const cfg = load(file);
-        const fw = FirewallSchema.parse(options);
-        for (const node of cfg.nodes) {
-          const view = firewallView(cfg, fw, node.name);
-          const text = renderFirewall(view);
-          const own = new Set([node.serviceAddress, ...node.ringAddresses]);
-          expect(addressesOf(text).filter((a) => own.has(a))).toEqual([]);
-          expect(view.rules[0].comment).toMatch(/^SSH/);
-          expect(view.rules[0].dport).toContain("22");
-          for (const peer of cfg.nodes.filter((n) => n.name !== node.name)) {
-            cfg.links.forEach((_, l) => {
-              expect(
-                view.rules.filter(
-                  (r) => r.comment === `corosync link ${l} from ${peer.name}` && r.saddr === peer.ringAddresses[l],
-                ),
-              ).toHaveLength(1);
-            });
-            for (const res of cfg.drbd.resources) {
-              const shares = [node.name, peer.name].every((n) => !res.nodes || res.nodes.includes(n));
-              expect(
-                view.rules
-                  .filter((r) => r.comment === `DRBD ${res.name} from ${peer.name}`)
-                  .map((r) => [r.saddr, r.dport]),
-              ).toEqual(shares ? [[peer.ringAddresses[0], String(res.port)]] : []);
+  test(
+    "SSH always open; each peer once per corosync link and DRBD resource it shares; a node never lists its own " +
+      "address; ports as configured",
+    () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...STACKS), arbOptions, (file, options) => {
+          const cfg = load(file);
+          const fw = FirewallSchema.parse(options);
+          for (const node of cfg.nodes) {
+            const view = firewallView(cfg, fw, node.name);
+            const text = renderFirewall(view);
+            const own = new Set([node.serviceAddress, ...node.ringAddresses]);
+            expect(addressesOf(text).filter((a) => own.has(a))).toEqual([]);
+            expect(view.rules[0].comment).toMatch(/^SSH/);
+            expect(view.rules[0].dport).toContain("22");
+            for (const peer of cfg.nodes.filter((n) => n.name !== node.name)) {
+              cfg.links.forEach((_, l) => {
+                expect(
+                  view.rules.filter(
+                    (r) => r.comment === `corosync link ${l} from ${peer.name}` && r.saddr === peer.ringAddresses[l],
+                  ),
+                ).toHaveLength(1);
+              });
+              for (const res of cfg.drbd.resources) {
+                const shares = [node.name, peer.name].every((n) => !res.nodes || res.nodes.includes(n));
+                expect(
+                  view.rules
+                    .filter((r) => r.comment === `DRBD ${res.name} from ${peer.name}`)
+                    .map((r) => [r.saddr, r.dport]),
+                ).toEqual(shares ? [[peer.ringAddresses[0], String(res.port)]] : []);
+              }
             }
+            expect(text.includes("Zimbra public services")).toBe(fw.zimbraPublic);
+            expect(text.includes("Zimbra internal services")).toBe(fw.zimbraInternal);
+            for (const p of fw.extraTcp)
+              expect(view.rules.find((r) => r.comment.startsWith("extra TCP"))!.dport).toContain(String(p));
+            if (fw.sshFrom) for (const c of fw.sshFrom) expect(view.rules[0].saddr).toContain(c);
+            else expect(view.rules[0].saddr).toBeUndefined();
           }
-          expect(text.includes("Zimbra public services")).toBe(fw.zimbraPublic);
-          expect(text.includes("Zimbra internal services")).toBe(fw.zimbraInternal);
-          for (const p of fw.extraTcp)
-            expect(view.rules.find((r) => r.comment.startsWith("extra TCP"))!.dport).toContain(String(p));
-          if (fw.sshFrom) for (const c of fw.sshFrom) expect(view.rules[0].saddr).toContain(c);
-          else expect(view.rules[0].saddr).toBeUndefined();
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
   test("nftSet: one value bare, several as a set, duplicates once", () => {
     expect(nftSet([22])).toBe("22");
     expect(nftSet([22, 2222, 22])).toBe("{ 22, 2222 }");
@@ -225,52 +229,55 @@ describe("nft -c accepts every rendered ruleset", () => {
 });
 
 describe("Firewall component under the mock runtime", () => {
-  test("per node: apply (stdin ruleset, rollback armed, delete removes) then confirm with the ruleset's hash", async () => {
-    const { registrations, settled } = installRecordingMocks(echoInputs);
-    const pulumi = await import("@pulumi/pulumi");
-    const { Node } = await import("../components/Node");
-    const { Firewall } = await import("../components/Firewall");
-    const { planCluster } = await import("../components/plan");
-    const cfg = { ...load("examples/kopano.yaml"), firewall: FirewallSchema.parse({ confirmTimeout: 90 }) };
-    const nodes = cfg.nodes.map(
-      (n) =>
-        new Node(n.name, {
-          name: n.name,
-          host: n.ssh.host,
-          port: n.ssh.port,
-          user: n.ssh.user,
-          privateKey: pulumi.secret("KEY"),
-          dialErrorLimit: 1,
-          perDialTimeout: 5,
-          distro: n.distro ?? cfg.distro,
-          toolsBundle: "true\n",
-          hostsBlock: "",
-          aptSources: [],
-          packages: ["nftables"],
-          files: [],
-          clusterManagedUnits: [],
-        }),
-    );
-    const args = planCluster(cfg).firewall!;
-    const firewall = new Firewall("firewall", { nodes, ...args });
-    await settled();
-    const byName = (name: string) => registrations.find((r) => r.name === name)!;
-    for (const node of cfg.nodes) {
-      const apply = byName(`firewall-apply-${node.name}`);
-      expect(plainCreate(apply.inputs.create)).toMatch(
-        /^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/,
+  test(
+    "per node: apply (stdin ruleset, rollback armed, delete removes) then confirm with the " + "ruleset's hash",
+    async () => {
+      const { registrations, settled } = installRecordingMocks(echoInputs);
+      const pulumi = await import("@pulumi/pulumi");
+      const { Node } = await import("../components/Node");
+      const { Firewall } = await import("../components/Firewall");
+      const { planCluster } = await import("../components/plan");
+      const cfg = { ...load("examples/kopano.yaml"), firewall: FirewallSchema.parse({ confirmTimeout: 90 }) };
+      const nodes = cfg.nodes.map(
+        (n) =>
+          new Node(n.name, {
+            name: n.name,
+            host: n.ssh.host,
+            port: n.ssh.port,
+            user: n.ssh.user,
+            privateKey: pulumi.secret("KEY"),
+            dialErrorLimit: 1,
+            perDialTimeout: 5,
+            distro: n.distro ?? cfg.distro,
+            toolsBundle: "true\n",
+            hostsBlock: "",
+            aptSources: [],
+            packages: ["nftables"],
+            files: [],
+            clusterManagedUnits: [],
+          }),
       );
-      expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, cfg.firewall, node.name)));
-      expect(apply.inputs.delete).toContain("firewall-apply.sh --remove");
-      expect(apply.dependsOn).toEqual(expect.arrayContaining([`${node.name}-packages`, `${node.name}-hosts`]));
-      expect(apply.deleteBeforeReplace).toBe(true);
-      const confirm = byName(`firewall-confirm-${node.name}`);
-      expect(confirm.inputs.create).toContain(`firewall-confirm.sh ${sha256(args.rulesets[node.name])}`);
-      expect(confirm.dependsOn).toContain(`firewall-apply-${node.name}`);
-      expect(confirm.inputs.connection.host).toBe(node.ssh.host);
-    }
-    expect(firewall.ready).toHaveLength(cfg.nodes.length);
-  });
+      const args = planCluster(cfg).firewall!;
+      const firewall = new Firewall("firewall", { nodes, ...args });
+      await settled();
+      const byName = (name: string) => registrations.find((r) => r.name === name)!;
+      for (const node of cfg.nodes) {
+        const apply = byName(`firewall-apply-${node.name}`);
+        expect(plainCreate(apply.inputs.create)).toMatch(
+          /^sudo -n -- sh -c '\/usr\/local\/lib\/zimbra-ha\/firewall-apply\.sh 90'$/,
+        );
+        expect(apply.inputs.stdin).toBe(renderFirewall(firewallView(cfg, cfg.firewall, node.name)));
+        expect(apply.inputs.delete).toContain("firewall-apply.sh --remove");
+        expect(apply.dependsOn).toEqual(expect.arrayContaining([`${node.name}-packages`, `${node.name}-hosts`]));
+        expect(apply.deleteBeforeReplace).toBe(true);
+        const confirm = byName(`firewall-confirm-${node.name}`);
+        expect(confirm.inputs.create).toContain(`firewall-confirm.sh ${sha256(args.rulesets[node.name])}`);
+        expect(confirm.dependsOn).toContain(`firewall-apply-${node.name}`);
+        expect(confirm.inputs.connection.host).toBe(node.ssh.host);
+      }
+      expect(firewall.ready).toHaveLength(cfg.nodes.length);
+    },
+  );
 });
 
 // Real runs of the host scripts, in a network namespace of their own (the machine's own
@@ -301,7 +308,8 @@ describe("firewall-apply.sh and firewall-confirm.sh for real (private network na
   const changed = renderFirewall(firewallView(cfg, FirewallSchema.parse({ extraTcp: [8443] }), "primary"));
 
   netnsTest(
-    "apply, confirm, apply again (unchanged), then an unconfirmed change rolls back to the confirmed rules; remove leaves an empty ruleset",
+    "apply, confirm, apply again (unchanged), then an unconfirmed change rolls back to the confirmed rules; remove " +
+      "leaves an empty ruleset",
     () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fw-"));
       fs.writeFileSync(path.join(dir, "a.nft"), ruleset);

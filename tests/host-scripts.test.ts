@@ -1,4 +1,7 @@
-/** Host scripts run for real on this machine where they can: the CIB merge with Pacemaker's own tools, /etc/hosts and file writes on temp files. */
+/**
+ * Host scripts run for real on this machine where they can: the CIB merge with Pacemaker's own tools, /etc/hosts and
+ * file writes on temp files.
+ */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -15,7 +18,8 @@ const missing = needed.filter((b) => !have(b));
 if (missing.length && process.env.CI === "true") throw new Error(`CI needs ${missing.join(", ")}`);
 if (missing.length)
   console.warn(
-    `SKIPPING CIB merge tests: missing ${missing.join(", ")} (apt-get install pacemaker-cli-utils xsltproc libxml2-utils)`,
+    `SKIPPING CIB merge tests: missing ${missing.join(", ")} (apt-get install pacemaker-cli-utils xsltproc ` +
+      `libxml2-utils)`,
   );
 const cibTest = missing.length ? test.skip : test;
 

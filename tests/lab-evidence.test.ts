@@ -125,57 +125,61 @@ describe("faults-report.py", () => {
     expect(table).toContain("fault 4 run 1 FAILED: resync 256 MiB");
   });
 
-  test("failover timelines give each phase's median over the runs that reached it, and how often the DC was the victim", () => {
-    const timeline = (dcBefore: string, phases: Array<[string, number]>) => ({
-      timeline: {
-        survivor: "secondary",
-        victim: "primary",
-        dc_before: dcBefore,
-        phases: phases.map(([phase, at]) => ({ phase, at, detail: "" })),
-      },
-    });
-    const { table, results } = report([
-      row(
-        "1",
-        1,
-        [["IMAP answers", true]],
-        timeline("primary", [
-          ["token lost", 5],
-          ["DC elected", 14],
-          ["fencing confirmed", 40],
-          ["first IMAP login", 100],
-        ]),
-      ),
-      row(
-        "1",
-        2,
-        [["IMAP answers", true]],
-        timeline("secondary", [
-          ["token lost", 6],
-          ["fencing confirmed", 50],
-          ["first IMAP login", 110],
-        ]),
-      ),
-      row(
-        "1",
-        3,
-        [["IMAP answers", true]],
-        timeline("primary", [
-          ["token lost", 7],
-          ["DC elected", 16],
-          ["fencing confirmed", 44],
-          ["first IMAP login", 90],
-        ]),
-      ),
-      row("2", 1, [["restarted in place", true]]),
-    ]);
-    expect(table).toContain("fault 1 timeline, median s after the fault over 3 run(s) (the DC was the victim in 2):");
-    expect(table).toMatch(
-      / {2}token lost +6\.0\n {2}DC elected +15\.0 {2}\(2 runs\)\n {2}fencing confirmed +44\.0\n {2}first IMAP login +100\.0\n/,
-    );
-    expect(results.timeline_medians["1"].phases[0]).toEqual({ phase: "token lost", median_s: 6, runs: 3 });
-    expect(results.timeline_medians["2"]).toBeUndefined();
-  });
+  test(
+    "failover timelines give each phase's median over the runs that reached it, and how often the DC was " +
+      "the victim",
+    () => {
+      const timeline = (dcBefore: string, phases: Array<[string, number]>) => ({
+        timeline: {
+          survivor: "secondary",
+          victim: "primary",
+          dc_before: dcBefore,
+          phases: phases.map(([phase, at]) => ({ phase, at, detail: "" })),
+        },
+      });
+      const { table, results } = report([
+        row(
+          "1",
+          1,
+          [["IMAP answers", true]],
+          timeline("primary", [
+            ["token lost", 5],
+            ["DC elected", 14],
+            ["fencing confirmed", 40],
+            ["first IMAP login", 100],
+          ]),
+        ),
+        row(
+          "1",
+          2,
+          [["IMAP answers", true]],
+          timeline("secondary", [
+            ["token lost", 6],
+            ["fencing confirmed", 50],
+            ["first IMAP login", 110],
+          ]),
+        ),
+        row(
+          "1",
+          3,
+          [["IMAP answers", true]],
+          timeline("primary", [
+            ["token lost", 7],
+            ["DC elected", 16],
+            ["fencing confirmed", 44],
+            ["first IMAP login", 90],
+          ]),
+        ),
+        row("2", 1, [["restarted in place", true]]),
+      ]);
+      expect(table).toContain("fault 1 timeline, median s after the fault over 3 run(s) (the DC was the victim in 2):");
+      expect(table).toMatch(
+        / {2}token lost +6\.0\n {2}DC elected +15\.0 {2}\(2 runs\)\n {2}fencing confirmed +44\.0\n {2}first IMAP login +100\.0\n/,
+      );
+      expect(results.timeline_medians["1"].phases[0]).toEqual({ phase: "token lost", median_s: 6, runs: 3 });
+      expect(results.timeline_medians["2"]).toBeUndefined();
+    },
+  );
 });
 
 describe("readme-figures.py", () => {

@@ -129,7 +129,9 @@ const faults: Array<[string, Edit, RegExp]> = [
         f,
         "primary.out",
         /<\/resources>/,
-        '</resources>\n  <failures>\n    <failure op_key="imap_monitor_60000" node="primary" exitstatus="not running" exitreason="" exitcode="7" call="42" status="complete" last-rc-change="2026-12-02 05:00:00 +00:00" queued="0" exec="0" interval="60000" task="monitor"/>\n  </failures>',
+        '</resources>\n  <failures>\n    <failure op_key="imap_monitor_60000" node="primary" exitstatus="not ' +
+          'running" exitreason="" exitcode="7" call="42" status="complete" last-rc-change="2026-12-02 05:00:00 ' +
+          '+00:00" queued="0" exec="0" interval="60000" task="monitor"/>\n  </failures>',
       ),
     /1 failed action\(s\) recorded/,
   ],

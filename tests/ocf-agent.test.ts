@@ -30,7 +30,9 @@ function gated(what: string, needs: { bins: string[]; files?: string[]; root?: b
     ...(needs.root && !isRoot ? ["root privileges"] : []),
   ];
   if (missing.length === 0) return (name, body, timeoutMs) => test(name, body, timeoutMs);
-  const message = `${what} needs ${missing.join(", ")} (Debian: apt-get install shellcheck libxml2-utils resource-agents psmisc procps util-linux; run as root)`;
+  const message =
+    `${what} needs ${missing.join(", ")} (Debian: apt-get install shellcheck libxml2-utils ` +
+    `resource-agents psmisc procps util-linux; run as root)`;
   if (CI) {
     return (name, _body, timeoutMs) =>
       test(

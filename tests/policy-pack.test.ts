@@ -87,12 +87,16 @@ test("the pack folder: PulumiPolicy.yaml for the engine, a package.json with the
   expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version).toMatch(/^\d+\.\d+\.\d+$/);
 });
 
-test("the lab stack as a preview hands it over: the advisory policies run past the unknown values and find nothing; the mandatory ones are not applicable", async () => {
-  const run = await runStack(LAB);
-  const results = runStackPolicies(run.registrations.map(asPolicyResource));
-  for (const rule of RULES.filter((r) => r.scope === "stack"))
-    expect(results[rule.name]).toEqual(rule.productionOnly ? "not applicable" : []);
-});
+test(
+  "the lab stack as a preview hands it over: the advisory policies run past the unknown values and find nothing; " +
+    "the mandatory ones are not applicable",
+  async () => {
+    const run = await runStack(LAB);
+    const results = runStackPolicies(run.registrations.map(asPolicyResource));
+    for (const rule of RULES.filter((r) => r.scope === "stack"))
+      expect(results[rule.name]).toEqual(rule.productionOnly ? "not applicable" : []);
+  },
+);
 
 test("the policy-violations stack: each violation reported against the resource's URN", async () => {
   const run = await runStack(LAB, {
@@ -112,7 +116,8 @@ test("the policy-violations stack: each violation reported against the resource'
     "drbd-promote-outlasts-fence-peer": [],
   });
   expect((results["drbd-protocol-c"] as { message: string }[])[0].message).toBe(
-    "/etc/drbd.d/zimbradata.res: resource zimbradata uses protocol A: a write is acknowledged before the peer has it, and a failover can lose it",
+    "/etc/drbd.d/zimbradata.res: resource zimbradata uses protocol A: a write is acknowledged before the peer has " +
+      "it, and a failover can lose it",
   );
 });
 
@@ -137,6 +142,7 @@ test("delete-before-replace is a resource policy: it judges one resource at a ti
   const up = asPolicyResource(run.byName("drbd-zimbradata-up-primary"));
   expect(judge(up)).toEqual([]);
   expect(judge({ ...up, opts: { ...up.opts, deleteBeforeReplace: undefined } })).toEqual([
-    "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create and undo it",
+    "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create " +
+      "and undo it",
   ]);
 });

@@ -72,15 +72,18 @@ function editStdin(rs: StackResource[], name: string, edit: (s: string) => strin
 }
 
 describe("the project's stacks meet every rule", () => {
-  test("the lab stack: advisory rules checked and met; it is not production, so the mandatory ones do not apply", async () => {
-    const rs = await labResources();
-    expect(isProductionStack(rs)).toBe(false);
-    const results = evaluateRules(rs);
-    expect(results.filter((r) => r.applies).map((r) => r.rule.enforcement)).toEqual(
-      RULES.filter((r) => !r.productionOnly).map(() => "advisory"),
-    );
-    expect(findings(rs)).toEqual({});
-  });
+  test(
+    "the lab stack: advisory rules checked and met; it is not production, so the mandatory ones do " + "not apply",
+    async () => {
+      const rs = await labResources();
+      expect(isProductionStack(rs)).toBe(false);
+      const results = evaluateRules(rs);
+      expect(results.filter((r) => r.applies).map((r) => r.rule.enforcement)).toEqual(
+        RULES.filter((r) => !r.productionOnly).map(() => "advisory"),
+      );
+      expect(findings(rs)).toEqual({});
+    },
+  );
 
   test.each(EXAMPLES.map((f) => [path.basename(f), f]))("%s: production, every rule met", async (_name, file) => {
     const rs = await resources(file);
@@ -95,34 +98,43 @@ describe("the project's stacks meet every rule", () => {
     expect(findings(rs)).toEqual({});
   });
 
-  test("the engine test's secrets stack (BMC passwords, Zimbra admin password): the secret values are found, and no command line holds one", async () => {
-    const rs = await secretsResources();
-    const values = new Map(secretValues(rs).map((s) => [s.value, s.source]));
-    expect(values.get(TEST_AUTHKEY_BASE64)).toBe("the secret stdin of corosync-authkey-primary");
-    expect(values.get("FENCE-PASSWORD-OF-primary")).toMatch(/^the secret stdin of fencing-password-primary-on-/);
-    expect(values.get("FENCE-PASSWORD-OF-secondary")).toMatch(/^the secret stdin of fencing-password-secondary-on-/);
-    expect(values.get("TEST-KEY-MATERIAL")).toMatch(/^connection\.privateKey of /);
-    // The CREATEADMINPASS= value inside zmsetup's config; its HOSTNAME= value is in the open hosts block.
-    expect(values.get(TEST_ADMIN_PASSWORD)).toBe("the secret stdin of zimbra-configure-primary");
-    expect(values.has("public.zimbraha.lan")).toBe(false);
-    expect(findings(rs)).toEqual({});
-  });
+  test(
+    "the engine test's secrets stack (BMC passwords, Zimbra admin password): the secret values are found, and no " +
+      "command line holds one",
+    async () => {
+      const rs = await secretsResources();
+      const values = new Map(secretValues(rs).map((s) => [s.value, s.source]));
+      expect(values.get(TEST_AUTHKEY_BASE64)).toBe("the secret stdin of corosync-authkey-primary");
+      expect(values.get("FENCE-PASSWORD-OF-primary")).toMatch(/^the secret stdin of fencing-password-primary-on-/);
+      expect(values.get("FENCE-PASSWORD-OF-secondary")).toMatch(/^the secret stdin of fencing-password-secondary-on-/);
+      expect(values.get("TEST-KEY-MATERIAL")).toMatch(/^connection\.privateKey of /);
+      // The CREATEADMINPASS= value inside zmsetup's config; its HOSTNAME= value is in the open hosts block.
+      expect(values.get(TEST_ADMIN_PASSWORD)).toBe("the secret stdin of zimbra-configure-primary");
+      expect(values.has("public.zimbraha.lan")).toBe(false);
+      expect(findings(rs)).toEqual({});
+    },
+  );
 });
 
 describe("mandatory rules on a production stack", () => {
-  test("the engine test's policy-violations stack: each mandatory rule (and the SBD timing rule) fails, naming the resource", async () => {
-    const rs = await resources(LAB, { overrides: variant("policy-violations"), unvalidated: true });
-    expect(findings(rs)).toEqual(POLICY_VIOLATIONS_FINDINGS);
-    expect(messages(rs, "ssh-host-key-pinned")).toEqual([
-      expect.stringMatching(
-        /^corosync-authkey-secondary: SSH to root@192\.168\.77\.202:22 has no pinned host key \(connection\.hostKey\), nor do the \d+ other commands on that host$/,
-      ),
-    ]);
-    expect(messages(rs, "no-allow-wipe")).toEqual([
-      "drbd-zimbradata-metadata-secondary: drbd-create-md.sh may write DRBD metadata for zimbradata over the data on /dev/vdb (allowWipe)",
-      "fencing-sbd-header: sbd-init.sh may write an SBD header over the data on /dev/vdc (sbd.allowWipe)",
-    ]);
-  });
+  test(
+    "the engine test's policy-violations stack: each mandatory rule (and the SBD timing rule) fails, naming " +
+      "the resource",
+    async () => {
+      const rs = await resources(LAB, { overrides: variant("policy-violations"), unvalidated: true });
+      expect(findings(rs)).toEqual(POLICY_VIOLATIONS_FINDINGS);
+      expect(messages(rs, "ssh-host-key-pinned")).toEqual([
+        expect.stringMatching(
+          /^corosync-authkey-secondary: SSH to root@192\.168\.77\.202:22 has no pinned host key \(connection\.hostKey\), nor do the \d+ other commands on that host$/,
+        ),
+      ]);
+      expect(messages(rs, "no-allow-wipe")).toEqual([
+        "drbd-zimbradata-metadata-secondary: drbd-create-md.sh may write DRBD metadata for zimbradata over the data " +
+          "on /dev/vdb (allowWipe)",
+        "fencing-sbd-header: sbd-init.sh may write an SBD header over the data on /dev/vdc (sbd.allowWipe)",
+      ]);
+    },
+  );
 
   test("fencing disabled: no STONITH in the CIB and no DRBD fencing", async () => {
     const rs = await resources(LAB, {
@@ -139,9 +151,12 @@ describe("mandatory rules on a production stack", () => {
     });
     expect(messages(rs, "fencing-enabled")).toEqual(
       expect.arrayContaining([
-        "pacemaker-apply: the CIB fragment sets stonith-enabled=false: a split brain could run the service on both nodes",
-        'pacemaker-apply: the CIB fragment defines no STONITH device (primitive class="stonith") and no stonith-watchdog-timeout: nothing could fence a node',
-        "drbd-zimbradata-conf-primary: /etc/drbd.d/zimbradata.res: resource zimbradata has fencing unset, not resource-and-stonith: the Primary would not freeze I/O until its peer is fenced",
+        "pacemaker-apply: the CIB fragment sets stonith-enabled=false: a split brain could run the service on " +
+          "both nodes",
+        'pacemaker-apply: the CIB fragment defines no STONITH device (primitive class="stonith") and no ' +
+          "stonith-watchdog-timeout: nothing could fence a node",
+        "drbd-zimbradata-conf-primary: /etc/drbd.d/zimbradata.res: resource zimbradata has fencing unset, not " +
+          "resource-and-stonith: the Primary would not freeze I/O until its peer is fenced",
       ]),
     );
   });
@@ -202,7 +217,8 @@ describe("mandatory rules on a production stack", () => {
         .replace(/ *<primitive id="fence-sbd"[\s\S]*?<\/primitive>\n/, "")
         .replace(
           "<crm_config>\n",
-          `<crm_config>\n    <nvpair id="cib-bootstrap-options-stonith-watchdog-timeout" name="stonith-watchdog-timeout" value="${timeout}"/>\n`,
+          `<crm_config>\n    <nvpair id="cib-bootstrap-options-stonith-watchdog-timeout" ` +
+            `name="stonith-watchdog-timeout" value="${timeout}"/>\n`,
         );
     test("watchdog self-fencing (stonith-watchdog-timeout) instead of a STONITH device counts", () => {
       expect(findings(editStdin(base, "pacemaker-apply", watchdogOnly("10s")))).toEqual({});
@@ -223,7 +239,8 @@ describe("mandatory rules on a production stack", () => {
       /^sudo -n -- sh -c '/,
     );
     expect(messages(rs, "no-allow-wipe")).toEqual([
-      "drbd-attachments-metadata-kopano2: drbd-create-md.sh may write DRBD metadata for attachments over the data on /dev/sdc1 (allowWipe)",
+      "drbd-attachments-metadata-kopano2: drbd-create-md.sh may write DRBD metadata for attachments over the data " +
+        "on /dev/sdc1 (allowWipe)",
     ]);
   });
 
@@ -276,12 +293,15 @@ describe("advisory rules on every stack", () => {
       r.name === name ? { ...r, props: { ...r.props, [field]: edit(String(r.props[field] ?? "true")) } } : r,
     );
 
-  test("the corosync authkey in a create line: found by value, named by whose secret stdin carries it, never printed", () => {
-    const rs = withLine(lab, "primary-hostname", "create", (l) => `${l} ${TEST_AUTHKEY_BASE64}`);
-    expect(messages(rs, "no-secret-in-command-line")).toEqual([
-      "primary-hostname: its create line holds a secret value (the secret stdin of corosync-authkey-primary)",
-    ]);
-  });
+  test(
+    "the corosync authkey in a create line: found by value, named by whose secret stdin carries it, " + "never printed",
+    () => {
+      const rs = withLine(lab, "primary-hostname", "create", (l) => `${l} ${TEST_AUTHKEY_BASE64}`);
+      expect(messages(rs, "no-secret-in-command-line")).toEqual([
+        "primary-hostname: its create line holds a secret value (the secret stdin of corosync-authkey-primary)",
+      ]);
+    },
+  );
 
   test("a line of the SSH private key in a delete line", () => {
     const rs = withLine(lab, "secondary-tools", "delete", (l) => `${l}; echo TEST-KEY-MATERIAL`);

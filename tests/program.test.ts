@@ -63,31 +63,38 @@ test("the lab stack (SBD fencing) builds without a fencing warning and exports i
   expect(registrations.filter((r) => r.type === "command:remote:Command").length).toBeGreaterThan(20);
 });
 
-test("Pulumi.yaml declares only the keys every run needs: the engine refuses a stack that lacks a declared key without a default", () => {
-  const project = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
-  const required = Object.entries(project.config as Record<string, { default?: unknown }>)
-    .filter(([, decl]) => decl.default === undefined)
-    .map(([key]) => key)
-    .sort();
-  expect(required).toEqual(["zimbra-ha:cluster", "zimbra-ha:sshPrivateKey"]);
-});
+test(
+  "Pulumi.yaml declares only the keys every run needs: the engine refuses a stack that lacks a declared key " +
+    "without a default",
+  () => {
+    const project = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+    const required = Object.entries(project.config as Record<string, { default?: unknown }>)
+      .filter(([, decl]) => decl.default === undefined)
+      .map(([key]) => key)
+      .sort();
+    expect(required).toEqual(["zimbra-ha:cluster", "zimbra-ha:sshPrivateKey"]);
+  },
+);
 
-test("the corosync authkey is a config secret: missing or malformed, refused naming the key, never showing its value", async () => {
-  const missing = loadProgram(lab(), "KEY", {});
-  await missing.settled(300);
-  expect(String(missing.error)).toContain("corosyncAuthkey: missing: make one with `openssl rand -base64 256");
-  const short = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "c2hvcnQta2V5LXZhbHVl" });
-  await short.settled(300);
-  expect(String(short.error)).toContain(
-    "corosyncAuthkey: must be base64 of 128 to 4096 random bytes (it decodes to 15)",
-  );
-  expect(String(short.error)).not.toContain("c2hvcnQta2V5LXZhbHVl");
-  const notBase64 = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "not base64!" });
-  await notBase64.settled(300);
-  expect(String(notBase64.error)).toContain("(it is not base64)");
-  expect(
-    missing.registrations
-      .concat(short.registrations, notBase64.registrations)
-      .filter((r) => r.type === "command:remote:Command"),
-  ).toEqual([]);
-});
+test(
+  "the corosync authkey is a config secret: missing or malformed, refused naming the key, never showing " + "its value",
+  async () => {
+    const missing = loadProgram(lab(), "KEY", {});
+    await missing.settled(300);
+    expect(String(missing.error)).toContain("corosyncAuthkey: missing: make one with `openssl rand -base64 256");
+    const short = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "c2hvcnQta2V5LXZhbHVl" });
+    await short.settled(300);
+    expect(String(short.error)).toContain(
+      "corosyncAuthkey: must be base64 of 128 to 4096 random bytes (it decodes to 15)",
+    );
+    expect(String(short.error)).not.toContain("c2hvcnQta2V5LXZhbHVl");
+    const notBase64 = loadProgram(lab(), "KEY", { "zimbra-ha:corosyncAuthkey": "not base64!" });
+    await notBase64.settled(300);
+    expect(String(notBase64.error)).toContain("(it is not base64)");
+    expect(
+      missing.registrations
+        .concat(short.registrations, notBase64.registrations)
+        .filter((r) => r.type === "command:remote:Command"),
+    ).toEqual([]);
+  },
+);

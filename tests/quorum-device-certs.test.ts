@@ -45,13 +45,15 @@ signed=$(printf '%s' "$request" | on arbiter sh $S/qnetd-certs.sh sign testclust
 p12=$(printf '%s' "$signed" | on first sh $S/qdevice-certs.sh import testcluster)
 printf '%s\\n%s\\n' "$ca" "$p12" | on second sh $S/qdevice-certs.sh install
 for host in first second; do
-  echo "$host: $(on $host certutil -L -d /etc/corosync/qdevice/net/nssdb | grep -E 'QNet CA|Cluster Cert' | tr -s ' ' | paste -sd ';')"
-  on $host certutil -K -d /etc/corosync/qdevice/net/nssdb -f /etc/corosync/qdevice/net/nssdb/pwdfile.txt | grep -q 'Cluster Cert' && echo "$host: holds the cluster's key"
+  db=/etc/corosync/qdevice/net/nssdb
+  echo "$host: $(on $host certutil -L -d $db | grep -E 'QNet CA|Cluster Cert' | tr -s ' ' | paste -sd ';')"
+  on $host certutil -K -d $db -f $db/pwdfile.txt | grep -q 'Cluster Cert' && echo "$host: holds the cluster's key"
 done
 `;
 
 certTest(
-  "arbiter CA, request, signature, PKCS#12: both nodes end up trusting the CA and holding the cluster's certificate and key",
+  "arbiter CA, request, signature, PKCS#12: both nodes end up trusting the CA and holding the cluster's " +
+    "certificate and key",
   () => {
     const r = spawnSync("unshare", ["-m", "--propagation", "private", "sh", "-c", CHAIN], {
       encoding: "utf8",

@@ -58,14 +58,18 @@ describe("a quorum device with watchdog fencing", () => {
     expect(run.byName("quorum-qdevice-secondary").secretInputs).toContain("stdin");
   });
 
-  test("watchdog fencing: no SBD header, SBD_DEVICE empty, no fence agent, stonith-watchdog-timeout twice the watchdog timeout", () => {
-    expect(run.commands.some((c) => c.name === "fencing-sbd-header")).toBe(false);
-    expect(run.byName("fencing-sbd-config-primary").inputs.stdin).toContain('SBD_DEVICE=""');
-    expect(create("primary-packages")).toContain(" sbd ");
-    expect(create("primary-packages")).not.toContain("fence-agents");
-    const cib = run.byName("pacemaker-apply").inputs.stdin as string;
-    expect(cib).toContain('name="stonith-watchdog-timeout" value="10s"');
-    expect(cib).toContain('name="priority-fencing-delay" value="0s"'); // no race to delay with a quorum device
-    expect(cib).not.toContain("stonith:fence_sbd");
-  });
+  test(
+    "watchdog fencing: no SBD header, SBD_DEVICE empty, no fence agent, stonith-watchdog-timeout twice the " +
+      "watchdog timeout",
+    () => {
+      expect(run.commands.some((c) => c.name === "fencing-sbd-header")).toBe(false);
+      expect(run.byName("fencing-sbd-config-primary").inputs.stdin).toContain('SBD_DEVICE=""');
+      expect(create("primary-packages")).toContain(" sbd ");
+      expect(create("primary-packages")).not.toContain("fence-agents");
+      const cib = run.byName("pacemaker-apply").inputs.stdin as string;
+      expect(cib).toContain('name="stonith-watchdog-timeout" value="10s"');
+      expect(cib).toContain('name="priority-fencing-delay" value="0s"'); // no race to delay with a quorum device
+      expect(cib).not.toContain("stonith:fence_sbd");
+    },
+  );
 });

@@ -127,21 +127,24 @@ describe("zimbra config validation: every rejected input names its field", () =>
     const raw = zimbraLabRaw();
     raw.pacemaker.groups[0].members = ["vip", "zcs", "zimbradata"];
     expect(problems(raw, zimbraRaw())).toEqual([
-      "cluster.pacemaker.groups[0].members: 'zcs' must come after the DRBD resource 'zimbradata' in the same group (its filesystem holds /opt/zimbra)",
+      "cluster.pacemaker.groups[0].members: 'zcs' must come after the DRBD resource 'zimbradata' in the same group " +
+        "(its filesystem holds /opt/zimbra)",
     ]);
   });
   test("a zimbra_dir other than /opt/zimbra", () => {
     const raw = zimbraLabRaw();
     raw.pacemaker.primitives[0].params.zimbra_dir = "/srv/zimbra";
     expect(problems(raw, zimbraRaw())).toEqual([
-      "cluster.pacemaker.primitives[0].params.zimbra_dir: /srv/zimbra is not where the installer puts Zimbra (/opt/zimbra)",
+      "cluster.pacemaker.primitives[0].params.zimbra_dir: /srv/zimbra is not where the installer puts Zimbra " +
+        "(/opt/zimbra)",
     ]);
   });
   test("no DRBD resource on /opt/zimbra", () => {
     const raw = zimbraLabRaw();
     raw.drbd.resources[0].mountPoint = "/srv/data";
     expect(problems(raw, zimbraRaw())).toContain(
-      "cluster.drbd.resources: no DRBD resource is mounted on /opt/zimbra (or /opt): Zimbra's data must be on the replicated filesystem",
+      "cluster.drbd.resources: no DRBD resource is mounted on /opt/zimbra (or /opt): Zimbra's data must be on the " +
+        "replicated filesystem",
     );
   });
   test("no VIP", () => {
@@ -156,7 +159,8 @@ describe("zimbra config validation: every rejected input names its field", () =>
     const raw = zimbraLabRaw();
     raw.service.fqdn = "zimbraha.lan";
     expect(problems(raw, { installer: zimbraRaw().installer })).toContain(
-      "cluster.zimbra.domain: cannot be derived from service.fqdn zimbraha.lan (it would be a top-level domain): set it",
+      "cluster.zimbra.domain: cannot be derived from service.fqdn zimbraha.lan (it would be a top-level " +
+        "domain): set it",
     );
   });
 });
@@ -182,12 +186,15 @@ describe("zmsetup.pl config file", () => {
     expect(rendered).toBe(fs.readFileSync(golden, "utf8"));
   });
 
-  test("one KEY=value per line, unquoted, no comment or blank line, no key twice (zmsetup.pl's loadConfig format)", () => {
-    const lines = rendered.trimEnd().split("\n");
-    for (const line of lines) expect(line).toMatch(/^[A-Za-z_]+=[^"\n]*$/);
-    const keys = lines.map((l) => l.split("=")[0]);
-    expect(new Set(keys).size).toBe(keys.length);
-  });
+  test(
+    "one KEY=value per line, unquoted, no comment or blank line, no key twice (zmsetup.pl's " + "loadConfig format)",
+    () => {
+      const lines = rendered.trimEnd().split("\n");
+      for (const line of lines) expect(line).toMatch(/^[A-Za-z_]+=[^"\n]*$/);
+      const keys = lines.map((l) => l.split("=")[0]);
+      expect(new Set(keys).size).toBe(keys.length);
+    },
+  );
 
   test("carries the reference values: server name = public FQDN, domain, admin, packages", () => {
     for (const line of [
@@ -202,7 +209,8 @@ describe("zmsetup.pl config file", () => {
       expect(rendered).toContain(`${line}\n`);
     }
     expect(rendered).toContain(
-      "INSTALL_PACKAGES=zimbra-core zimbra-ldap zimbra-logger zimbra-mta zimbra-snmp zimbra-store zimbra-apache zimbra-spell zimbra-memcached zimbra-proxy\n",
+      "INSTALL_PACKAGES=zimbra-core zimbra-ldap zimbra-logger zimbra-mta zimbra-snmp zimbra-store zimbra-apache " +
+        "zimbra-spell zimbra-memcached zimbra-proxy\n",
     );
     expect(rendered).not.toMatch(/LDAPROOTPASS|LDAPADMINPASS/);
   });
@@ -329,55 +337,67 @@ describe("install chain under the mock runtime (lab stack, URL installer)", () =
     run = await runZimbraCluster(zimbraLabRaw(), zimbraRaw(), { adminPassword: ADMIN_PASSWORD });
   });
 
-  test("order on the active node: DRBD initialised → installer verified → hold (promote, mount) → software → configure → agent → release → Pacemaker", () => {
-    // The download/upload and its check run while DRBD initialises; both come before the hold.
-    expect([...run.ancestors("zimbra-hold-primary")]).toEqual(
-      expect.arrayContaining([
-        "drbd-zimbradata-initialize",
-        "drbd-zimbradata-up-secondary",
-        "zimbra-installer-primary",
-      ]),
-    );
-    const chain = [
-      "zimbra-hold-primary",
-      "zimbra-software-primary",
-      "zimbra-configure-primary",
-      "zimbra-agent-primary",
-      "zimbra-release-primary",
-      "pacemaker-apply",
-      "pacemaker-converge",
-    ];
-    chain.slice(1).forEach((step, i) => expect(run.ancestors(step)).toContain(chain[i]));
-    // …and not the other way round.
-    expect(run.ancestors("drbd-zimbradata-initialize")).not.toContain("zimbra-hold-primary");
-    expect(run.ancestors("zimbra-installer-primary")).not.toContain("zimbra-hold-primary");
-    expect(run.ancestors("pacemaker-converge")).toContain("zimbra-release-primary");
-  });
+  test(
+    "order on the active node: DRBD initialised → installer verified → hold (promote, mount) → software → " +
+      "configure → agent → release → Pacemaker",
+    () => {
+      // The download/upload and its check run while DRBD initialises; both come before the hold.
+      expect([...run.ancestors("zimbra-hold-primary")]).toEqual(
+        expect.arrayContaining([
+          "drbd-zimbradata-initialize",
+          "drbd-zimbradata-up-secondary",
+          "zimbra-installer-primary",
+        ]),
+      );
+      const chain = [
+        "zimbra-hold-primary",
+        "zimbra-software-primary",
+        "zimbra-configure-primary",
+        "zimbra-agent-primary",
+        "zimbra-release-primary",
+        "pacemaker-apply",
+        "pacemaker-converge",
+      ];
+      chain.slice(1).forEach((step, i) => expect(run.ancestors(step)).toContain(chain[i]));
+      // …and not the other way round.
+      expect(run.ancestors("drbd-zimbradata-initialize")).not.toContain("zimbra-hold-primary");
+      expect(run.ancestors("zimbra-installer-primary")).not.toContain("zimbra-hold-primary");
+      expect(run.ancestors("pacemaker-converge")).toContain("zimbra-release-primary");
+    },
+  );
 
-  test("the checksum check precedes anything that installs: it is an ancestor of hold, software and configure, and software verifies again before extracting", () => {
-    const installer = run.byName("zimbra-installer-primary");
-    expect(plainCreate(installer.inputs.create)).toMatch(
-      new RegExp(
-        `zimbra-fetch\\.sh url https://files\\.example\\.org/zcs-10\\.1\\.0_GA\\.UBUNTU22_64\\.tgz ${SHA} /var/lib/zimbra-ha/zimbra/installer/zcs-${SHA.slice(0, 16)}\\.tgz$`,
-      ),
-    );
-    for (const step of ["zimbra-hold-primary", "zimbra-software-primary", "zimbra-configure-primary"])
-      expect(run.ancestors(step)).toContain("zimbra-installer-primary");
-    expect(run.byName("zimbra-software-primary").inputs.create).toContain(` ${SHA} `);
-  });
+  test(
+    "the checksum check precedes anything that installs: it is an ancestor of hold, software and configure, and " +
+      "software verifies again before extracting",
+    () => {
+      const installer = run.byName("zimbra-installer-primary");
+      expect(plainCreate(installer.inputs.create)).toMatch(
+        new RegExp(
+          `zimbra-fetch\\.sh url https://files\\.example\\.org/zcs-10\\.1\\.0_GA\\.UBUNTU22_64\\.tgz ${SHA} ` +
+            `/var/lib/zimbra-ha/zimbra/installer/zcs-${SHA.slice(0, 16)}\\.tgz$`,
+        ),
+      );
+      for (const step of ["zimbra-hold-primary", "zimbra-software-primary", "zimbra-configure-primary"])
+        expect(run.ancestors(step)).toContain("zimbra-installer-primary");
+      expect(run.byName("zimbra-software-primary").inputs.create).toContain(` ${SHA} `);
+    },
+  );
 
-  test("hold and release carry the DRBD resource, mount and VIP; the hold waits for the preflight on both nodes", () => {
-    expect(plainCreate(run.byName("zimbra-hold-primary").inputs.create)).toMatch(
-      /zimbra-hold\.sh acquire zimbradata 0 \/opt\/zimbra ext4 noatime 192\.168\.77\.203 24 eth0 fs-zimbradata$/,
-    );
-    expect(plainCreate(run.byName("zimbra-release-primary").inputs.create)).toMatch(
-      /zimbra-hold\.sh release zimbradata \/opt\/zimbra 192\.168\.77\.203 24 eth0$/,
-    );
-    expect(run.byName("zimbra-hold-primary").dependsOn).toEqual(
-      expect.arrayContaining(["zimbra-preflight-primary", "zimbra-preflight-secondary"]),
-    );
-    expect(run.ancestors("zimbra-release-primary")).toContain("zimbra-footprint-primary");
-  });
+  test(
+    "hold and release carry the DRBD resource, mount and VIP; the hold waits for the preflight on " + "both nodes",
+    () => {
+      expect(plainCreate(run.byName("zimbra-hold-primary").inputs.create)).toMatch(
+        /zimbra-hold\.sh acquire zimbradata 0 \/opt\/zimbra ext4 noatime 192\.168\.77\.203 24 eth0 fs-zimbradata$/,
+      );
+      expect(plainCreate(run.byName("zimbra-release-primary").inputs.create)).toMatch(
+        /zimbra-hold\.sh release zimbradata \/opt\/zimbra 192\.168\.77\.203 24 eth0$/,
+      );
+      expect(run.byName("zimbra-hold-primary").dependsOn).toEqual(
+        expect.arrayContaining(["zimbra-preflight-primary", "zimbra-preflight-secondary"]),
+      );
+      expect(run.ancestors("zimbra-release-primary")).toContain("zimbra-footprint-primary");
+    },
+  );
 
   test("preflight: FQDN → VIP and the distro's prerequisites, after the node's hosts block and packages", () => {
     const pre = run.byName("zimbra-preflight-secondary");
@@ -389,47 +409,61 @@ describe("install chain under the mock runtime (lab stack, URL installer)", () =
       expect(run.byName("secondary-packages").inputs.create).toContain(` ${pkg}`);
   });
 
-  test("software: install.sh -s with the packages and package-server answer from arguments, no keystrokes on stdin", () => {
-    const sw = run.byName("zimbra-software-primary");
-    expect(plainCreate(sw.inputs.create)).toMatch(
-      /zimbra-software\.sh \/opt\/zimbra \S+ \S+ 'zimbra-core,zimbra-ldap,zimbra-logger,zimbra-mta,zimbra-snmp,zimbra-store,zimbra-apache,zimbra-spell,zimbra-memcached,zimbra-proxy' yes no 3600$/,
-    );
-    expect(sw.inputs.stdin).toBeUndefined();
-  });
+  test(
+    "software: install.sh -s with the packages and package-server answer from arguments, no " + "keystrokes on stdin",
+    () => {
+      const sw = run.byName("zimbra-software-primary");
+      expect(plainCreate(sw.inputs.create)).toMatch(
+        /zimbra-software\.sh \/opt\/zimbra \S+ \S+ 'zimbra-core,zimbra-ldap,zimbra-logger,zimbra-mta,zimbra-snmp,zimbra-store,zimbra-apache,zimbra-spell,zimbra-memcached,zimbra-proxy' yes no 3600$/,
+      );
+      expect(sw.inputs.stdin).toBeUndefined();
+    },
+  );
 
-  test("the admin password never appears in a command line; it reaches the host only on the configure step's secret stdin, logging off", () => {
-    for (const cmd of run.commands) {
-      for (const field of ["create", "delete", "update"])
-        expect(String(cmd.inputs[field] ?? "")).not.toContain(ADMIN_PASSWORD);
-      if (cmd.name !== "zimbra-configure-primary") expect(String(cmd.inputs.stdin ?? "")).not.toContain(ADMIN_PASSWORD);
-    }
-    const configure = run.byName("zimbra-configure-primary");
-    expect(configure.inputs.stdin).toContain(`CREATEADMINPASS=${ADMIN_PASSWORD}\n`);
-    expect(configure.secretInputs).toContain("stdin");
-    expect(configure.inputs.logging).toBe("none");
-    expect(configure.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
-    expect(plainCreate(configure.inputs.create)).toMatch(/zimbra-configure\.sh \/opt\/zimbra 3600$/);
-  });
+  test(
+    "the admin password never appears in a command line; it reaches the host only on the configure step's secret " +
+      "stdin, logging off",
+    () => {
+      for (const cmd of run.commands) {
+        for (const field of ["create", "delete", "update"])
+          expect(String(cmd.inputs[field] ?? "")).not.toContain(ADMIN_PASSWORD);
+        if (cmd.name !== "zimbra-configure-primary")
+          expect(String(cmd.inputs.stdin ?? "")).not.toContain(ADMIN_PASSWORD);
+      }
+      const configure = run.byName("zimbra-configure-primary");
+      expect(configure.inputs.stdin).toContain(`CREATEADMINPASS=${ADMIN_PASSWORD}\n`);
+      expect(configure.secretInputs).toContain("stdin");
+      expect(configure.inputs.logging).toBe("none");
+      expect(configure.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
+      expect(plainCreate(configure.inputs.create)).toMatch(/zimbra-configure\.sh \/opt\/zimbra 3600$/);
+    },
+  );
 
   test("the configured password is the one exported (secret)", () => {
     expect(run.outputs.adminPassword).toBe(ADMIN_PASSWORD);
     expect(run.outputs.adminPasswordIsSecret).toBe(true);
   });
 
-  test("passive node: footprint from the active node's capture, then cron and boot steps; nothing installs there", () => {
-    const apply = run.byName("zimbra-footprint-secondary");
-    expect(plainCreate(apply.inputs.create)).toMatch(/zimbra-footprint\.sh apply$/);
-    // What the provider stored of the capture: its last newline gone (the script reads that last line too).
-    expect(apply.inputs.stdin).toBe(providerOutput(FOOTPRINT));
-    expect(apply.dependsOn).toContain("zimbra-footprint-primary");
-    expect(plainCreate(run.byName("zimbra-footprint-primary").inputs.create)).toMatch(/zimbra-footprint\.sh capture$/);
-    expect(run.byName("zimbra-boot-secondary").dependsOn).toContain("zimbra-footprint-secondary");
-    expect(
-      run.commands.filter(
-        (c) => c.name.endsWith("-secondary") && /zimbra-(software|configure|hold|fetch)/.test(String(c.inputs.create)),
-      ),
-    ).toEqual([]);
-  });
+  test(
+    "passive node: footprint from the active node's capture, then cron and boot steps; nothing " + "installs there",
+    () => {
+      const apply = run.byName("zimbra-footprint-secondary");
+      expect(plainCreate(apply.inputs.create)).toMatch(/zimbra-footprint\.sh apply$/);
+      // What the provider stored of the capture: its last newline gone (the script reads that last line too).
+      expect(apply.inputs.stdin).toBe(providerOutput(FOOTPRINT));
+      expect(apply.dependsOn).toContain("zimbra-footprint-primary");
+      expect(plainCreate(run.byName("zimbra-footprint-primary").inputs.create)).toMatch(
+        /zimbra-footprint\.sh capture$/,
+      );
+      expect(run.byName("zimbra-boot-secondary").dependsOn).toContain("zimbra-footprint-secondary");
+      expect(
+        run.commands.filter(
+          (c) =>
+            c.name.endsWith("-secondary") && /zimbra-(software|configure|hold|fetch)/.test(String(c.inputs.create)),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   test("boot start disabled and the cron sync installed on both nodes, before Pacemaker", () => {
     for (const node of ["primary", "secondary"]) {
@@ -445,48 +479,61 @@ describe("install chain under the mock runtime (lab stack, URL installer)", () =
     expect(run.byName("zimbra-boot-primary").dependsOn).toContain("zimbra-agent-primary");
   });
 
-  test("every zimbra command: deleteBeforeReplace, no environment, previous output not in env, runs on the node its name says", () => {
-    for (const cmd of run.commands.filter((c) => c.name.startsWith("zimbra-"))) {
-      expect(cmd.deleteBeforeReplace).toBe(true);
-      expect(cmd.inputs.environment).toBeUndefined();
-      expect(cmd.inputs.addPreviousOutputInEnv).toBe(false);
-      expect(cmd.inputs.connection.host).toBe(cmd.name.endsWith("-primary") ? "192.168.77.201" : "192.168.77.202");
-    }
-  });
+  test(
+    "every zimbra command: deleteBeforeReplace, no environment, previous output not in env, runs on the node its " +
+      "name says",
+    () => {
+      for (const cmd of run.commands.filter((c) => c.name.startsWith("zimbra-"))) {
+        expect(cmd.deleteBeforeReplace).toBe(true);
+        expect(cmd.inputs.environment).toBeUndefined();
+        expect(cmd.inputs.addPreviousOutputInEnv).toBe(false);
+        expect(cmd.inputs.connection.host).toBe(cmd.name.endsWith("-primary") ? "192.168.77.201" : "192.168.77.202");
+      }
+    },
+  );
 
-  test("the installer cache is removed on destroy; the hold, software and configure steps never delete anything", () => {
-    expect(plainDelete(run.byName("zimbra-installer-primary").inputs.delete)).toMatch(
-      /zimbra-fetch\.sh --remove \/var\/lib\/zimbra-ha\/zimbra\/installer\/zcs-\w+\.tgz$/,
-    );
-    for (const step of ["hold", "software", "configure", "agent", "release"])
-      expect(plainDelete(run.byName(`zimbra-${step}-primary`).inputs.delete)).toBeUndefined();
-  });
+  test(
+    "the installer cache is removed on destroy; the hold, software and configure steps never " + "delete anything",
+    () => {
+      expect(plainDelete(run.byName("zimbra-installer-primary").inputs.delete)).toMatch(
+        /zimbra-fetch\.sh --remove \/var\/lib\/zimbra-ha\/zimbra\/installer\/zcs-\w+\.tgz$/,
+      );
+      for (const step of ["hold", "software", "configure", "agent", "release"])
+        expect(plainDelete(run.byName(`zimbra-${step}-primary`).inputs.delete)).toBeUndefined();
+    },
+  );
 });
 
 describe("install chain variants", () => {
-  test("local installer: uploaded with CopyToRemote into a 0700 directory whose delete removes it, then verified", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zha-zcs-")), "zcs.tgz");
-    fs.writeFileSync(file, "not really a tarball");
-    const run = await runZimbraCluster(zimbraLabRaw(), zimbraRaw({ installer: { localPath: file, sha256: SHA } }), {
-      adminPassword: ADMIN_PASSWORD,
-    });
-    const dir = run.byName("zimbra-upload-dir-primary");
-    expect(plainCreate(dir.inputs.create)).toBe('install -d -m 0700 -o "${SUDO_USER:-root}" /var/tmp/zimbra-ha-upload');
-    expect(plainDelete(dir.inputs.delete)).toBe("rm -rf /var/tmp/zimbra-ha-upload");
-    const upload = run.byName("zimbra-upload-primary");
-    expect(upload.type).toBe("command:remote:CopyToRemote");
-    expect(upload.inputs.remotePath).toBe(`/var/tmp/zimbra-ha-upload/zcs-${SHA.slice(0, 16)}.tgz`);
-    expect(upload.inputs.triggers).toEqual([SHA]);
-    expect(upload.dependsOn).toContain("zimbra-upload-dir-primary");
-    const installer = run.byName("zimbra-installer-primary");
-    expect(plainCreate(installer.inputs.create)).toMatch(
-      new RegExp(
-        `zimbra-fetch\\.sh file /var/tmp/zimbra-ha-upload/zcs-\\w+\\.tgz ${SHA} /var/lib/zimbra-ha/zimbra/installer/zcs-\\w+\\.tgz$`,
-      ),
-    );
-    expect(installer.dependsOn).toContain("zimbra-upload-primary");
-    expect(run.ancestors("zimbra-hold-primary")).toContain("zimbra-installer-primary");
-  });
+  test(
+    "local installer: uploaded with CopyToRemote into a 0700 directory whose delete removes it, " + "then verified",
+    async () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zha-zcs-")), "zcs.tgz");
+      fs.writeFileSync(file, "not really a tarball");
+      const run = await runZimbraCluster(zimbraLabRaw(), zimbraRaw({ installer: { localPath: file, sha256: SHA } }), {
+        adminPassword: ADMIN_PASSWORD,
+      });
+      const dir = run.byName("zimbra-upload-dir-primary");
+      expect(plainCreate(dir.inputs.create)).toBe(
+        'install -d -m 0700 -o "${SUDO_USER:-root}" /var/tmp/zimbra-ha-upload',
+      );
+      expect(plainDelete(dir.inputs.delete)).toBe("rm -rf /var/tmp/zimbra-ha-upload");
+      const upload = run.byName("zimbra-upload-primary");
+      expect(upload.type).toBe("command:remote:CopyToRemote");
+      expect(upload.inputs.remotePath).toBe(`/var/tmp/zimbra-ha-upload/zcs-${SHA.slice(0, 16)}.tgz`);
+      expect(upload.inputs.triggers).toEqual([SHA]);
+      expect(upload.dependsOn).toContain("zimbra-upload-dir-primary");
+      const installer = run.byName("zimbra-installer-primary");
+      expect(plainCreate(installer.inputs.create)).toMatch(
+        new RegExp(
+          `zimbra-fetch\\.sh file /var/tmp/zimbra-ha-upload/zcs-\\w+\\.tgz ${SHA} ` +
+            `/var/lib/zimbra-ha/zimbra/installer/zcs-\\w+\\.tgz$`,
+        ),
+      );
+      expect(installer.dependsOn).toContain("zimbra-upload-primary");
+      expect(run.ancestors("zimbra-hold-primary")).toContain("zimbra-installer-primary");
+    },
+  );
 
   test("no configured password: refused before any resource, naming the config key", () => {
     expect(() =>
@@ -506,14 +553,17 @@ describe("install chain variants", () => {
     expect(run.byName("zimbra-configure-primary").inputs.stdin).toContain(`TRAINSASPAM=spam.${suffix}@zimbraha.lan\n`);
   });
 
-  test("the DRBD resource's initialPrimary installs (here the secondary); the other node gets the footprint", async () => {
-    const raw = zimbraLabRaw();
-    raw.drbd.resources[0].initialPrimary = "secondary";
-    const run = await runZimbraCluster(raw, zimbraRaw(), { adminPassword: ADMIN_PASSWORD });
-    expect(run.byName("zimbra-software-secondary").inputs.connection.host).toBe("192.168.77.202");
-    expect(plainCreate(run.byName("zimbra-footprint-primary").inputs.create)).toMatch(/apply$/);
-    expect(run.ancestors("zimbra-hold-secondary")).toContain("drbd-zimbradata-initialize");
-  });
+  test(
+    "the DRBD resource's initialPrimary installs (here the secondary); the other node gets the " + "footprint",
+    async () => {
+      const raw = zimbraLabRaw();
+      raw.drbd.resources[0].initialPrimary = "secondary";
+      const run = await runZimbraCluster(raw, zimbraRaw(), { adminPassword: ADMIN_PASSWORD });
+      expect(run.byName("zimbra-software-secondary").inputs.connection.host).toBe("192.168.77.202");
+      expect(plainCreate(run.byName("zimbra-footprint-primary").inputs.create)).toMatch(/apply$/);
+      expect(run.ancestors("zimbra-hold-secondary")).toContain("drbd-zimbradata-initialize");
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------
@@ -565,7 +615,10 @@ echo "$(date +%s): INSTALL SESSION COMPLETE" >> "$z/.install_history"
   return { tarball, sha };
 }
 
-/** A fake installer in DIR and a state that says the active node holds DRBD, mount and VIP (as zimbra-hold.sh leaves it). */
+/**
+ * A fake installer in DIR and a state that says the active node holds DRBD, mount and VIP (as zimbra-hold.sh leaves
+ * it).
+ */
 function heldInstaller(dir: string): { tarball: string; sha: string } {
   const installer = fakeInstaller(dir);
   fs.mkdirSync(path.join(dir, "state"), { recursive: true });
@@ -609,7 +662,8 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
   });
 
   mountTest(
-    "software then configure: install.sh -s from a defaults file, zmsetup.pl -c from stdin in a 0600 file that is removed; re-runs skip",
+    "software then configure: install.sh -s from a defaults file, zmsetup.pl -c from stdin in a 0600 file that is " +
+      "removed; re-runs skip",
     () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zsw-"));
       const { tarball, sha } = heldInstaller(dir);
@@ -679,13 +733,16 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
   );
 
   mountTest(
-    "a changed admin password is set with zmprov (on stdin) where Zimbra runs, and refused where it does not; no output shows it",
+    "a changed admin password is set with zmprov (on stdin) where Zimbra runs, and refused where it does not; no " +
+      "output shows it",
     () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zpw-"));
       const { tarball, sha } = heldInstaller(dir);
       fs.writeFileSync(path.join(dir, "old"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=Old-Secret-1\n");
       fs.writeFileSync(path.join(dir, "new"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=New-Secret-2\n");
-      const fakeZmprov = `printf '#!/bin/sh\\ncat > "$D/zmprov-stdin"; ps -o args= -p $$ > "$D/zmprov-args"\\n' > "$Z/bin/zmprov" && chmod 0755 "$Z/bin/zmprov"`;
+      const fakeZmprov =
+        `printf '#!/bin/sh\\ncat > "$D/zmprov-stdin"; ps -o args= -p $$ > "$D/zmprov-args"\\n' > "$Z/bin/zmprov" && ` +
+        `chmod 0755 "$Z/bin/zmprov"`;
       const r = inNamespace(
         dir,
         [
@@ -715,7 +772,9 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-zfail-"));
       const { tarball, sha } = heldInstaller(dir);
       fs.writeFileSync(path.join(dir, "config"), "CREATEADMIN=admin@zimbraha.lan\nCREATEADMINPASS=Leaky-Secret-3\n");
-      const failing = `printf '#!/bin/sh\\ncat "$2"; echo "ERROR: setting password Leaky-Secret-3 failed"; exit 1\\n' > "$Z/libexec/zmsetup.pl"`;
+      const failing =
+        `printf '#!/bin/sh\\ncat "$2"; echo "ERROR: setting password Leaky-Secret-3 failed"; exit 1\\n' ` +
+        `> "$Z/libexec/zmsetup.pl"`;
       const r = inNamespace(
         dir,
         [
@@ -731,47 +790,57 @@ describe("zimbra host scripts for real (fake ZCS tarball)", () => {
     },
   );
 
-  test("fetch: a mismatching file is deleted and refused; a matching one is moved into place; a second run verifies only", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fetch-"));
-    const upload = path.join(dir, "upload.tgz");
-    const dest = path.join(dir, "cache", "zcs.tgz");
-    fs.writeFileSync(upload, "tarball bytes");
-    const sha = spawnSync("sha256sum", [upload], { encoding: "utf8" }).stdout.split(" ")[0];
-    const fetch = (...args: string[]) =>
-      spawnSync("sh", [path.join(SCRIPTS, "zimbra-fetch.sh"), ...args], { encoding: "utf8" });
-    const bad = fetch("file", upload, SHA, dest);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain(
-      `CHECKSUM MISMATCH for ${upload}: expected ${SHA}, got ${sha}. The file was deleted; nothing was installed.`,
-    );
-    expect(fs.existsSync(dest)).toBe(false);
-    fs.writeFileSync(upload, "tarball bytes");
-    expect(fetch("file", upload, sha, dest).stdout).toContain("written, sha256");
-    expect(fs.existsSync(upload)).toBe(false);
-    expect((fs.statSync(dest).mode & 0o777).toString(8)).toBe("600");
-    expect(fetch("file", upload, sha, dest).stdout).toContain("present, sha256");
-  });
+  test(
+    "fetch: a mismatching file is deleted and refused; a matching one is moved into place; a second run " +
+      "verifies only",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zha-fetch-"));
+      const upload = path.join(dir, "upload.tgz");
+      const dest = path.join(dir, "cache", "zcs.tgz");
+      fs.writeFileSync(upload, "tarball bytes");
+      const sha = spawnSync("sha256sum", [upload], { encoding: "utf8" }).stdout.split(" ")[0];
+      const fetch = (...args: string[]) =>
+        spawnSync("sh", [path.join(SCRIPTS, "zimbra-fetch.sh"), ...args], { encoding: "utf8" });
+      const bad = fetch("file", upload, SHA, dest);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain(
+        `CHECKSUM MISMATCH for ${upload}: expected ${SHA}, got ${sha}. The file was deleted; nothing was installed.`,
+      );
+      expect(fs.existsSync(dest)).toBe(false);
+      fs.writeFileSync(upload, "tarball bytes");
+      expect(fetch("file", upload, sha, dest).stdout).toContain("written, sha256");
+      expect(fs.existsSync(upload)).toBe(false);
+      expect((fs.statSync(dest).mode & 0o777).toString(8)).toBe("600");
+      expect(fetch("file", upload, sha, dest).stdout).toContain("present, sha256");
+    },
+  );
 
-  test("footprint apply: matching ids are left alone; a different gid, a foreign path and an unknown entry are refused", () => {
-    const apply = (input: string) =>
-      spawnSync("sh", [path.join(SCRIPTS, "zimbra-footprint.sh"), "apply"], { input, encoding: "utf8" });
-    const rootGroup = spawnSync("getent", ["group", "root"], { encoding: "utf8" }).stdout.trim();
-    const rootUser = spawnSync("getent", ["passwd", "root"], { encoding: "utf8" }).stdout.trim();
-    const ok = apply(`# zimbra-ha footprint 1 from test\ngroup ${rootGroup}\nuser ${rootUser}\n`);
-    expect(ok.stdout).toContain("already matches the active node");
-    expect(ok.status).toBe(0);
-    const gid = apply("group root:x:4242:\n");
-    expect(gid.status).toBe(1);
-    expect(gid.stderr).toContain("group root has gid 0 here but 4242 on the active node");
-    const foreign = apply(`file /etc/passwd 0644 root:root ${Buffer.from("x").toString("base64")}\n`);
-    expect(foreign.status).toBe(1);
-    expect(foreign.stderr).toContain("refusing to write /etc/passwd: not a footprint location");
-    expect(apply("rm -rf /\n").stderr).toContain("unknown footprint entry: rm");
-    // The capture reaches the passive node as the provider stores it: without its last newline.
-    const lastLine = apply(providerOutput(`# zimbra-ha footprint 1 from test\ngroup ${rootGroup}\nbogus-last-entry\n`));
-    expect(lastLine.status).not.toBe(0);
-    expect(lastLine.stderr).toContain("unknown footprint entry: bogus-last-entry");
-  });
+  test(
+    "footprint apply: matching ids are left alone; a different gid, a foreign path and an unknown entry " +
+      "are refused",
+    () => {
+      const apply = (input: string) =>
+        spawnSync("sh", [path.join(SCRIPTS, "zimbra-footprint.sh"), "apply"], { input, encoding: "utf8" });
+      const rootGroup = spawnSync("getent", ["group", "root"], { encoding: "utf8" }).stdout.trim();
+      const rootUser = spawnSync("getent", ["passwd", "root"], { encoding: "utf8" }).stdout.trim();
+      const ok = apply(`# zimbra-ha footprint 1 from test\ngroup ${rootGroup}\nuser ${rootUser}\n`);
+      expect(ok.stdout).toContain("already matches the active node");
+      expect(ok.status).toBe(0);
+      const gid = apply("group root:x:4242:\n");
+      expect(gid.status).toBe(1);
+      expect(gid.stderr).toContain("group root has gid 0 here but 4242 on the active node");
+      const foreign = apply(`file /etc/passwd 0644 root:root ${Buffer.from("x").toString("base64")}\n`);
+      expect(foreign.status).toBe(1);
+      expect(foreign.stderr).toContain("refusing to write /etc/passwd: not a footprint location");
+      expect(apply("rm -rf /\n").stderr).toContain("unknown footprint entry: rm");
+      // The capture reaches the passive node as the provider stores it: without its last newline.
+      const lastLine = apply(
+        providerOutput(`# zimbra-ha footprint 1 from test\ngroup ${rootGroup}\nbogus-last-entry\n`),
+      );
+      expect(lastLine.status).not.toBe(0);
+      expect(lastLine.stderr).toContain("unknown footprint entry: bogus-last-entry");
+    },
+  );
 
   test("preflight: an FQDN that does not resolve to the VIP is refused, naming both", () => {
     const hosts = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zha-pre-")), "hosts");

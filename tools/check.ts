@@ -8,7 +8,8 @@ import * as path from "path";
 import { formatReport, runCheck } from "./check/index";
 
 const USAGE =
-  "usage: npm run check -- --stack NAME|PATH [--out DIR] [--json]\n  NAME: a stack with Pulumi.NAME.yaml in the project; PATH: any stack settings file (e.g. examples/kopano.yaml)";
+  "usage: npm run check -- --stack NAME|PATH [--out DIR] [--json]\n  NAME: a stack with Pulumi.NAME.yaml in the " +
+  "project; PATH: any stack settings file (e.g. examples/kopano.yaml)";
 
 function parseArgs(argv: string[]): { stack: string; out?: string; json: boolean } | string {
   let stack: string | undefined;

@@ -43,11 +43,13 @@ export function renderToolsBundle(files: BundledFile[] = bundledFiles()): string
       `cat > ${file.path}.new <<'${DELIMITER}'`,
       body + DELIMITER,
       `chmod ${file.mode} ${file.path}.new`,
-      `if cmp -s ${file.path}.new ${file.path} && [ "$(stat -c %a ${file.path})" = "${file.mode.replace(/^0/, "")}" ]; then rm -f ${file.path}.new; else mv -f ${file.path}.new ${file.path}; changed=$((changed + 1)); fi`,
+      `if cmp -s ${file.path}.new ${file.path} && [ "$(stat -c %a ${file.path})" = "${file.mode.replace(/^0/, "")}" ` +
+        `]; then rm -f ${file.path}.new; else mv -f ${file.path}.new ${file.path}; changed=$((changed + 1)); fi`,
     );
   }
   lines.push(
-    `if [ "$changed" -eq 0 ]; then echo "tools: ${files.length} files unchanged"; else echo "tools: $changed of ${files.length} files written to ${TOOLS_DIR} and ${OCF_DIR}"; fi`,
+    `if [ "$changed" -eq 0 ]; then echo "tools: ${files.length} files unchanged"; else echo "tools: $changed of ` +
+      `${files.length} files written to ${TOOLS_DIR} and ${OCF_DIR}"; fi`,
   );
   return lines.join("\n") + "\n";
 }

@@ -37,7 +37,10 @@ export interface PrimitiveView {
 
 export interface CibView {
   tag: string;
-  /** The stack says `production: true`: stated on the fragment's root, which the merge ignores, for the policy pack to read. */
+  /**
+   * The stack says `production: true`: stated on the fragment's root, which the merge ignores, for the policy pack to
+   * read.
+   */
   production: boolean;
   properties: (NameValue & { id: string })[];
   rscDefaults: NameValue[];
@@ -175,7 +178,8 @@ function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
           "stonith-enabled": "true",
           "stonith-timeout": `${f.stonithTimeout}s`,
           "priority-fencing-delay": `${f.priorityFencingDelay}s`,
-          // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it reset.
+          // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it
+          // reset.
           ...(f.mode === "watchdog"
             ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` }
             : {}),

@@ -23,7 +23,10 @@ export interface DrbdView {
   after0pri: string;
   after1pri: string;
   after2pri: string;
-  /** Set when the cluster fences: DRBD then fences its peer through the cluster (resource-and-stonith: I/O freezes until the peer is fenced or outdated). */
+  /**
+   * Set when the cluster fences: DRBD then fences its peer through the cluster (resource-and-stonith: I/O freezes until
+   * the peer is fenced or outdated).
+   */
   fencing?: { fencePeerTimeout: number };
   nodes: DrbdNodeView[];
 }

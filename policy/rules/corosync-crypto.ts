@@ -18,7 +18,9 @@ export const corosyncCrypto: StackRule = {
       return [
         {
           resource,
-          message: `${path}: ${off.map((key) => `${key} ${totem[key] ?? "unset (none)"}`).join(", ")}: ring traffic is neither encrypted nor authenticated`,
+          message:
+            `${path}: ${off.map((key) => `${key} ${totem[key] ?? "unset (none)"}`).join(", ")}: ring traffic ` +
+            `is neither encrypted nor authenticated`,
         },
       ];
     });

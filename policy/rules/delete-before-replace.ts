@@ -16,7 +16,8 @@ export const deleteBeforeReplace: ResourceRule = {
       {
         resource,
         message:
-          "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create and undo it",
+          "registered without deleteBeforeReplace: on a replacement the old delete would run after the new create " +
+          "and undo it",
       },
     ];
   },

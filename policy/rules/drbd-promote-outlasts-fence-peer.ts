@@ -16,7 +16,8 @@ function fencePeerTimeout(handler: string): number | undefined {
 export const drbdPromoteOutlastsFencePeer: StackRule = {
   name: "drbd-promote-outlasts-fence-peer",
   description:
-    "Each DRBD resource's promote timeout (CIB) exceeds its fence-peer handler's --timeout (.res), which exceeds stonith-timeout.",
+    "Each DRBD resource's promote timeout (CIB) exceeds its fence-peer handler's --timeout (.res), which exceeds " +
+    "stonith-timeout.",
   enforcement: "advisory",
   productionOnly: false,
   scope: "stack",
@@ -35,7 +36,9 @@ export const drbdPromoteOutlastsFencePeer: StackRule = {
           if (fencing !== undefined && timeout <= fencing) {
             violations.push({
               resource,
-              message: `${path}: resource ${res.name}'s fence-peer handler gives up after ${timeout} s, within stonith-timeout (${fencing} s): fencing may not have finished`,
+              message:
+                `${path}: resource ${res.name}'s fence-peer handler gives up after ${timeout} s, within ` +
+                `stonith-timeout (${fencing} s): fencing may not have finished`,
             });
           }
         }
@@ -50,7 +53,9 @@ export const drbdPromoteOutlastsFencePeer: StackRule = {
         if (drbd && promote !== undefined && promote <= handler.timeout) {
           violations.push({
             resource: cib.resource,
-            message: `${drbd.attrs.id}'s promote timeout ${promote} s does not exceed the ${handler.timeout} s its fence-peer handler may take (${handler.path}): a promotion would time out while the handler waits`,
+            message:
+              `${drbd.attrs.id}'s promote timeout ${promote} s does not exceed the ${handler.timeout} s its ` +
+              `fence-peer handler may take (${handler.path}): a promotion would time out while the handler waits`,
           });
         }
       }

@@ -18,7 +18,9 @@ export const drbdProtocolC: StackRule = {
           .filter((protocol) => protocol !== "C")
           .map((protocol) => ({
             resource,
-            message: `${path}: resource ${res.name} uses protocol ${protocol}: a write is acknowledged before the peer has it, and a failover can lose it`,
+            message:
+              `${path}: resource ${res.name} uses protocol ${protocol}: a write is acknowledged before the ` +
+              `peer has it, and a failover can lose it`,
           })),
       ),
     );

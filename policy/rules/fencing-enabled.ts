@@ -10,7 +10,8 @@ import { StackRule, Violation } from "../rule";
 export const fencingEnabled: StackRule = {
   name: "fencing-enabled",
   description:
-    "Production stacks fence: stonith-enabled with a STONITH device or watchdog fencing in the CIB, and `fencing resource-and-stonith` in every DRBD resource.",
+    "Production stacks fence: stonith-enabled with a STONITH device or watchdog fencing in the CIB, and `fencing " +
+    "resource-and-stonith` in every DRBD resource.",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",
@@ -23,7 +24,8 @@ export const fencingEnabled: StackRule = {
       if (enabled !== undefined && !isTrue(enabled)) {
         violations.push({
           resource,
-          message: `the CIB fragment sets stonith-enabled=${enabled}: a split brain could run the service on both nodes`,
+          message:
+            `the CIB fragment sets stonith-enabled=${enabled}: a split brain could run the service on ` + `both nodes`,
         });
       }
       const watchdog = properties["stonith-watchdog-timeout"];
@@ -32,7 +34,8 @@ export const fencingEnabled: StackRule = {
         violations.push({
           resource,
           message:
-            'the CIB fragment defines no STONITH device (primitive class="stonith") and no stonith-watchdog-timeout: nothing could fence a node',
+            'the CIB fragment defines no STONITH device (primitive class="stonith") and no ' +
+            "stonith-watchdog-timeout: nothing could fence a node",
         });
       }
     }
@@ -42,7 +45,9 @@ export const fencingEnabled: StackRule = {
         if (!policy.includes("resource-and-stonith")) {
           violations.push({
             resource,
-            message: `${path}: resource ${res.name} has fencing ${policy.join(", ") || "unset"}, not resource-and-stonith: the Primary would not freeze I/O until its peer is fenced`,
+            message:
+              `${path}: resource ${res.name} has fencing ${policy.join(", ") || "unset"}, not ` +
+              `resource-and-stonith: the Primary would not freeze I/O until its peer is fenced`,
           });
         }
       }

@@ -5,7 +5,8 @@ import { StackRule } from "../rule";
 export const noAllowWipe: StackRule = {
   name: "no-allow-wipe",
   description:
-    "Production stacks never let a step write over a device that holds data (allowWipe on a DRBD resource, a node's disk override, or SBD).",
+    "Production stacks never let a step write over a device that holds data (allowWipe on a DRBD resource, a node's " +
+    "disk override, or SBD).",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",

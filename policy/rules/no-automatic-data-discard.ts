@@ -8,7 +8,8 @@ const discards = (policy: string) => policy.startsWith("discard") || policy === 
 export const noAutomaticDataDiscard: StackRule = {
   name: "no-automatic-data-discard",
   description:
-    "Production stacks never let DRBD discard one side's writes after a split brain (allowAutomaticDataDiscard: after-sb-* discard-* or consensus).",
+    "Production stacks never let DRBD discard one side's writes after a split brain (allowAutomaticDataDiscard: " +
+    "after-sb-* discard-* or consensus).",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",
@@ -20,7 +21,9 @@ export const noAutomaticDataDiscard: StackRule = {
           .filter((s) => discards(s.words[1] ?? ""))
           .map((s) => ({
             resource,
-            message: `${path}: resource ${res.name} has ${s.words.join(" ")}: after a split brain DRBD would throw away one node's acknowledged writes`,
+            message:
+              `${path}: resource ${res.name} has ${s.words.join(" ")}: after a split brain DRBD would throw ` +
+              `away one node's acknowledged writes`,
           })),
       ),
     );

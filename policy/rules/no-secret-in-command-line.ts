@@ -6,7 +6,8 @@ import { linesHoldingSecrets, secretValues } from "../secret-values";
 export const noSecretInCommandLine: StackRule = {
   name: "no-secret-in-command-line",
   description:
-    "No create, update or delete line of a remote command holds a value the stack carries as a secret (secret stdin, SSH credentials); secrets go on secret stdin.",
+    "No create, update or delete line of a remote command holds a value the stack carries as a secret (secret " +
+    "stdin, SSH credentials); secrets go on secret stdin.",
   enforcement: "advisory",
   productionOnly: false,
   scope: "stack",

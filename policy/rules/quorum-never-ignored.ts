@@ -7,7 +7,8 @@ import { StackRule, Violation } from "../rule";
 export const quorumNeverIgnored: StackRule = {
   name: "quorum-never-ignored",
   description:
-    "Production stacks never ignore quorum: no no-quorum-policy=ignore in the CIB; corosync votequorum, with two_node only on exactly two nodes, never with wait_for_all: 0 or a quorum device.",
+    "Production stacks never ignore quorum: no no-quorum-policy=ignore in the CIB; corosync votequorum, with " +
+    "two_node only on exactly two nodes, never with wait_for_all: 0 or a quorum device.",
   enforcement: "mandatory",
   productionOnly: true,
   scope: "stack",
@@ -29,7 +30,9 @@ export const quorumNeverIgnored: StackRule = {
       if (quorum.provider !== "corosync_votequorum") {
         violations.push({
           resource,
-          message: `${path}: quorum provider ${quorum.provider ?? "unset"}, not corosync_votequorum: Pacemaker would get no quorum decision`,
+          message:
+            `${path}: quorum provider ${quorum.provider ?? "unset"}, not corosync_votequorum: Pacemaker ` +
+            `would get no quorum decision`,
         });
       }
       if (quorum.two_node === "1" && nodes !== 2) {
@@ -47,7 +50,9 @@ export const quorumNeverIgnored: StackRule = {
       if (quorum.two_node === "1" && sectionsNamed(quorumSection, "device").length) {
         violations.push({
           resource,
-          message: `${path}: two_node: 1 with a quorum device: each node would count as quorate alone, whatever the device says`,
+          message:
+            `${path}: two_node: 1 with a quorum device: each node would count as quorate alone, whatever the ` +
+            `device says`,
         });
       }
     }

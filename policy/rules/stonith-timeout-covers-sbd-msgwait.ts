@@ -23,7 +23,9 @@ export const stonithTimeoutCoversSbdMsgwait: StackRule = {
         if (timeout !== undefined && timeout < 2 * msgwait) {
           violations.push({
             resource,
-            message: `stonith-timeout ${timeout} s is less than twice the SBD msgwait of ${header.resource.name} (${msgwait} s): fencing would be reported failed while the victim may still run`,
+            message:
+              `stonith-timeout ${timeout} s is less than twice the SBD msgwait of ${header.resource.name} ` +
+              `(${msgwait} s): fencing would be reported failed while the victim may still run`,
           });
         }
       }

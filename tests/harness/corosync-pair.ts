@@ -58,11 +58,13 @@ export class CorosyncPair {
     if (this.links.has(link)) return;
     const [a, b] = [`${this.tag}a${link}`, `${this.tag}b${link}`];
     this.must(
-      `ip link add ${a} type veth peer name ${b} && ip link set ${a} netns ${this.ns(0)} && ip link set ${b} netns ${this.ns(1)}`,
+      `ip link add ${a} type veth peer name ${b} && ip link set ${a} netns ${this.ns(0)} && ip link set ${b} netns ` +
+        `${this.ns(1)}`,
     );
     [a, b].forEach((dev, node) =>
       this.must(
-        `ip -n ${this.ns(node)} addr add ${pairAddress(node, link)}/24 dev ${dev} && ip -n ${this.ns(node)} link set ${dev} up`,
+        `ip -n ${this.ns(node)} addr add ${pairAddress(node, link)}/24 dev ${dev} && ip -n ${this.ns(node)} link ` +
+          `set ${dev} up`,
       ),
     );
     this.links.add(link);
@@ -114,7 +116,8 @@ export class CorosyncPair {
   stop(node: number): void {
     this.sh(
       node,
-      "[ -s /run/corosync.pid ] && kill $(cat /run/corosync.pid); for i in $(seq 50); do [ -e /run/corosync.pid ] && kill -0 $(cat /run/corosync.pid) 2>/dev/null || exit 0; sleep 0.2; done; exit 1",
+      "[ -s /run/corosync.pid ] && kill $(cat /run/corosync.pid); for i in $(seq 50); do [ -e /run/corosync.pid ] " +
+        "&& kill -0 $(cat /run/corosync.pid) 2>/dev/null || exit 0; sleep 0.2; done; exit 1",
     );
   }
 

@@ -22,7 +22,10 @@ export interface RunOptions {
   sshPrivateKey?: string;
   newResource?: NewResource;
   overrides?: (raw: any) => void;
-  /** Only the schema's shape and defaults, no cross-field checks: what the components would do if validation let a config through. */
+  /**
+   * Only the schema's shape and defaults, no cross-field checks: what the components would do if validation let a
+   * config through.
+   */
   unvalidated?: boolean;
 }
 

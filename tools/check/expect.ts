@@ -120,7 +120,8 @@ export function checkPlacement(state: Placement[], m: Model, e: PlacementExpecta
       const promoted = promotedOn(state, d.prim);
       if (promoted.length !== 1 || promoted[0] !== x) {
         problems.push(
-          `group ${g.id} runs on ${x} but ${d.clone} is promoted on ${list(promoted)}: ${d.fs} needs DRBD promoted on its own node (colocation of ${g.id} with the Promoted role of ${d.clone})`,
+          `group ${g.id} runs on ${x} but ${d.clone} is promoted on ${list(promoted)}: ${d.fs} needs DRBD promoted ` +
+            `on its own node (colocation of ${g.id} with the Promoted role of ${d.clone})`,
         );
       }
       for (const peer of d.holders.filter((h) => h !== x && e.eligible.includes(h))) {

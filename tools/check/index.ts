@@ -52,7 +52,8 @@ export async function runCheck(stackOrPath: string, opts: CheckOptions = {}): Pr
     const cfg = loaded.cfg;
     validation.items.push(
       pass("valid", [
-        `${cfg.nodes.length} nodes (${cfg.nodes.map((n) => n.name).join(", ")}), ${cfg.drbd.resources.length} DRBD resource(s), ${cfg.pacemaker.groups.length} group(s), fencing ${cfg.fencing.mode}`,
+        `${cfg.nodes.length} nodes (${cfg.nodes.map((n) => n.name).join(", ")}), ${cfg.drbd.resources.length} DRBD ` +
+          `resource(s), ${cfg.pacemaker.groups.length} group(s), fencing ${cfg.fencing.mode}`,
         "secrets (sshPrivateKey, fencePasswords) are taken as present: rendering never needs them",
       ]),
     );
@@ -140,7 +141,8 @@ function renderedSection(files: RenderedFiles, nodes: string[]): Section {
   const shared = Object.keys(files).filter((f) => !nodes.some((n) => f.startsWith(`${n}/`)));
   items.push(
     pass(`shared: ${shared.join(", ")}`, [
-      "cib/fragment.xml is what PacemakerGroup sends to cib-apply.sh; bundle/tools-bundle.sh is what Node sends to `sh -s`",
+      "cib/fragment.xml is what PacemakerGroup sends to cib-apply.sh; bundle/tools-bundle.sh is what Node sends " +
+        "to `sh -s`",
     ]),
   );
   return {

@@ -25,7 +25,11 @@ function unshareFlags(): Promise<string[] | string> {
     if (root.code === 0) return ["-n"];
     const user = await run("unshare", ["-r", "-n", "true"], { timeoutMs: 10000 });
     if (user.code === 0) return ["-r", "-n"];
-    return `cannot create a network namespace here (unshare -n: ${root.stderr.trim() || root.code}; unshare -rn: ${user.stderr.trim() || user.code}); the judge needs one to make the node's ring addresses local. Run as root, or allow user namespaces.`;
+    return (
+      `cannot create a network namespace here (unshare -n: ${root.stderr.trim() || root.code}; unshare -rn: ` +
+      `${user.stderr.trim() || user.code}); the judge needs one to make the node's ring addresses local. Run as ` +
+      `root, or allow user namespaces.`
+    );
   })();
   return mode;
 }

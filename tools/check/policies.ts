@@ -71,7 +71,9 @@ export async function judgePolicies(
   return {
     id: "policies",
     title: "Policies: the policy pack (policy/) on the program's resources",
-    note: `${resources.length} resources registered under the mock runtime with placeholder secrets; the rules pulumi preview --policy-pack policy runs`,
+    note:
+      `${resources.length} resources registered under the mock runtime with placeholder secrets; the rules ` +
+      `pulumi preview --policy-pack policy runs`,
     items,
   };
 }

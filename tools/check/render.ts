@@ -15,7 +15,10 @@ import { planCluster } from "../../components/plan";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 
-/** Rendered files keyed by their path inside the build folder: `<node>/<absolute path on the node>`, `cib/...`, `bundle/...`. */
+/**
+ * Rendered files keyed by their path inside the build folder: `<node>/<absolute path on the node>`, `cib/...`,
+ * `bundle/...`.
+ */
 export type RenderedFiles = Record<string, string>;
 
 export interface LoadedStack {

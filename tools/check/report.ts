@@ -43,7 +43,8 @@ export function formatReport(result: CheckResult, cwd = process.cwd()): string {
   if (result.missingJudges.length) out.push(`missing judge binaries: ${result.missingJudges.join(", ")}`);
   const warnings = count("warn") ? `, ${count("warn")} warned` : "";
   out.push(
-    `${result.ok ? "PASS" : "FAIL"}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} skipped${warnings} in ${(result.durationMs / 1000).toFixed(1)} s`,
+    `${result.ok ? "PASS" : "FAIL"}: ${count("pass")} passed, ${count("fail")} failed, ${count("skip")} ` +
+      `skipped${warnings} in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
   if (!result.ok) out.push("failures:", ...result.failures.map((f) => `  - ${f}`));
   return out.join("\n") + "\n";

@@ -79,7 +79,10 @@ function report(
   const nodes = o.rounds[o.rounds.length - 1].nodesAfter.map(
     (n) => `${n.name} ${n.standby ? "standby" : n.online ? "online" : "OFFLINE"}`,
   );
-  const transitions = `nodes after: ${nodes.join(", ")}; ${o.rounds.length} transition(s) simulated${o.settled ? ", settled" : ""}${o.nodeActions.length ? `; node actions: ${[...new Set(o.nodeActions)].join("; ")}` : ""}`;
+  const transitions =
+    `nodes after: ${nodes.join(", ")}; ${o.rounds.length} transition(s) ` +
+    `simulated${o.settled ? ", settled" : ""}` +
+    (o.nodeActions.length ? `; node actions: ${[...new Set(o.nodeActions)].join("; ")}` : "");
   return judged(title, [...new Set(all)], [...info, transitions], scenarioTable(ctx.m, from, o.after, o.actions));
 }
 
@@ -96,7 +99,9 @@ export async function judgeScenarios(cfg: ClusterConfig, cibWithNodes: string, o
   const section: Section = {
     id: "scenarios",
     title: "Failover: crm_simulate scenarios",
-    note: `nodes joined with crm_simulate --node-up; master-<drbd primitive>=${UPTODATE_SCORE} on every holder (ocf:linbit:drbd on UpToDate); have-quorum=1 (two_node); files in cib/scenarios/`,
+    note:
+      `nodes joined with crm_simulate --node-up; master-<drbd primitive>=${UPTODATE_SCORE} on every holder ` +
+      `(ocf:linbit:drbd on UpToDate); have-quorum=1 (two_node); files in cib/scenarios/`,
     items: [],
   };
   const dir = path.join(outDir, "cib", "scenarios");
@@ -222,7 +227,8 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
     for (const [g, n] of groupNodes(o.after, m)) {
       if (n && n !== before.get(g))
         problems.push(
-          `group ${g} moved back from ${before.get(g)} to ${n} when ${victim} returned: fail-back (resource-stickiness ${m.stickiness} must outweigh the location preference)`,
+          `group ${g} moved back from ${before.get(g)} to ${n} when ${victim} returned: fail-back ` +
+            `(resource-stickiness ${m.stickiness} must outweigh the location preference)`,
         );
     }
     const stopped = o.actions.filter(
@@ -230,7 +236,8 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
     );
     if (stopped.length)
       problems.push(
-        `group members were stopped or moved when ${victim} returned: ${stopped.map((a) => `${a.action} ${a.resource}`).join(", ")}`,
+        `group members were stopped or moved when ${victim} returned: ` +
+          `${stopped.map((a) => `${a.action} ${a.resource}`).join(", ")}`,
       );
     return report(
       ctx,
@@ -239,7 +246,8 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
       o,
       problems,
       [
-        `${victim} rejoins with no resource running; then its DRBD is UpToDate again (promotion score ${UPTODATE_SCORE})`,
+        `${victim} rejoins with no resource running; then its DRBD is UpToDate again (promotion score ` +
+          `${UPTODATE_SCORE})`,
       ],
       all,
     );
@@ -249,7 +257,12 @@ async function failAndReturn(ctx: Context, state1: Outcome, victim: string, othe
 
 /** 4. The application's monitor fails: recovered in place; after migration-threshold failures the group moves. */
 async function monitorFailureItem(ctx: Context, state1: Outcome, g: GroupModel): Promise<Item> {
-  const t4 = `4. ${g.app ?? "application"} monitor fails (group ${g.id}): recovered in place${ctx.m.migrationThreshold ? `; after ${ctx.m.migrationThreshold} failures (migration-threshold) the group moves` : ""}`;
+  const t4 =
+    `4. ${g.app ?? "application"} monitor fails (group ${g.id}): recovered in ` +
+    "place" +
+    (ctx.m.migrationThreshold
+      ? `; after ${ctx.m.migrationThreshold} failures (migration-threshold) the group moves`
+      : "");
   if (!g.app) return skip(t4, [`group ${g.id} has no application primitive`]);
   const app = g.app;
   return guarded(t4, () => monitorFailure(ctx, state1, g.id, app, t4));
@@ -303,7 +316,8 @@ async function monitorFailure(
     if (!moved) {
       if (!where(o.after, app).includes(x))
         problems.push(
-          `after failure ${k}, ${app} is not recovered in place on ${x} (runs on ${where(o.after, app).join(", ") || "no node"})`,
+          `after failure ${k}, ${app} is not recovered in place on ${x} (runs on ` +
+            `${where(o.after, app).join(", ") || "no node"})`,
         );
       if (!o.actions.some((a) => a.resource === app && /recover|restart/.test(a.action)))
         problems.push(`after failure ${k}, the scheduler did not recover ${app}`);
@@ -313,7 +327,8 @@ async function monitorFailure(
     } else {
       if (placed === x || !placed)
         problems.push(
-          `after ${k} failures (migration-threshold ${threshold}) group ${groupId} ${placed ? `still runs on ${x}` : "is stopped"}; it must move to another node`,
+          `after ${k} failures (migration-threshold ${threshold}) group ${groupId} ` +
+            `${placed ? `still runs on ${x}` : "is stopped"}; it must move to another node`,
         );
       problems.push(...checkPlacement(o.after, m, { eligible: m.nodes }));
       info.push(`after ${k} failures (migration-threshold ${threshold}): group ${groupId} on ${placed ?? "no node"}`);
@@ -322,7 +337,8 @@ async function monitorFailure(
   }
   if (!threshold)
     info.push(
-      "migration-threshold is not set: Pacemaker keeps recovering in place (the move half of this scenario does not apply)",
+      "migration-threshold is not set: Pacemaker keeps recovering in place (the move half of this scenario does " +
+        "not apply)",
     );
   const last = outcomes[outcomes.length - 1];
   const all: Outcome = {
@@ -354,7 +370,8 @@ function orderAndClones(ctx: Context): Item {
   }
   if (relations.length)
     info.push(
-      `order checked in ${ctx.seen.reduce((n, s) => n + s.outcome.rounds.length, 0)} transitions: ${relations.join(", ")}`,
+      `order checked in ${ctx.seen.reduce((n, s) => n + s.outcome.rounds.length, 0)} transitions: ` +
+        `${relations.join(", ")}`,
     );
   for (const c of m.clones) info.push(`${c.id} checked on every eligible node after each scenario`);
   return judged(title, [...new Set(problems)], info);

@@ -138,7 +138,8 @@ export function unknownCorosyncKeys(text: string): string[] {
         !section.startsWith("resources.")
       ) {
         problems.push(
-          `line ${i + 1}: section '${open[1]}' is not a corosync.conf(5) section${stack.length ? ` inside ${stack.join(".")}{}` : ""}`,
+          `line ${i + 1}: section '${open[1]}' is not a corosync.conf(5) section` +
+            (stack.length ? ` inside ${stack.join(".")}{}` : ""),
         );
       }
       stack.push(open[1]);
@@ -155,7 +156,8 @@ export function unknownCorosyncKeys(text: string): string[] {
     if (!known) return; // an unknown section is reported once, above
     if (!known.includes(pair[1]) && !(section === "nodelist.node" && RING_ADDR.test(pair[1]))) {
       problems.push(
-        `line ${i + 1}: '${pair[1]}' is not a key corosync.conf(5) knows in ${section}{} (corosync -t ignores it: the default applies)`,
+        `line ${i + 1}: '${pair[1]}' is not a key corosync.conf(5) knows in ${section}{} (corosync -t ignores it: ` +
+          `the default applies)`,
       );
     }
   });
@@ -182,7 +184,9 @@ export async function judgeCorosync(cfg: ClusterConfig, files: RenderedFiles, ou
   const section: Section = {
     id: "corosync",
     title: "Corosync: corosync -t per node",
-    note: "each node's copy is tested in a throwaway network namespace holding that node's ring addresses, with `keyfile:` pointing at a throwaway authkey and `logfile:` into the build folder",
+    note:
+      "each node's copy is tested in a throwaway network namespace holding that node's ring addresses, with " +
+      "`keyfile:` pointing at a throwaway authkey and `logfile:` into the build folder",
     items: [],
   };
   const notInstalled = judgeNotInstalled("corosync");
@@ -205,7 +209,8 @@ export async function judgeCorosync(cfg: ClusterConfig, files: RenderedFiles, ou
       const problems = r.code === 0 ? [] : said.length ? said : [`corosync -t exited ${r.code}`];
       if (said.some((l) => /No valid name found for local host/.test(l))) {
         problems.push(
-          `node ${node.name} (ring addresses ${node.ringAddresses.join(", ")}) is not in the nodelist with one of its addresses`,
+          `node ${node.name} (ring addresses ${node.ringAddresses.join(", ")}) is not in the nodelist with one of ` +
+            `its addresses`,
         );
       }
       const lint = unknownCorosyncKeys(conf);

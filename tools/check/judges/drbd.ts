@@ -27,7 +27,9 @@ export async function judgeDrbd(cfg: ClusterConfig, files: RenderedFiles, outDir
   const section: Section = {
     id: "drbd",
     title: "DRBD: drbdadm dump and drbdadm -d up per node",
-    note: `__DRBD_NODE__=<node>, DRBD_DRIVER_VERSION_OVERRIDE=${KERNEL_DRBD_VERSION} (the in-kernel module of the supported distros), in a network namespace holding the node's ring addresses`,
+    note:
+      `__DRBD_NODE__=<node>, DRBD_DRIVER_VERSION_OVERRIDE=${KERNEL_DRBD_VERSION} (the in-kernel module of the ` +
+      `supported distros), in a network namespace holding the node's ring addresses`,
     items: [],
   };
   if (cfg.drbd.resources.length === 0)
@@ -45,7 +47,8 @@ export async function judgeDrbd(cfg: ClusterConfig, files: RenderedFiles, outDir
     const conf = path.join(sandbox, "drbd.conf");
     fs.writeFileSync(
       conf,
-      `# judge-side: what /etc/drbd.conf includes on ${node.name}\n${resFiles.map((f) => `include "${path.join(outDir, f)}";`).join("\n")}\n`,
+      `# judge-side: what /etc/drbd.conf includes on ` +
+        `${node.name}\n${resFiles.map((f) => `include "${path.join(outDir, f)}";`).join("\n")}\n`,
     );
     const env = { __DRBD_NODE__: node.name, DRBD_DRIVER_VERSION_OVERRIDE: KERNEL_DRBD_VERSION };
     for (const res of cfg.drbd.resources) {
@@ -77,7 +80,8 @@ export async function judgeDrbd(cfg: ClusterConfig, files: RenderedFiles, outDir
               );
             else if (said.some((l) => /not found on this host/.test(l))) {
               problems.push(
-                `drbdadm ${what}: an address of node ${node.name} is not one of its ring addresses (${node.ringAddresses.join(", ")}):`,
+                `drbdadm ${what}: an address of node ${node.name} is not one of its ring addresses ` +
+                  `(${node.ringAddresses.join(", ")}):`,
                 ...said.map((l) => `  ${l}`),
               );
             }
@@ -123,7 +127,8 @@ function agreement(cfg: ClusterConfig, res: string, dumps: Map<string, string>):
       if (!owner) problems.push(`${node}'s copy has 'on ${m[1]}', which is not a cluster node`);
       else if (!owner.ringAddresses.includes(m[2]))
         problems.push(
-          `${node}'s copy gives ${m[1]} the address ${m[2]}:${m[3]}, which is not one of ${m[1]}'s ring addresses (${owner.ringAddresses.join(", ")})`,
+          `${node}'s copy gives ${m[1]} the address ${m[2]}:${m[3]}, which is not one of ${m[1]}'s ring addresses ` +
+            `(${owner.ringAddresses.join(", ")})`,
         );
     }
   }

@@ -54,7 +54,9 @@ export async function judgePacemaker(
   const section: Section = {
     id: "pacemaker",
     title: "Pacemaker: the CIB built offline, crm_verify",
-    note: `CIB_file=cib/cib.xml sh ${TOOLS_DIR}/cib-apply.sh ${TOOLS_DIR}/cib-merge.xsl < cib/fragment.xml, on a \`cibadmin --empty\` CIB; then crm_verify -V -x`,
+    note:
+      `CIB_file=cib/cib.xml sh ${TOOLS_DIR}/cib-apply.sh ${TOOLS_DIR}/cib-merge.xsl < cib/fragment.xml, on a ` +
+      `\`cibadmin --empty\` CIB; then crm_verify -V -x`,
     items: [],
   };
   const notInstalled = judgeNotInstalled("pacemaker");
@@ -153,7 +155,8 @@ export async function judgePacemaker(
       .filter((l) => !names.includes(l.node))
       .map(
         (l) =>
-          `rsc_location ${l.id} (${l.rsc}, score ${l.score}) names node '${l.node}', which is not a cluster node (${names.join(", ")})`,
+          `rsc_location ${l.id} (${l.rsc}, score ${l.score}) names node '${l.node}', which is not a cluster node ` +
+          `(${names.join(", ")})`,
       ),
     ...facts.unameRules
       .filter((u) => !names.includes(u.value))

@@ -119,7 +119,9 @@ export async function judgeZimbra(cfg: ClusterConfig, files: RenderedFiles, outD
   const section: Section = {
     id: "zimbra",
     title: "Zimbra and firewall: nft -c, zmsetup.pl's and cron's reading of their files",
-    note: "rulesets checked by nft -c in a throwaway network namespace; zmsetup.conf rendered with a placeholder admin password",
+    note:
+      "rulesets checked by nft -c in a throwaway network namespace; zmsetup.conf rendered with a placeholder " +
+      "admin password",
     items: [],
   };
   if (!cfg.firewall?.enabled && !cfg.zimbra)
