@@ -15,10 +15,11 @@ import type { QuorumDeviceArgs } from "./QuorumDevice";
 import type { RollingMaintenanceArgs } from "./RollingMaintenance";
 import type { ZimbraInstallArgs } from "./ZimbraInstall";
 import { ClusterConfig } from "./config";
-import { DISTRO_PACKAGES, Distro } from "./packages";
 import {
   ARBITER_PACKAGES,
   CLUSTER_MANAGED_UNITS,
+  Distro,
+  DISTRO_PACKAGES,
   FIREWALL_PACKAGES,
   packagesFor,
   QDEVICE_PACKAGES,
