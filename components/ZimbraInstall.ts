@@ -18,7 +18,7 @@ import { cibIds } from "./cib-ids";
 import { UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
 import { HostSteps, tool } from "./remote";
-import { accountSuffix, installerPath, renderZmsetupConfig, ZIMBRA_CRON_D, ZmsetupPlainView } from "./render/zimbra";
+import { installerPath, renderZmsetupFor, ZIMBRA_CRON_D, ZmsetupPlainView } from "./render/zimbra";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
 
@@ -88,9 +88,7 @@ export class ZimbraInstall extends pulumi.ComponentResource {
 
     const password = pulumi.secret(args.adminPassword);
     const config = pulumi.secret(
-      password.apply((adminPassword) =>
-        renderZmsetupConfig({ ...args.config, adminPassword, accountSuffix: accountSuffix(args.fqdn) }),
-      ),
+      password.apply((adminPassword) => renderZmsetupFor(args.config, args.fqdn, adminPassword)),
     );
 
     // Every node: the checks the installer and a later failover rely on.

@@ -84,6 +84,11 @@ export function renderZmsetupConfig(view: ZmsetupView): string {
   return renderTemplate("zmsetup.conf.mustache", view);
 }
 
+/** zmsetup.pl's configuration of a cluster whose public FQDN is `fqdn`, with its admin password. */
+export function renderZmsetupFor(plain: ZmsetupPlainView, fqdn: string, adminPassword: string): string {
+  return renderZmsetupConfig({ ...plain, adminPassword, accountSuffix: accountSuffix(fqdn) });
+}
+
 /** Where the active node keeps the installer tarball, by checksum (a new installer is a new file). */
 export function installerPath(sha256: string): string {
   return `/var/lib/zimbra-ha/zimbra/installer/zcs-${sha256.slice(0, 16)}.tgz`;

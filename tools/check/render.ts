@@ -9,7 +9,7 @@ import { RawSettings, readStackFile, resolveStackFile } from "../../components/s
 import { ConfigError, parseClusterConfig } from "../../components/validate";
 import { bundledFiles } from "../../components/render/bundle";
 import { drbdResPath } from "../../components/render/drbd";
-import { accountSuffix, renderZmsetupConfig, ZIMBRA_CRON_D } from "../../components/render/zimbra";
+import { renderZmsetupFor, ZIMBRA_CRON_D } from "../../components/render/zimbra";
 import { COROSYNC_CONF, FIREWALL_CONF, SBD_DEFAULTS } from "../../components/host-paths";
 import { planCluster } from "../../components/plan";
 
@@ -90,12 +90,7 @@ export function renderStack(cfg: ClusterConfig): RenderedFiles {
   }
   files[FRAGMENT] = plan.pacemaker.fragment;
   files[BUNDLE] = plan.nodes[0].toolsBundle;
-  if (plan.zimbra)
-    files[ZMSETUP] = renderZmsetupConfig({
-      ...plan.zimbra.config,
-      adminPassword: ADMIN_PASSWORD_PLACEHOLDER,
-      accountSuffix: accountSuffix(plan.zimbra.fqdn),
-    });
+  if (plan.zimbra) files[ZMSETUP] = renderZmsetupFor(plan.zimbra.config, plan.zimbra.fqdn, ADMIN_PASSWORD_PLACEHOLDER);
   return files;
 }
 
