@@ -28,6 +28,7 @@ apt_deps nftables
 
 poweroff_runs=${FAULT_POWEROFF_RUNS:-10}
 partition_runs=${FAULT_PARTITION_RUNS:-5}
+standby_runs=${FAULT_STANDBY_RUNS:-1}
 faults="1 2 3 4 7 8 9 10"
 run_id=""
 args="$*"
@@ -338,7 +339,7 @@ for f in $faults; do
     2) fault_2_kill_application ;;
     3) fault_3_cut_replication ;;
     4) for ((r = 1; r <= partition_runs; r++)); do fault_4_partition; done ;;
-    7) fault_7_standby ;;
+    7) for ((r = 1; r <= standby_runs; r++)); do fault_7_standby; done ;;
     8) fault_8_maintenance ;;
     9) fault_9_split_brain ;;
     10) fault_10_apply_with_node_down ;;

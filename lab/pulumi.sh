@@ -9,7 +9,8 @@
 # Tracked files are never written. The stack's secrets are encrypted with a lab-only
 # passphrase (PULUMI_CONFIG_PASSPHRASE, default below).
 # Usage: lab/pulumi.sh [--fresh-config] PULUMI-ARGS...   e.g. lab/pulumi.sh stack output
-#   --fresh-config  rebuild the lab stack file from Pulumi.lab.yaml, the lab key and host keys
+#   --fresh-config  rebuild the lab stack file from Pulumi.lab.yaml (or LAB_STACK_SOURCE, e.g.
+#                   another commit's copy), the lab key and host keys
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -32,7 +33,7 @@ fresh_config() {
   local salt
   salt=$(sed -n 's/^encryptionsalt: //p' "$stack_file")
   [[ -n $salt ]] || die "$stack_file has no encryptionsalt"
-  { echo "encryptionsalt: $salt"; grep -v '^encryptionsalt:' "$LAB_ROOT/Pulumi.lab.yaml"; } >"$stack_file.tmp"
+  { echo "encryptionsalt: $salt"; grep -v '^encryptionsalt:' "${LAB_STACK_SOURCE:-$LAB_ROOT/Pulumi.lab.yaml}"; } >"$stack_file.tmp"
   mv "$stack_file.tmp" "$stack_file"
   p config set --stack lab --secret sshPrivateKey <"$LAB_SSH_KEY"
   # One authkey per lab, made at its first deploy and kept with its state.

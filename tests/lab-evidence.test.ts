@@ -33,12 +33,13 @@ function row(fault: string, run: number, checks: Array<[string, boolean]>, extra
   });
 }
 
-function report(rows: string[]): { status: number | null; table: string; results: any } {
+/** A suite run's folder with ROWS, and its report made by faults-report.py. */
+function suiteRun(rows: string[], run = "20261202T060000Z"): { dir: string; status: number | null; stderr: string } {
   const dir = tempDir();
   fs.writeFileSync(
     path.join(dir, "meta.json"),
     JSON.stringify({
-      run: "20261202T060000Z",
+      run,
       started: "2026-12-02T06:00:00Z",
       commit: "0123456789abcdef",
       dirty: false,
@@ -64,14 +65,19 @@ function report(rows: string[]): { status: number | null; table: string; results
   );
   fs.writeFileSync(path.join(dir, "rows.jsonl"), rows.join("\n") + "\n");
   const r = spawnSync("python3", [path.join(lab, "faults-report.py"), dir], { encoding: "utf8" });
+  return { dir, status: r.status, stderr: r.stderr };
+}
+
+function report(rows: string[]): { status: number | null; table: string; results: any } {
+  const { dir, status, stderr } = suiteRun(rows);
   const table = fs.existsSync(path.join(dir, "table.txt"))
     ? fs.readFileSync(path.join(dir, "table.txt"), "utf8")
-    : r.stderr;
+    : stderr;
   const results = fs.existsSync(path.join(dir, "results.json"))
     ? JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"))
     : null;
   fs.rmSync(dir, { recursive: true, force: true });
-  return { status: r.status, table, results };
+  return { status, table, results };
 }
 
 describe("faults-report.py", () => {
@@ -180,6 +186,70 @@ describe("faults-report.py", () => {
       expect(results.timeline_medians["2"]).toBeUndefined();
     },
   );
+});
+
+describe("switchover-report.py (npm run bench:switchover)", () => {
+  const standby = (run: number, login: number, phases: Array<[string, number]>) =>
+    row("7", run, [["IMAP answers on the VIP after the move", true]], {
+      failover_s: login,
+      timeline: {
+        survivor: "secondary",
+        victim: "primary",
+        dc_before: "primary",
+        planned: true,
+        phases: phases.map(([phase, at]) => ({ phase, at, detail: "" })),
+      },
+    });
+
+  test("each phase's median before and after, side by side, with the change", () => {
+    const before = suiteRun(
+      [
+        standby(1, 160, [
+          ["imap stopped", 10],
+          ["promote done", 60],
+          ["first IMAP login", 160],
+        ]),
+        standby(2, 180, [
+          ["imap stopped", 12],
+          ["promote done", 70],
+          ["first IMAP login", 180],
+        ]),
+      ],
+      "20261203T080000Z",
+    );
+    const after = suiteRun(
+      [
+        standby(1, 120, [
+          ["imap stopped", 9],
+          ["promote done", 50],
+          ["first IMAP login", 120],
+        ]),
+      ],
+      "20261203T090000Z",
+    );
+    const r = spawnSync(
+      "python3",
+      [path.join(lab, "switchover-report.py"), "--before-rev", "abc123", before.dir, after.dir],
+      { encoding: "utf8" },
+    );
+    for (const d of [before.dir, after.dir]) fs.rmSync(d, { recursive: true, force: true });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("before: suite run 20261203T080000Z, Pulumi.lab.yaml of abc123");
+    expect(r.stdout).toMatch(/runs \(passed\) +2 \(2\) +1 \(1\)/);
+    expect(r.stdout).toMatch(/first IMAP login s min\/med\/max +160\.0\/170\.0\/180\.0 +120\.0\/120\.0\/120\.0/);
+    expect(r.stdout).toMatch(/imap stopped +11\.0 +9\.0 +-2\.0/);
+    expect(r.stdout).toMatch(/promote done +65\.0 +50\.0 +-15\.0/);
+  });
+
+  test("a run without fault 7 is refused, naming the folder", () => {
+    const other = suiteRun([row("2", 1, [["restarted in place", true]])]);
+    const r = spawnSync("python3", [path.join(lab, "switchover-report.py"), other.dir, other.dir], {
+      encoding: "utf8",
+    });
+    fs.rmSync(other.dir, { recursive: true, force: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${other.dir}: no fault 7 in its results`);
+  });
 });
 
 describe("readme-figures.py", () => {
