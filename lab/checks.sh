@@ -126,9 +126,19 @@ stack_snapshot() {
   on "$1" 'set -e; for u in corosync pacemaker sbd; do t=$(systemctl show -p ActiveEnterTimestampMonotonic --value $u); echo "$u started $t"; done'
 }
 
-# Everything as after a clean deploy, with the group on NODE.
+# corosync's votes as NODE counts them: "TOTAL EXPECTED"; fails when not asked.
+votes_on() {
+  on "$1" 'corosync-quorumtool -s || true' |
+    awk '/^Expected votes:/ { e = $3 } /^Total votes:/ { t = $3 } END { if (t == "" || e == "") exit 1; print t, e }'
+}
+# Both nodes count three votes of three: their own and the quorum device's.
+device_vote_counted() { [[ $(votes_on primary) == "3 3" && $(votes_on secondary) == "3 3" ]]; }
+
+# Everything as after a clean deploy, with the group on NODE (and, in a stack variant with a
+# quorum device, the device's vote counted).
 healthy_on() {
-  both_online_and_quorate && group_runs_on "$1" && drbd_state_ok "$1" && mounted_on_only "$1" && vip_on_only "$1" && no_fence_constraint
+  both_online_and_quorate && group_runs_on "$1" && drbd_state_ok "$1" && mounted_on_only "$1" && vip_on_only "$1" &&
+    no_fence_constraint && { ! variant_has_arbiter "$(lab_variant)" || device_vote_counted; }
 }
 
 # wait_for SECONDS DESCRIPTION COMMAND...: polls every 3 s.

@@ -16,7 +16,7 @@ stop() { # stop NAME PIDFILE PATTERN
   kill -9 "$pid" && log "$1: killed"
 }
 
-for n in "${LAB_NODES[@]}"; do
+for n in "${LAB_NODES[@]}" "$LAB_ARBITER"; do
   stop "$n" "$LAB_STATE/$n.pid" "guest=$n"
 done
 stop "repo server" "$LAB_STATE/http.pid" http.server

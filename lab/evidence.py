@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the fault suite's evidence files (lab/evidence/faults/RUN/), one JSON line each.
 
-  evidence.py meta OUT RUN              meta.json: the run id, when it started, the commit
-                                        (and whether the tree had changes), the machine
+  evidence.py meta OUT RUN [VARIANT]    meta.json: the run id, when it started, the commit
+                                        (and whether the tree had changes), the machine, the
+                                        lab's stack variant (default base)
   evidence.py invocation OUT ARGS START FAULTS
                                         appends one invocation (its arguments, start and end,
                                         commit) to invocations.jsonl
@@ -94,7 +95,9 @@ def main(args):
     action = args[0]
     if action == "meta":
         out, run = args[1:3]
-        json.dump({"run": run, "started": now(), **commit(), "machine": machine()}, open(out, "w"), indent=2)
+        variant = args[3] if len(args) > 3 else "base"
+        json.dump({"run": run, "started": now(), **commit(), "machine": machine(), "variant": variant},
+                  open(out, "w"), indent=2)
     elif action == "invocation":
         out, argv, started, faults = args[1:5]
         append(out, {"args": argv, "started": started, "ended": now(), **commit(), "faults": faults})

@@ -22,6 +22,8 @@ NAMES = {
     "8": "maintenance, stack restart",
     "9": "forced DRBD split brain",
     "10": "apply with a node down",
+    "12": "the arbiter down",
+    "13": "the arbiter down, then the passive node",
 }
 # Faults checked inside others: their checks' names start with "fault N:".
 INNER = {"5": "the fenced node reboots isolated", "6": "the failed node returns",
@@ -113,7 +115,8 @@ def main(directory):
     commits = sorted({r["commit"][:12] + ("+changes" if r.get("dirty") else "") for r in rows if r.get("commit")})
     m = meta["machine"]
     lines = [
-        f"suite run {meta['run']}: started {meta['started']}, {len(invocations)} invocation(s), "
+        f"suite run {meta['run']} (stack variant {meta.get('variant', 'base')}): started {meta['started']}, "
+        f"{len(invocations)} invocation(s), "
         f"{sum(seconds(i) for i in invocations):.0f} s in all",
         f"commit {', '.join(commits) or meta['commit']}; {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
         f"kernel {m['kernel']}, lab emulation {m['accel']}",

@@ -5,9 +5,12 @@
 # After each fault every acknowledged mail is read back over IMAP by its Message-ID; what
 # the mailbox held before the load began never counts.
 #
-# Usage: npm run test:faults [-- --reduced] [-- --only "1 4"] [-- --run ID]
+# Usage: npm run test:faults [-- --stack VARIANT] [-- --reduced] [-- --only "1 4"] [-- --run ID]
 #   full:      faults 1 (x FAULT_POWEROFF_RUNS, default 10), 2, 3, 4 (x FAULT_PARTITION_RUNS,
 #              default 5, each with fault 5), 7, 8, 9, 10; 6 and 11 are checked inside the others
+#   --stack:   the stack variant the lab runs (npm run lab -- --stack VARIANT); with a quorum
+#              device the full list is 1 (x5), 4 (x3), 12 (the arbiter down) and 13 (the arbiter
+#              down, then the passive node powered off)
 #   --reduced: faults 1 (x2), 2, 3, 7
 #   --run ID:  add to suite run ID (an earlier invocation's) instead of starting a new one:
 #              a full list longer than one sitting is one run made of several invocations
@@ -26,14 +29,23 @@ cd "$LAB_ROOT"
 need_root
 apt_deps nftables
 
-poweroff_runs=${FAULT_POWEROFF_RUNS:-10}
-partition_runs=${FAULT_PARTITION_RUNS:-5}
+variant=$(lab_variant)
+has_arbiter=false
+variant_has_arbiter "$variant" && has_arbiter=true
+if $has_arbiter; then
+  poweroff_runs=${FAULT_POWEROFF_RUNS:-5} partition_runs=${FAULT_PARTITION_RUNS:-3} faults="1 4 12 13"
+else
+  poweroff_runs=${FAULT_POWEROFF_RUNS:-10} partition_runs=${FAULT_PARTITION_RUNS:-5} faults="1 2 3 4 7 8 9 10"
+fi
 standby_runs=${FAULT_STANDBY_RUNS:-1}
-faults="1 2 3 4 7 8 9 10"
 run_id=""
 args="$*"
 while (($#)); do
   case $1 in
+    --stack)
+      [[ $2 == "$variant" ]] ||
+        die "--stack $2: the lab runs the stack variant '$variant'; bring up that one first: npm run lab:down && npm run lab -- --stack $2"
+      shift ;;
     --reduced) faults="1 2 3 7" poweroff_runs=2 ;;
     --only) faults=$2; shift ;;
     --run) run_id=$2; shift ;;
@@ -54,16 +66,18 @@ fi
 evidence=$LAB_ROOT/lab/evidence/faults/$run_id
 if $new_run; then
   mkdir -p "$evidence"
-  python3 lab/evidence.py meta "$evidence/meta.json" "$run_id"
+  python3 lab/evidence.py meta "$evidence/meta.json" "$run_id" "$variant"
 else
   [[ -f $evidence/meta.json ]] || die "--run $run_id: no $evidence/meta.json (start a run without --run)"
+  run_variant=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("variant", "base"))' "$evidence/meta.json")
+  [[ $run_variant == "$variant" ]] || die "--run $run_id: that run is of the stack variant '$run_variant', the lab runs '$variant'"
 fi
 rows=$evidence/rows.jsonl
 touch "$rows"
 invocation=1
 [[ -f $evidence/invocations.jsonl ]] && invocation=$(($(wc -l <"$evidence/invocations.jsonl") + 1))
 invocation_start=$(date -u +%FT%TZ)
-log "suite run $run_id, invocation $invocation; evidence in ${evidence#"$LAB_ROOT"/}"
+log "suite run $run_id (stack variant $variant), invocation $invocation; evidence in ${evidence#"$LAB_ROOT"/}"
 failures=0
 
 # shellcheck source=lab/faults-lib.sh
@@ -156,50 +170,67 @@ fault_3_cut_replication() {
   record "$(outcome)" "" "DRBD port cut on the ring bridge; ${problems}"
 }
 
+# The half of a partition that keeps the service, W, and the one fenced, L. Without a quorum
+# device both halves keep quorum (two_node) and race to fence: the active node wins through
+# priority-fencing-delay. With one, the arbiter's vote (ffsplit) goes to the tie-breaker's
+# half, the lowest node id (primary), wherever the service ran; the other half loses quorum.
 fault_4_partition() {
-  local a p dc before_p boot_before boot_a boot_after since stamps
+  local a w l moved="" dc before_l boot_before boot_w boot_after since stamps how
   begin_run 4
   a=$(active_node) || a=""
-  p=$(other_node "$a")
+  if $has_arbiter; then w=primary; else w=$a; fi
+  l=$(other_node "$w")
   dc=$(dc_node) || dc=""
-  before_p=$(fence_count "$a" "$p") || before_p=unknown
-  boot_before=$(boot_id "$p") || boot_before=unknown
-  boot_a=$(boot_id "$a") || boot_a=unknown
+  before_l=$(fence_count "$w" "$l") || before_l=unknown
+  boot_before=$(boot_id "$l") || boot_before=unknown
+  boot_w=$(boot_id "$w") || boot_w=unknown
   since=$(date +%s)
   stamps=$(service_snapshot "$a") || stamps=""
   load_start
   fault_began
   partition
-  fenced_once() { local c; c=$(fence_count "$a" "$p") && ((c == before_p + 1)); }
-  rebooted() { local b; b=$(boot_id "$p") && [[ -n $b && $b != "$boot_before" ]]; }
-  inquorate() { local q; q=$(on "$p" 'corosync-quorumtool -s || true') && grep -q '^Quorate: *No' <<<"$q"; }
+  fenced_once() { local c; c=$(fence_count "$w" "$l") && ((c == before_l + 1)); }
+  rebooted() { local b; b=$(boot_id "$l") && [[ -n $b && $b != "$boot_before" ]]; }
+  inquorate() { local q; q=$(on "$l" 'corosync-quorumtool -s || true') && grep -q '^Quorate: *No' <<<"$q"; }
   no_loop() {
-    local bp ba; bp=$(boot_id "$p") && ba=$(boot_id "$a") && [[ $bp == "$boot_after" && $ba == "$boot_a" ]] && fenced_once
+    local bl bw; bl=$(boot_id "$l") && bw=$(boot_id "$w") && [[ $bl == "$boot_after" && $bw == "$boot_w" ]] && fenced_once
   }
-  expect "exactly one node fenced: $p (the node without the promoted side)" wait_for 180 "fence of $p" fenced_once
-  failover_timeline "$a" "$p" "$dc"
-  stayed() { local now_stamps; wait_for 120 "group on $a" group_runs_on "$a" && now_stamps=$(service_snapshot "$a") && [[ -n $stamps && $now_stamps == "$stamps" ]]; }
-  expect "service stays on $a, never restarted (start times, PIDs, mount, role unchanged)" stayed
+  how="the node without the promoted side"
+  $has_arbiter && how="the half without the quorum device's vote"
+  expect "exactly one node fenced: $l ($how)" wait_for 180 "fence of $l" fenced_once
+  if [[ $w == "$a" ]]; then
+    failover_timeline "$w" "$l" "$dc"
+    stayed() { local now_stamps; wait_for 120 "group on $a" group_runs_on "$a" && now_stamps=$(service_snapshot "$a") && [[ -n $stamps && $now_stamps == "$stamps" ]]; }
+    expect "service stays on $a, never restarted (start times, PIDs, mount, role unchanged)" stayed
+  else
+    moved=$(ns python3 lab/mailload.py wait-login "$LAB_VIP" "$fault_t0" 600 || true)
+    expect "service moved to $w, the half that kept quorum" wait_for 300 "group on $w" group_runs_on "$w"
+    failover_timeline "$w" "$l" "$dc" "$moved"
+  fi
   # Fault 5: the fenced node reboots while still isolated.
-  expect "$p rebooted" wait_for 300 "$p back" rebooted
+  expect "$l rebooted" wait_for 300 "$l back" rebooted
   sleep 60
-  boot_after=$(boot_id "$p") || boot_after=unknown
-  expect "fault 5: $p without quorum" inquorate
-  expect "fault 5: no resources on $p" holds_nothing "$p"
+  boot_after=$(boot_id "$l") || boot_after=unknown
+  expect "fault 5: $l without quorum" inquorate
+  expect "fault 5: no resources on $l" holds_nothing "$l"
   sleep 30
-  expect "fault 5: no fence loop ($p stayed up, $a never rebooted, one fence only)" no_loop
-  expect "no dual primary" holds_nothing "$p"
+  expect "fault 5: no fence loop ($l stayed up, $w never rebooted, one fence only)" no_loop
+  expect "no dual primary" holds_nothing "$l"
   heal
-  expect "rejoined, nothing moved back, no split brain" settle "$a"
+  expect "rejoined, nothing moved back, no split brain" settle "$w"
   expect "no split brain logged since the partition" no_split_brain_since "$since"
   local kib size
-  kib=$(last_resync_kib "$p") || kib=""
-  size=$(drbd_kib "$a") || size=""
+  kib=$(last_resync_kib "$l") || kib=""
+  size=$(drbd_kib "$w") || size=""
   resynced_little() { [[ $kib =~ ^[0-9]+$ && $size =~ ^[0-9]+$ ]] && ((kib < size / 4)); }
-  expect "fault 6: the rejoining node resynced only the changed blocks (${kib:-?} of ${size:-?} KiB)" resynced_little
+  # A fenced Primary also resyncs its activity log's extents (see fault 1): only a fenced
+  # Secondary is held to the changed blocks.
+  if [[ $w == "$a" ]]; then
+    expect "fault 6: the rejoining node resynced only the changed blocks (${kib:-?} of ${size:-?} KiB)" resynced_little
+  fi
   load_stop_and_verify
   check_fault_11
-  record "$(outcome)" "" "partition; $p fenced and rebooted isolated (fault 5); resync ${kib:-?} KiB (fault 6); ${problems}"
+  record "$(outcome)" "${moved:-}" "partition; $l fenced and rebooted isolated (fault 5); service $([[ $w == "$a" ]] && echo "stayed on $a" || echo "moved $a -> $w"); resync ${kib:-?} KiB (fault 6); ${problems}"
 }
 
 fault_7_standby() {
@@ -319,6 +350,73 @@ fault_10_apply_with_node_down() {
   record "$(outcome)" "" "apply with $d powered off: fails naming $d, survivor untouched; ${problems}"
 }
 
+# ---- the arbiter (stack variants with a quorum device) -----------------------------------
+# NODE counts two votes of three (the device's is gone) and keeps quorum.
+quorate_without_device() {
+  local q; q=$(on "$1" 'corosync-quorumtool -s || true') && grep -q '^Quorate: *Yes' <<<"$q" && [[ $(votes_on "$1") == "2 3" ]]
+}
+fences_logged() { local c1 c2; c1=$(fence_count primary secondary) && c2=$(fence_count secondary primary) && echo $((c1 + c2)); }
+
+fault_12_arbiter_down() {
+  local a stamps fences
+  begin_run 12
+  a=$(active_node) || a=""
+  stamps=$(service_snapshot "$a") || stamps=""
+  fences=$(fences_logged) || fences=unknown
+  load_start
+  fault_began
+  power_off "$LAB_ARBITER"
+  both_quorate_without_device() { quorate_without_device primary && quorate_without_device secondary; }
+  expect "both nodes lost the device's vote and stayed quorate (2 of 3 votes)" wait_for 180 "device vote gone" both_quorate_without_device
+  sleep 60 # a minute of mail without the arbiter
+  unchanged() { local now_stamps; group_runs_on "$a" && now_stamps=$(service_snapshot "$a") && [[ -n $stamps && $now_stamps == "$stamps" ]]; }
+  expect "service stays on $a, never restarted (start times, PIDs, mount, role unchanged)" unchanged
+  no_fence() { [[ $(fences_logged) == "$fences" ]]; }
+  expect "no node fenced" no_fence
+  boot
+  expect "the device's vote counted again on both nodes (3 of 3)" wait_for 300 "device vote back" device_vote_counted
+  expect "healthy, nothing moved" settle "$a"
+  load_stop_and_verify
+  check_fault_11
+  record "$(outcome)" "" "arbiter powered off for a minute and booted again; service stayed on $a; ${problems}"
+}
+
+# The arbiter down, then the passive node: the active node is left with one vote of three.
+# Without quorum it must not run the service (Pacemaker stops it; with watchdog fencing the
+# node also resets itself): the service is down until a second vote returns, and nothing
+# acknowledged is lost. Then both come back and the service starts again.
+fault_13_arbiter_then_passive() {
+  local a p boot_a_before reaction back
+  begin_run 13
+  a=$(active_node) || a=""
+  p=$(other_node "$a")
+  boot_a_before=$(boot_id "$a") || boot_a_before=unknown
+  load_start
+  fault_began
+  power_off "$LAB_ARBITER"
+  expect "$a lost the device's vote and stayed quorate" wait_for 180 "device vote gone" quorate_without_device "$a"
+  power_off "$p"
+  stopped_on_a() { holds_nothing "$a"; }
+  expect "$a, alone with one vote of three, stopped the service (no mount, VIP, Primary or unit)" wait_for 300 "service stopped on $a" stopped_on_a
+  no_answer() { ! ns timeout 5 bash -c "exec 3<>/dev/tcp/$LAB_VIP/143" 2>/dev/null; }
+  expect "nothing answers IMAP on the VIP" no_answer
+  inquorate_a() { local q; q=$(on "$a" 'corosync-quorumtool -s || true') && grep -q '^Quorate: *No' <<<"$q"; }
+  expect "$a without quorum" inquorate_a
+  reaction="stopped the service"
+  [[ $(boot_id "$a") != "$boot_a_before" ]] && reaction="reset itself (watchdog)"
+  sleep 30 # the outage lasts
+  expect "$a still holds nothing" holds_nothing "$a"
+  boot
+  service_back() { local n; n=$(active_node) && [[ -n $n ]]; }
+  expect "the service starts again once $p and the arbiter are back" wait_for 600 "group running" service_back
+  back=$(active_node) || back=""
+  expect "healthy with the group on ${back:-?}" settle "${back:-$a}"
+  expect "no split brain logged since the fault" no_split_brain_since "${fault_t0%.*}"
+  load_stop_and_verify
+  check_fault_11
+  record "$(outcome)" "" "arbiter off, then $p off: $a $reaction; back on ${back:-?} after both returned; ${problems}"
+}
+
 # ---- run ---------------------------------------------------------------------------------
 finish() {
   heal
@@ -343,6 +441,9 @@ for f in $faults; do
     8) fault_8_maintenance ;;
     9) fault_9_split_brain ;;
     10) fault_10_apply_with_node_down ;;
+    12 | 13)
+      $has_arbiter || die "fault $f needs the arbiter: a stack variant with a quorum device (npm run lab -- --stack sbd-qdevice)"
+      if ((f == 12)); then fault_12_arbiter_down; else fault_13_arbiter_then_passive; fi ;;
     *) die "no fault $f (6 and 11 are checked inside the others, 5 inside 4)" ;;
   esac
 done

@@ -14,8 +14,8 @@ stamp() {
   {
     cat "$0"
     printf '%s\n' "$LAB_SUITE" "$LAB_MIRROR" "${PACKAGES[@]}"
-    for n in "${LAB_NODES[@]}"; do
-      printf '%s\n' "$n" "${LAB_SVC_IP[$n]}" "${LAB_RING_IP[$n]}" "${LAB_SVC_MAC[$n]}" "${LAB_RING_MAC[$n]}"
+    for n in "${LAB_NODES[@]}" "$LAB_ARBITER"; do
+      printf '%s\n' "$n" "${LAB_SVC_IP[$n]}" "${LAB_RING_IP[$n]:-}" "${LAB_SVC_MAC[$n]}" "${LAB_RING_MAC[$n]:-}"
     done
     cat "$LAB_SSH_KEY.pub"
   } | sha256sum | cut -d' ' -f1
@@ -58,10 +58,11 @@ rm -f "$root/etc/hostname" "$root/var/lib/dbus/machine-id"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 echo '/dev/vda / ext4 rw,errors=remount-ro 0 1' >"$root/etc/fstab"
 
-# Addresses by MAC, so one image serves both nodes.
-for n in "${LAB_NODES[@]}"; do
+# Addresses by MAC, so one image serves both nodes and the arbiter (service link only).
+for n in "${LAB_NODES[@]}" "$LAB_ARBITER"; do
   for link in svc ring; do
-    if [[ $link == svc ]]; then mac=${LAB_SVC_MAC[$n]} ip=${LAB_SVC_IP[$n]}; else mac=${LAB_RING_MAC[$n]} ip=${LAB_RING_IP[$n]}; fi
+    if [[ $link == svc ]]; then mac=${LAB_SVC_MAC[$n]} ip=${LAB_SVC_IP[$n]}; else mac=${LAB_RING_MAC[$n]:-} ip=${LAB_RING_IP[$n]:-}; fi
+    [[ -n $mac ]] || continue
     cat >"$root/etc/systemd/network/10-$n-$link.network" <<NET
 [Match]
 MACAddress=$mac

@@ -5,12 +5,25 @@
 # and ends with the status screen (lab/status.sh). On a running lab every phase finds its
 # work done: a no-op `pulumi up`, a new mail, the same screen.
 # Exit 0 when the cluster ends healthy with a mail round trip, 1 otherwise.
-# Usage: npm run lab
+# Usage: npm run lab [-- --stack VARIANT]
+#   --stack  the stack variant of a lab brought up afresh: lab/variants/VARIANT.yaml merged over
+#            Pulumi.lab.yaml (e.g. watchdog-qdevice, which also boots the arbiter); default base
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 need_root
 cd "$LAB_ROOT"
+while (($#)); do
+  case $1 in
+    --stack) LAB_VARIANT=$2; shift ;;
+    *) die "unknown argument $1 (usage: npm run lab [-- --stack VARIANT])" ;;
+  esac
+  shift
+done
+if [[ -n ${LAB_VARIANT:-} ]]; then
+  variant_exists "$LAB_VARIANT" || die "--stack: no variant '$LAB_VARIANT' (variants: $(variant_names | xargs))"
+  export LAB_VARIANT
+fi
 LAB_T0=$(date +%s)
 export LAB_T0
 

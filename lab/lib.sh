@@ -33,15 +33,36 @@ LAB_SSH_KEY=$LAB_IMAGE_DIR/id_ed25519
 LAB_KNOWN_HOSTS=$LAB_STATE/known_hosts
 LAB_HOSTKEYS_JSON=$LAB_STATE/hostkeys.json
 
-# Node table.
+# Host table: the two cluster nodes (both links) and the arbiter, the quorum device's host
+# (corosync-qnetd; service link only), booted only for stack variants with a quorumDevice.
 LAB_NODES=(primary secondary)
-declare -A LAB_SVC_IP=([primary]=192.168.77.201 [secondary]=192.168.77.202)
+LAB_ARBITER=arbiter
+declare -A LAB_SVC_IP=([primary]=192.168.77.201 [secondary]=192.168.77.202 [arbiter]=192.168.77.200)
 declare -A LAB_RING_IP=([primary]=10.0.66.201 [secondary]=10.0.66.202)
-declare -A LAB_SVC_MAC=([primary]=52:54:00:77:00:01 [secondary]=52:54:00:77:00:02)
+declare -A LAB_SVC_MAC=([primary]=52:54:00:77:00:01 [secondary]=52:54:00:77:00:02 [arbiter]=52:54:00:77:00:03)
 declare -A LAB_RING_MAC=([primary]=52:54:00:66:00:01 [secondary]=52:54:00:66:00:02)
-declare -A LAB_MACHINE_ID=([primary]=2a4e0000000000000000000000000001 [secondary]=2a4e0000000000000000000000000002)
-declare -A LAB_SVC_TAP=([primary]=tap-pri-svc [secondary]=tap-sec-svc)
+declare -A LAB_MACHINE_ID=([primary]=2a4e0000000000000000000000000001 [secondary]=2a4e0000000000000000000000000002
+  [arbiter]=2a4e0000000000000000000000000003)
+declare -A LAB_SVC_TAP=([primary]=tap-pri-svc [secondary]=tap-sec-svc [arbiter]=tap-arb-svc)
 declare -A LAB_RING_TAP=([primary]=tap-pri-ring [secondary]=tap-sec-ring)
+
+# Stack variants: lab/variants/NAME.yaml, merged over Pulumi.lab.yaml's cluster config
+# (lab/stack-variant.ts). The lab keeps the one it was brought up with in $LAB_STATE/variant;
+# "base" is Pulumi.lab.yaml alone.
+LAB_VARIANTS_DIR=$LAB_DIR/variants
+lab_variant() { cat "$LAB_STATE/variant" 2>/dev/null || echo base; }
+variant_exists() { [[ $1 == base || -f $LAB_VARIANTS_DIR/$1.yaml ]]; }
+variant_names() {
+  local f
+  echo base
+  for f in "$LAB_VARIANTS_DIR"/*.yaml; do basename "$f" .yaml; done
+}
+variant_has_arbiter() { [[ $1 != base ]] && grep -q '^quorumDevice:' "$LAB_VARIANTS_DIR/$1.yaml"; }
+# The hosts the lab's variant boots: the nodes, and the arbiter when it has a quorum device.
+lab_hosts() {
+  printf '%s\n' "${LAB_NODES[@]}"
+  if variant_has_arbiter "$(lab_variant)"; then echo "$LAB_ARBITER"; fi
+}
 
 # With LAB_T0 (epoch seconds, exported by lab/lab.sh) each line also shows the time since it.
 log() {
@@ -66,7 +87,7 @@ apt_deps() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-is_node() { [[ -n ${LAB_SVC_IP[$1]:-} ]] || die "unknown node '$1' (expected: ${LAB_NODES[*]})"; }
+is_host() { [[ -n ${LAB_SVC_IP[$1]:-} ]] || die "unknown host '$1' (expected: ${LAB_NODES[*]} $LAB_ARBITER)"; }
 
 ns() { ip netns exec "$LAB_NS" "$@"; }
 ns_exists() { [[ -e /run/netns/$LAB_NS ]]; }
@@ -82,7 +103,7 @@ pid_alive() {
   echo "$pid"
 }
 
-node_pid() { pid_alive "$LAB_STATE/$1.pid" "guest=$1"; }
+node_pid() { pid_alive "$LAB_STATE/$1.pid" "guest=$1"; } # a node's or the arbiter's emulator
 
 SSH_OPTS=(-F /dev/null -i "$LAB_SSH_KEY" -o IdentitiesOnly=yes -o BatchMode=yes
   -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS"
@@ -91,7 +112,7 @@ SSH_OPTS=(-F /dev/null -i "$LAB_SSH_KEY" -o IdentitiesOnly=yes -o BatchMode=yes
 # lab_ssh NODE [command...]: root shell on the node's service address, through the namespace.
 lab_ssh() {
   local node=$1; shift
-  is_node "$node"
+  is_host "$node"
   ns ssh "${SSH_OPTS[@]}" "root@${LAB_SVC_IP[$node]}" "$@"
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# net.sh up|down: the lab's network namespace with its two bridges (service, ring) and one
-# tap per node and link. The namespace has no uplink: lab traffic stays inside it.
+# net.sh up|down: the lab's network namespace with its two bridges (service, ring), one tap
+# per node and link, and the arbiter's tap on the service bridge. The namespace has no uplink: lab traffic stays inside it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -22,6 +22,7 @@ up() {
     tap "${LAB_SVC_TAP[$n]}" "$LAB_SVC_BRIDGE"
     tap "${LAB_RING_TAP[$n]}" "$LAB_RING_BRIDGE"
   done
+  tap "${LAB_SVC_TAP[$LAB_ARBITER]}" "$LAB_SVC_BRIDGE"
   log "net: namespace $LAB_NS up ($LAB_SVC_BRIDGE $LAB_SVC_HOST/$LAB_PREFIX, $LAB_RING_BRIDGE $LAB_RING_HOST/$LAB_PREFIX)"
 }
 

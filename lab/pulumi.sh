@@ -10,7 +10,8 @@
 # passphrase (PULUMI_CONFIG_PASSPHRASE, default below).
 # Usage: lab/pulumi.sh [--fresh-config] PULUMI-ARGS...   e.g. lab/pulumi.sh stack output
 #   --fresh-config  rebuild the lab stack file from Pulumi.lab.yaml (or LAB_STACK_SOURCE, e.g.
-#                   another commit's copy), the lab key and host keys
+#                   another commit's copy) with the lab's stack variant merged over it
+#                   (lab/variants/), the lab key and host keys
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -25,6 +26,8 @@ engine_project "$project" "$LAB_ROOT"
 
 p() { (cd "$project" && ns env PATH="$PATH" pulumi --non-interactive "$@"); }
 
+host_key() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$LAB_HOSTKEYS_JSON" "$1"; }
+
 fresh_config() {
   [[ -f $LAB_HOSTKEYS_JSON ]] || die "no $LAB_HOSTKEYS_JSON: run npm run lab:up first"
   if ! p stack ls --json 2>/dev/null | grep -q '"name": *"lab"'; then
@@ -33,7 +36,16 @@ fresh_config() {
   local salt
   salt=$(sed -n 's/^encryptionsalt: //p' "$stack_file")
   [[ -n $salt ]] || die "$stack_file has no encryptionsalt"
-  { echo "encryptionsalt: $salt"; grep -v '^encryptionsalt:' "${LAB_STACK_SOURCE:-$LAB_ROOT/Pulumi.lab.yaml}"; } >"$stack_file.tmp"
+  local variant base=${LAB_STACK_SOURCE:-$LAB_ROOT/Pulumi.lab.yaml}
+  variant=$(lab_variant)
+  {
+    echo "encryptionsalt: $salt"
+    if [[ $variant == base ]]; then
+      grep -v '^encryptionsalt:' "$base"
+    else
+      "$LAB_ROOT/node_modules/.bin/tsx" "$LAB_DIR/stack-variant.ts" "$base" "$LAB_VARIANTS_DIR/$variant.yaml"
+    fi
+  } >"$stack_file.tmp"
   mv "$stack_file.tmp" "$stack_file"
   p config set --stack lab --secret sshPrivateKey <"$LAB_SSH_KEY"
   # One authkey per lab, made at its first deploy and kept with its state.
@@ -41,10 +53,12 @@ fresh_config() {
   p config set --stack lab --secret corosyncAuthkey <"$LAB_PULUMI/corosync-authkey"
   local node i=0
   for node in "${LAB_NODES[@]}"; do
-    p config set --stack lab --path "cluster.nodes[$i].ssh.hostKey" \
-      "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$LAB_HOSTKEYS_JSON" "$node")"
+    p config set --stack lab --path "cluster.nodes[$i].ssh.hostKey" "$(host_key "$node")"
     i=$((i + 1))
   done
+  if variant_has_arbiter "$variant"; then
+    p config set --stack lab --path cluster.quorumDevice.ssh.hostKey "$(host_key "$LAB_ARBITER")"
+  fi
 }
 
 if [[ ${1:-} == --fresh-config ]]; then

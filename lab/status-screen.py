@@ -102,6 +102,13 @@ class Node:
         return (total and total.group(1), expected and expected.group(1), flags.group(1).split() if flags else [])
 
     @property
+    def device_votes(self):
+        """The quorum device's votes in the membership list ("0  1  Qdevice"), None without one."""
+        body, _ = self.sections.get("quorum", ("", None))
+        m = re.search(r"^\s*0\s+(\d+)\s+Qdevice", body, re.M)
+        return int(m.group(1)) if m else None
+
+    @property
     def drbd(self):
         body, rc = self.sections.get("drbd", ("", None))
         if rc is None:
@@ -191,6 +198,11 @@ def render(lab, nodes, mail, now=None):
         detail = f"{total} of {expected} votes" if total else ""
         if "2Node" in flags:
             detail += " (two_node)"
+        device = seen[0].device_votes if seen else None
+        if device is not None:
+            detail += f" (quorum device: {device} vote{'s' if device != 1 else ''})"
+            if device == 0:
+                problems.append("the quorum device's vote is not counted (is corosync-qnetd on the arbiter up?)")
         yes = [n.name for n in seen if n.quorate]
         no = [n.name for n in seen if not n.quorate]
         row(f"{'QUORUM':<10} {'quorate' if quorate else 'NOT QUORATE'}{': ' + detail if detail else ''}"

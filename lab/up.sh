@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Brings the lab up: image, local apt repo, namespace, disks, both nodes booted and
-# answering ssh. Idempotent: what already runs is kept.
+# Brings the lab up: image, local apt repo, namespace, disks, both nodes (and the arbiter,
+# for a stack variant with a quorum device) booted and answering ssh. Idempotent: what
+# already runs is kept.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need_root
 apt_deps qemu-system-x86 qemu-utils openssh-client python3
 mkdir -p "$LAB_STATE"
 t_all=$(now)
+
+# The stack variant (LAB_VARIANT, from `npm run lab -- --stack NAME`) is chosen when the lab
+# is first brought up and kept: a running lab is not switched to another variant.
+variant=${LAB_VARIANT:-$(lab_variant)}
+variant_exists "$variant" || die "no stack variant '$variant' (variants: $(variant_names | xargs))"
+if [[ -f $LAB_STATE/variant && $(lab_variant) != "$variant" ]]; then
+  die "the lab runs the stack variant '$(lab_variant)', not '$variant': npm run lab:down first"
+fi
+echo "$variant" >"$LAB_STATE/variant"
+mapfile -t hosts < <(lab_hosts)
 
 stamp_mtime() { stat -c %Y "$1/stamp" 2>/dev/null || echo 0; }
 
@@ -40,64 +51,77 @@ disks() {
     qemu-img create -q -f qcow2 -F raw -b "$img/base.ext4" "$LAB_STATE/$n-root.qcow2"
     cp "$img/stamp" "$LAB_STATE/$n-root.stamp"
   fi
+  [[ $n == "$LAB_ARBITER" ]] && return
   [[ -f $LAB_STATE/$n-drbd.qcow2 ]] || qemu-img create -q -f qcow2 "$LAB_STATE/$n-drbd.qcow2" 256M
   [[ -f $LAB_STATE/sbd.raw ]] || truncate -s 16M "$LAB_STATE/sbd.raw"
 }
 
+# A node's devices beyond its root disk and service link: its DRBD disk, the shared SBD disk
+# and the ring link. The arbiter has none of them (and 512 MiB: corosync-qnetd is small).
+node_devices() {
+  local n=$1
+  [[ $n == "$LAB_ARBITER" ]] && return
+  printf '%s\n' \
+    -drive "if=none,id=drbd,file=$LAB_STATE/$n-drbd.qcow2,format=qcow2,cache=writeback" \
+    -device virtio-blk-pci,drive=drbd,addr=0x6 \
+    -drive "if=none,id=sbd,file=$LAB_STATE/sbd.raw,format=raw,cache=writeback,file.locking=off" \
+    -device virtio-blk-pci,drive=sbd,share-rw=on,addr=0x7 \
+    -netdev "tap,id=ring,ifname=${LAB_RING_TAP[$n]},script=no,downscript=no" \
+    -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4"
+}
+
 start_node() {
-  local n=$1 accel=(-accel "tcg,tb-size=256" -cpu qemu64)
+  local n=$1 accel=(-accel "tcg,tb-size=256" -cpu qemu64) memory=1536 devices
   [[ $LAB_ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
+  [[ $n == "$LAB_ARBITER" ]] && memory=512
   disks "$n"
+  mapfile -t devices < <(node_devices "$n")
   : >"$LAB_STATE/$n.console.log"
-  ns qemu-system-x86_64 -name "guest=$n,process=zha-$n" "${accel[@]}" -smp 1 -m 1536 \
+  ns qemu-system-x86_64 -name "guest=$n,process=zha-$n" "${accel[@]}" -smp 1 -m "$memory" \
     -display none -monitor "unix:$LAB_STATE/$n.monitor,server,nowait" \
     -serial "file:$LAB_STATE/$n.console.log" \
     -kernel "$LAB_IMAGE_DIR/vmlinuz" -initrd "$LAB_IMAGE_DIR/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 mitigations=off systemd.hostname=$n systemd.machine_id=${LAB_MACHINE_ID[$n]}" \
     -drive "if=none,id=root,file=$LAB_STATE/$n-root.qcow2,format=qcow2,cache=writeback,discard=unmap" \
     -device virtio-blk-pci,drive=root,addr=0x5 \
-    -drive "if=none,id=drbd,file=$LAB_STATE/$n-drbd.qcow2,format=qcow2,cache=writeback" \
-    -device virtio-blk-pci,drive=drbd,addr=0x6 \
-    -drive "if=none,id=sbd,file=$LAB_STATE/sbd.raw,format=raw,cache=writeback,file.locking=off" \
-    -device virtio-blk-pci,drive=sbd,share-rw=on,addr=0x7 \
     -netdev "tap,id=svc,ifname=${LAB_SVC_TAP[$n]},script=no,downscript=no" \
     -device "virtio-net-pci,netdev=svc,mac=${LAB_SVC_MAC[$n]},addr=0x3" \
-    -netdev "tap,id=ring,ifname=${LAB_RING_TAP[$n]},script=no,downscript=no" \
-    -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4" \
+    "${devices[@]}" \
     -device virtio-rng-pci \
     -pidfile "$LAB_STATE/$n.pid" -daemonize
   log "$n: started (console: $LAB_STATE/$n.console.log)"
 }
 
 t=$(now) booted=false
-for n in "${LAB_NODES[@]}"; do
+for n in "${hosts[@]}"; do
   if node_pid "$n" >/dev/null; then log "$n: already running"; else start_node "$n"; booted=true; fi
 done
 
-# Wait until both nodes answer ssh; record their host keys.
+# Wait until every host answers ssh; record their host keys.
 declare -A hostkey=()
 deadline=$((SECONDS + LAB_BOOT_TIMEOUT))
-while ((${#hostkey[@]} < ${#LAB_NODES[@]})); do
-  for n in "${LAB_NODES[@]}"; do
+while ((${#hostkey[@]} < ${#hosts[@]})); do
+  for n in "${hosts[@]}"; do
     [[ -n ${hostkey[$n]:-} ]] && continue
     node_pid "$n" >/dev/null || die "$n: emulator exited; see $LAB_STATE/$n.console.log"
     key=$(ns ssh-keyscan -T 3 -t ed25519 "${LAB_SVC_IP[$n]}" 2>/dev/null | awk '$2 == "ssh-ed25519" { print $2, $3; exit }') || true
     [[ -n $key ]] && hostkey[$n]=$key && log "$n: ssh answers after $(elapsed "$t") s"
   done
-  if ((${#hostkey[@]} < ${#LAB_NODES[@]})); then
-    ((SECONDS < deadline)) || { tail -n 20 "$LAB_STATE"/*.console.log; die "nodes not up after $LAB_BOOT_TIMEOUT s"; }
+  if ((${#hostkey[@]} < ${#hosts[@]})); then
+    ((SECONDS < deadline)) || { tail -n 20 "$LAB_STATE"/*.console.log; die "hosts not up after $LAB_BOOT_TIMEOUT s"; }
     sleep 2
   fi
 done
 : >"$LAB_KNOWN_HOSTS.tmp"
 json="{"
-for n in "${LAB_NODES[@]}"; do
-  echo "${LAB_SVC_IP[$n]},${LAB_RING_IP[$n]} ${hostkey[$n]}" >>"$LAB_KNOWN_HOSTS.tmp"
+for n in "${hosts[@]}"; do
+  addresses=${LAB_SVC_IP[$n]}${LAB_RING_IP[$n]:+,${LAB_RING_IP[$n]}}
+  echo "$addresses ${hostkey[$n]}" >>"$LAB_KNOWN_HOSTS.tmp"
   json+="\"$n\":\"${hostkey[$n]}\","
 done
 mv "$LAB_KNOWN_HOSTS.tmp" "$LAB_KNOWN_HOSTS"
 echo "${json%,}}" >"$LAB_HOSTKEYS_JSON"
-for n in "${LAB_NODES[@]}"; do
+for n in "${hosts[@]}"; do
   lab_ssh "$n" true || die "$n: ssh login with the lab key failed"
 done
 t_boot=$(elapsed "$t")

@@ -105,6 +105,7 @@ describe("faults-report.py", () => {
     ]);
     expect(status).toBe(0);
     expect(table).toContain("2 invocation(s), 2400 s in all");
+    expect(table).toContain("(stack variant base)");
     expect(table).toMatch(/1\. power-off of the active node +2 +pass +191\/192\/192 +200 +80 +0 +2 +0/);
     expect(table).toContain("fault 6 (the failed node returns) asserted in runs 1#1, 1#2: all passed");
     expect(table).toContain(

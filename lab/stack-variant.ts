@@ -1,0 +1,45 @@
+// A lab stack variant: lab/variants/NAME.yaml holds cluster settings merged over the
+// `zimbra-ha:cluster` of Pulumi.lab.yaml. Objects merge key by key, a list or a value
+// replaces, and null removes the key (the base's own value goes, the program's default applies).
+// Usage: tsx lab/stack-variant.ts Pulumi.lab.yaml lab/variants/NAME.yaml   (prints the stack file)
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { PROJECT, RawSettings } from "../components/stackfile";
+
+const CLUSTER_KEY = `${PROJECT}:cluster`;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function mergeSettings(base: RawSettings, overlay: RawSettings): RawSettings {
+  if (!isObject(base) || !isObject(overlay)) return overlay;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    if (value === null) delete out[key];
+    else out[key] = mergeSettings(base[key], value);
+  }
+  return out;
+}
+
+/** The stack file (without encryptionsalt) of the variant whose settings are `variantYaml`. */
+export function variantStackFile(baseYaml: string, variantYaml: string): string {
+  const base = YAML.parse(baseYaml);
+  const overlay: unknown = YAML.parse(variantYaml);
+  if (!isObject(overlay)) throw new Error("a stack variant is a mapping of cluster settings");
+  const { encryptionsalt: _salt, ...rest } = base;
+  const cluster = mergeSettings(base.config[CLUSTER_KEY], overlay);
+  return YAML.stringify({ ...rest, config: { ...base.config, [CLUSTER_KEY]: cluster } }, { lineWidth: 0 });
+}
+
+if (require.main === module) {
+  const [basePath, variantPath] = process.argv.slice(2);
+  if (!basePath || !variantPath) {
+    console.error("usage: tsx lab/stack-variant.ts Pulumi.lab.yaml lab/variants/NAME.yaml");
+    process.exit(2);
+  }
+  const header = `# Made by lab/stack-variant.ts: ${variantPath} merged over ${basePath}.\n`;
+  process.stdout.write(
+    header + variantStackFile(fs.readFileSync(basePath, "utf8"), fs.readFileSync(variantPath, "utf8")),
+  );
+}

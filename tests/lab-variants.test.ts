@@ -1,0 +1,50 @@
+/**
+ * The lab's stack variants (lab/variants/): the merge over Pulumi.lab.yaml, and what each
+ * variant must end up as once the program has parsed it. `npm run check` judges each merged
+ * variant in full (tests/check.test.ts).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { mergeSettings, variantStackFile } from "../lab/stack-variant";
+import { parseClusterConfig } from "../components/validate";
+
+const ROOT = path.join(__dirname, "..");
+const BASE = fs.readFileSync(path.join(ROOT, "Pulumi.lab.yaml"), "utf8");
+
+function variant(name: string) {
+  const text = variantStackFile(BASE, fs.readFileSync(path.join(ROOT, "lab", "variants", `${name}.yaml`), "utf8"));
+  const raw = YAML.parse(text).config["zimbra-ha:cluster"];
+  return { raw, cfg: parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: [] }) };
+}
+
+test("objects merge key by key, lists and values replace, null removes", () => {
+  const base = { a: { b: 1, c: [1, 2], d: "x" }, e: 2 };
+  expect(mergeSettings(base, { a: { b: 3, c: [9], d: null }, f: { g: 1 } })).toEqual({
+    a: { b: 3, c: [9] },
+    e: 2,
+    f: { g: 1 },
+  });
+  expect(base).toEqual({ a: { b: 1, c: [1, 2], d: "x" }, e: 2 });
+});
+
+test("a variant that is not a mapping is refused", () => {
+  expect(() => variantStackFile(BASE, "- fencing\n")).toThrow("a stack variant is a mapping of cluster settings");
+});
+
+test("sbd-qdevice: the base lab's disk SBD with the arbiter's vote and no fence-race delays", () => {
+  const { raw, cfg } = variant("sbd-qdevice");
+  expect(cfg.fencing).toMatchObject({ mode: "sbd", sbd: { device: "/dev/vdc", msgwait: 20 } });
+  expect(cfg.quorumDevice).toMatchObject({ name: "arbiter", address: "192.168.77.200", algorithm: "ffsplit" });
+  expect(raw.fencing).not.toHaveProperty("delayMax");
+  expect([cfg.fencing.delayMax, cfg.fencing.priorityFencingDelay]).toEqual([0, 0]);
+  expect(cfg.nodes.map((n) => n.name)).toEqual(["primary", "secondary"]);
+});
+
+test("watchdog-qdevice: diskless SBD, the watchdog settings of the base lab kept", () => {
+  const { raw, cfg } = variant("watchdog-qdevice");
+  expect(cfg.fencing.mode).toBe("watchdog");
+  expect(raw.fencing.sbd).toEqual({ watchdogModule: "softdog", watchdogTimeout: 10 });
+  expect(cfg.quorumDevice?.ssh.host).toBe("192.168.77.200");
+  expect([cfg.fencing.delayMax, cfg.fencing.priorityFencingDelay]).toEqual([0, 0]);
+});
