@@ -27,9 +27,12 @@ export function variantStackFile(baseYaml: string, variantYaml: string): string 
   const base = YAML.parse(baseYaml);
   const overlay: unknown = YAML.parse(variantYaml);
   if (!isObject(overlay)) throw new Error("a stack variant is a mapping of cluster settings");
-  const { encryptionsalt: _salt, ...rest } = base;
-  const cluster = mergeSettings(base.config[CLUSTER_KEY], overlay);
-  return YAML.stringify({ ...rest, config: { ...base.config, [CLUSTER_KEY]: cluster } }, { lineWidth: 0 });
+  const stack = {
+    ...base,
+    config: { ...base.config, [CLUSTER_KEY]: mergeSettings(base.config[CLUSTER_KEY], overlay) },
+  };
+  delete stack.encryptionsalt;
+  return YAML.stringify(stack, { lineWidth: 0 });
 }
 
 if (require.main === module) {
