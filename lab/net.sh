@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # net.sh up|down: the lab's network namespace with its two bridges (service, ring), one tap
-# per node and link, and the arbiter's tap on the service bridge. The namespace has no uplink: lab traffic stays inside it.
+# per node and link, and the arbiter's tap on the service bridge. The namespace has no
+# uplink: lab traffic stays inside it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need_root
