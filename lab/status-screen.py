@@ -142,7 +142,9 @@ def render(lab, nodes, mail, now=None):
     source, crm = cluster_view(nodes)
     by_name = {n.name: n for n in nodes}
 
-    row(f"zimbra-ha lab · {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(now))} · stack lab (Pulumi.lab.yaml)"
+    variant = lab.get("variant", "base")
+    stack = "Pulumi.lab.yaml" + (f" + lab/variants/{variant}.yaml" if variant != "base" else "")
+    row(f"zimbra-ha lab · {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(now))} · stack lab ({stack})"
         + (f" · cluster view from {source.name}" if source else ""))
     row("")
 

@@ -42,11 +42,11 @@ SH
 
 gather() { # gather DIR: every node's report, the emulators, and the mail round trip into DIR
   local dir=$1 n pids=()
-  python3 - "$dir/lab.json" "$LAB_VIP" "$RESOURCE_GROUP" "$DRBD_RES" "$MOUNT_POINT" "$mail" \
+  python3 - "$dir/lab.json" "$LAB_VIP" "$RESOURCE_GROUP" "$DRBD_RES" "$MOUNT_POINT" "$mail" "$(lab_variant)" \
     "$(for n in "${LAB_NODES[@]}"; do printf '%s,%s,%s,%s ' "$n" "${LAB_SVC_IP[$n]}" "${LAB_RING_IP[$n]}" "$(node_pid "$n" >/dev/null && echo up || echo down)"; done)" <<'PY'
 import json, sys
-path, vip, group, drbd, mount, mail, nodes = sys.argv[1:]
-json.dump({"vip": vip, "group": group, "drbd": drbd, "mount": mount, "mail": mail == "true",
+path, vip, group, drbd, mount, mail, variant, nodes = sys.argv[1:]
+json.dump({"vip": vip, "group": group, "drbd": drbd, "mount": mount, "mail": mail == "true", "variant": variant,
            "nodes": [dict(zip(("name", "service", "ring", "emulator"), n.split(","))) for n in nodes.split()]},
           open(path, "w"))
 PY

@@ -154,3 +154,34 @@ test.each(faults)("%s: NOT HEALTHY, named, exit 1", (_what, edit, named) => {
   expect(out).toMatch(named);
   expect(status).toBe(1);
 });
+
+/** The quorum section of a node of the sbd-qdevice stack variant, captured on the lab. */
+const qdeviceQuorum = fs.readFileSync(path.join(__dirname, "fixtures", "lab-status-qdevice", "quorum.txt"), "utf8");
+
+function withQuorumDevice(files: Record<string, string>): void {
+  for (const node of ["primary.out", "secondary.out"]) {
+    replace(files, node, /(@@begin quorum\n)[\s\S]*?(@@end quorum)/, `$1${qdeviceQuorum}$2`);
+  }
+  files["lab.json"] = JSON.stringify({ ...JSON.parse(files["lab.json"]), variant: "sbd-qdevice" });
+}
+
+test("a stack variant with a quorum device: its file named, the device's vote counted, HEALTHY", () => {
+  const { status, out } = run(withQuorumDevice);
+  expect(out).toContain("stack lab (Pulumi.lab.yaml + lab/variants/sbd-qdevice.yaml)");
+  expect(out).toMatch(/QUORUM +quorate: 3 of 3 votes \(quorum device: 1 vote\)/);
+  expect(out).toContain("HEALTHY: the group runs on primary");
+  expect(status).toBe(0);
+});
+
+test("the quorum device's vote not counted: NOT HEALTHY, the arbiter named", () => {
+  const { status, out } = run((f) => {
+    withQuorumDevice(f);
+    for (const node of ["primary.out", "secondary.out"]) {
+      replace(f, node, /Total votes: +3/, "Total votes:      2");
+      replace(f, node, /0 +1 +Qdevice/, "0          0            Qdevice");
+    }
+  });
+  expect(out).toMatch(/QUORUM +quorate: 2 of 3 votes \(quorum device: 0 votes\)/);
+  expect(out).toContain("the quorum device's vote is not counted (is corosync-qnetd on the arbiter up?)");
+  expect(status).toBe(1);
+});
