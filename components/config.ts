@@ -325,6 +325,12 @@ export const QuorumDeviceSchema = z.strictObject({
   algorithm: z.enum(["ffsplit", "lms"]).default("ffsplit"),
   /** Which half a tie goes to: the lowest or highest node id, or the node with this id. */
   tieBreaker: z.union([z.enum(["lowest", "highest"]), z.number().int().min(1)]).default("lowest"),
+  /**
+   * `service`: a node passes corosync-qdevice's heuristics while it holds one of the stack's
+   * DRBD resources as Primary, and ffsplit weighs them before the tie-breaker, so in a split
+   * the half that runs the service keeps the vote. `off`: the tie-breaker alone decides.
+   */
+  heuristics: z.enum(["service", "off"]).default("service"),
   /** corosync-qdevice `timeout` and `sync_timeout`, ms. */
   timeoutMs: z.number().int().min(1000).default(10000),
   syncTimeoutMs: z.number().int().min(1000).default(30000),

@@ -170,15 +170,18 @@ fault_3_cut_replication() {
   record "$(outcome)" "" "DRBD port cut on the ring bridge; ${problems}"
 }
 
-# The half of a partition that keeps the service, W, and the one fenced, L. Without a quorum
-# device both halves keep quorum (two_node) and race to fence: the active node wins through
-# priority-fencing-delay. With one, the arbiter's vote (ffsplit) goes to the tie-breaker's
-# half, the lowest node id (primary), wherever the service ran; the other half loses quorum.
+# The half of a partition that keeps the service, W, and the one fenced, L: the active node's.
+# Without a quorum device both halves keep quorum (two_node) and race to fence: the active
+# node wins through priority-fencing-delay. With one, the arbiter's vote (ffsplit) goes to the
+# half whose node passes the heuristics (holds the DRBD Primary), before the tie-breaker; the
+# other half loses quorum. The branch for a winner other than the active node stays for a
+# variant with `heuristics: off`, where the tie-breaker (primary) decides.
 fault_4_partition() {
   local a w l moved="" dc before_l boot_before boot_w boot_after since stamps how
   begin_run 4
   a=$(active_node) || a=""
-  if $has_arbiter; then w=primary; else w=$a; fi
+  w=$a
+  $has_arbiter && ! variant_heuristics_on && w=primary
   l=$(other_node "$w")
   dc=$(dc_node) || dc=""
   before_l=$(fence_count "$w" "$l") || before_l=unknown

@@ -58,6 +58,8 @@ variant_names() {
   for f in "$LAB_VARIANTS_DIR"/*.yaml; do basename "$f" .yaml; done
 }
 variant_has_arbiter() { [[ $1 != base ]] && grep -q '^quorumDevice:' "$LAB_VARIANTS_DIR/$1.yaml"; }
+# The lab's variant leaves the quorum device's heuristics on (the stack's default).
+variant_heuristics_on() { ! grep -q '^ *heuristics: *off' "$LAB_VARIANTS_DIR/$(lab_variant).yaml"; }
 # The hosts the lab's variant boots: the nodes, and the arbiter when it has a quorum device.
 lab_hosts() {
   printf '%s\n' "${LAB_NODES[@]}"

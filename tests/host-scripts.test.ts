@@ -222,3 +222,31 @@ describe("shellcheck", () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe("qdevice-holds-service.sh (corosync-qdevice's heuristics)", () => {
+  /** Runs the script with a stand-in drbdadm that answers `role RES` from ROLES (absent: an error). */
+  function holds(roles: Record<string, string>, ...resources: string[]): number | null {
+    const bin = tmp();
+    const cases = Object.entries(roles)
+      .map(([res, role]) => `  ${res}) echo '${role}' ;;`)
+      .join("\n");
+    const drbdadm = `#!/bin/sh\n[ "$1" = role ] || exit 20\ncase $2 in\n${cases}\n  *) echo "no resource $2" >&2; exit 10 ;;\nesac\n`;
+    fs.writeFileSync(path.join(bin, "drbdadm"), drbdadm, { mode: 0o755 });
+    const script = path.join(SCRIPTS, "qdevice-holds-service.sh");
+    return spawnSync("sh", [script, ...resources], { env: { PATH: `${bin}:/usr/bin:/bin` } }).status;
+  }
+
+  test("passes on the Primary (DRBD 8.4's Primary/Secondary, 9's Primary), fails elsewhere", () => {
+    expect(holds({ zimbradata: "Primary/Secondary" }, "zimbradata")).toBe(0);
+    expect(holds({ zimbradata: "Primary/Unknown" }, "zimbradata")).toBe(0); // a partition: the peer gone
+    expect(holds({ zimbradata: "Primary" }, "zimbradata")).toBe(0);
+    expect(holds({ zimbradata: "Secondary/Primary" }, "zimbradata")).toBe(1);
+    expect(holds({ zimbradata: "Secondary/Unknown" }, "zimbradata")).toBe(1);
+  });
+
+  test("any one of several resources held passes; a resource DRBD does not know fails", () => {
+    expect(holds({ a: "Secondary/Primary", b: "Primary/Secondary" }, "a", "b")).toBe(0);
+    expect(holds({}, "zimbradata")).toBe(1);
+    expect(holds({ a: "Primary/Secondary" })).toBe(1); // no resource named: nothing held
+  });
+});

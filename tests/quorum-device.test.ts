@@ -25,6 +25,13 @@ describe("a quorum device with watchdog fencing", () => {
     expect(conf).not.toContain("two_node");
   });
 
+  test("its heuristics pass on the node holding the service's DRBD resource, so a split keeps that half", () => {
+    const conf = run.byName("corosync-conf-primary").inputs.stdin as string;
+    expect(conf).toMatch(
+      /\n\s+heuristics \{\n\s+mode: sync\n\s+exec_holds_service: \/usr\/local\/lib\/zimbra-ha\/qdevice-holds-service\.sh zimbradata\n\s+\}\n/,
+    );
+  });
+
   test("the arbiter gets corosync-qnetd and nothing of a node's (no hostname, hosts block, DRBD, files)", () => {
     expect(create("arbiter-packages")).toMatch(/install-packages\.sh corosync-qnetd( # rerun-on [0-9a-f]+)?$/);
     for (const step of ["hostname", "hosts", "drbd-module", "boot-services"])
@@ -72,4 +79,15 @@ describe("a quorum device with watchdog fencing", () => {
       expect(cib).not.toContain("stonith:fence_sbd");
     },
   );
+});
+
+test("heuristics: off leaves the split to the tie-breaker (no heuristics block)", async () => {
+  const run = await runStack(LAB, {
+    overrides: (raw) => {
+      raw.quorumDevice = { ...arbiter, heuristics: "off" };
+    },
+  });
+  const conf = run.byName("corosync-conf-primary").inputs.stdin as string;
+  expect(conf).toContain("tie_breaker: lowest");
+  expect(conf).not.toContain("heuristics");
 });

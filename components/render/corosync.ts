@@ -1,5 +1,6 @@
 /** corosync.conf: one file, identical on every node. */
 import { ClusterConfig } from "../config";
+import { TOOLS_DIR } from "./bundle";
 import { renderTemplate } from "./template";
 
 export interface CorosyncView {
@@ -23,6 +24,8 @@ export interface CorosyncView {
     port: number;
     algorithm: string;
     tieBreaker: string;
+    /** The heuristics command: passes on the node that holds the service. */
+    heuristicsExec?: string;
   };
 }
 
@@ -56,8 +59,16 @@ export function corosyncView(cfg: ClusterConfig): CorosyncView {
       port: q.port,
       algorithm: q.algorithm,
       tieBreaker: String(q.tieBreaker),
+      heuristicsExec: serviceHeuristics(cfg),
     },
   };
+}
+
+/** With `heuristics: service` and DRBD resources: the check that this node holds one as Primary. */
+function serviceHeuristics(cfg: ClusterConfig): string | undefined {
+  const resources = cfg.drbd.resources.map((r) => r.name);
+  if (cfg.quorumDevice?.heuristics !== "service" || resources.length === 0) return undefined;
+  return [`${TOOLS_DIR}/qdevice-holds-service.sh`, ...resources].join(" ");
 }
 
 export function renderCorosyncConf(view: CorosyncView): string {
