@@ -112,6 +112,16 @@ export class CorosyncPair {
     );
   }
 
+  /** Runs a long-lived daemon on `node` (`exec DAEMON -f ...`), its output in `<dir>/<name>.out`. */
+  background(node: number, script: string, name: string): void {
+    const out = fs.openSync(path.join(this.dir, `${name}.out`), "a");
+    spawn("ip", this.onNode(node, script), {
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, PATH: `${path.join(this.dir, "bin")}:${process.env.PATH}` },
+    }).unref();
+  }
+
   /** Stops corosync on `node` and waits until it is gone. */
   stop(node: number): void {
     this.sh(
