@@ -34,7 +34,11 @@ function row(fault: string, run: number, checks: Array<[string, boolean]>, extra
 }
 
 /** A suite run's folder with ROWS, and its report made by faults-report.py. */
-function suiteRun(rows: string[], run = "20261202T060000Z"): { dir: string; status: number | null; stderr: string } {
+function suiteRun(
+  rows: string[],
+  run = "20261202T060000Z",
+  meta: object = {},
+): { dir: string; status: number | null; stderr: string } {
   const dir = tempDir();
   fs.writeFileSync(
     path.join(dir, "meta.json"),
@@ -44,6 +48,7 @@ function suiteRun(rows: string[], run = "20261202T060000Z"): { dir: string; stat
       commit: "0123456789abcdef",
       dirty: false,
       machine: { cores: 2, cpu: "test cpu", memory_gib: 24, kernel: "6.1.0", accel: "tcg" },
+      ...meta,
     }),
   );
   fs.writeFileSync(
@@ -250,6 +255,59 @@ describe("switchover-report.py (npm run bench:switchover)", () => {
     fs.rmSync(other.dir, { recursive: true, force: true });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`${other.dir}: no fault 7 in its results`);
+  });
+});
+
+describe("variants-report.py (stack variants side by side)", () => {
+  const powerOff = (run: number, login: number, fenced: number, extra: object = {}) =>
+    row("1", run, [["IMAP answers", true]], {
+      failover_s: login,
+      timeline: {
+        survivor: "secondary",
+        victim: "primary",
+        dc_before: run % 2 ? "primary" : "secondary",
+        phases: [
+          { phase: "fencing confirmed", at: fenced, detail: "" },
+          { phase: "first IMAP login", at: login, detail: "" },
+        ],
+      },
+      ...extra,
+    });
+  const sideBySide = (runs: Array<{ dir: string }>) => {
+    const r = spawnSync("python3", [path.join(lab, "variants-report.py"), ...runs.map((x) => x.dir)], {
+      encoding: "utf8",
+    });
+    for (const x of runs) fs.rmSync(x.dir, { recursive: true, force: true });
+    return r;
+  };
+
+  test("one column per variant: runs passed, median / max, lost mails, each phase's median", () => {
+    const base = suiteRun([powerOff(1, 200, 80), powerOff(2, 260, 90)], "20261203T080000Z");
+    const qdevice = suiteRun(
+      [powerOff(1, 100, 40), powerOff(2, 96, 38), row("12", 1, [["no fence", true]])],
+      "20261203T090000Z",
+      { variant: "sbd-qdevice" },
+    );
+    const r = sideBySide([base, qdevice]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("one machine, one day: 2 cores (test cpu)");
+    expect(r.stdout).toMatch(/ +base +sbd-qdevice\n/);
+    expect(r.stdout).toMatch(/1\. power-off of the active node: passed +2\/2 +2\/2/);
+    expect(r.stdout).toMatch(/first IMAP login s, median \/ max +230 \/ 260 +98 \/ 100/);
+    expect(r.stdout).toMatch(/12\. the arbiter down: passed +- +1\/1/);
+    expect(r.stdout).toMatch(/runs with a timeline \(DC killed\) +2 \(1\) +2 \(1\)/);
+    expect(r.stdout).toMatch(/fencing confirmed +85\.0 +39\.0/);
+  });
+
+  test("runs from different days or machines are flagged as not comparable", () => {
+    const today = suiteRun([powerOff(1, 200, 80)], "20261203T080000Z");
+    const yesterday = suiteRun([powerOff(1, 100, 40, { at: "2026-12-01T06:00:00Z" })], "20261201T060000Z", {
+      variant: "sbd-qdevice",
+      machine: { cores: 2, cpu: "other cpu", memory_gib: 24, kernel: "6.1.0", accel: "tcg" },
+    });
+    const r = sideBySide([today, yesterday]);
+    expect(r.stdout).toContain("NOT one machine and one day");
+    expect(r.stdout).toContain("2026-12-01, 2026-12-02");
   });
 });
 

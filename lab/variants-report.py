@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Puts fault-suite runs of different stack variants side by side (one column per run, from
+each run's results.json, written by faults-report.py): per fault the runs passed and the
+failover time (median / max, first IMAP login), mails acknowledged and lost, and the median
+of every failover phase. The header says whether the runs are comparable: one machine, one
+day. Writes the table to --out too (a README figure block can name it).
+
+Usage: variants-report.py [--out FILE] RUN_DIR [RUN_DIR ...]
+"""
+import argparse
+import json
+import os
+import statistics
+
+WIDTH = 18
+FAULTS = [("1", "power-off of the active node"), ("4", "partition (all links)"),
+          ("12", "the arbiter down"), ("13", "the arbiter down, then the passive node")]
+
+
+def load(directory):
+    results = json.load(open(os.path.join(directory, "results.json")))
+    meta = results["meta"]
+    days = sorted({r["at"][:10] for r in results["runs"]} or {meta["started"][:10]})
+    m = meta["machine"]
+    return {
+        "run": meta["run"],
+        "variant": meta.get("variant", "base"),
+        "machine": f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, lab emulation {m['accel']}",
+        "days": days,
+        "faults": {f["fault"]: f for f in results["faults"]},
+        "timelines": results.get("timeline_medians", {}),
+    }
+
+
+def row(label, cells):
+    return f"{label:<40}" + "".join(f"{c:>{WIDTH}}" for c in cells)
+
+
+def fault_rows(runs, fault, name):
+    if not any(fault in r["faults"] for r in runs):
+        return []
+    cells = lambda get: [get(r["faults"][fault]) if fault in r["faults"] else "-" for r in runs]
+    lines = [row(f"{fault}. {name}: passed", cells(lambda f: f"{f['passed']}/{f['runs']}"))]
+    if any(r["faults"].get(fault, {}).get("failover_s") for r in runs):
+        span = lambda f: f"{f['failover_s']['median']:.0f} / {f['failover_s']['max']:.0f}" if f["failover_s"] else "-"
+        lines.append(row("   first IMAP login s, median / max", cells(span)))
+    lines.append(row("   mails acknowledged / lost", cells(lambda f: f"{f['acked']} / {f['lost']}")))
+    return lines
+
+
+def phase_rows(runs, fault):
+    timelines = [r["timelines"].get(fault) for r in runs]
+    if not any(timelines):
+        return []
+    at = {}
+    for t in timelines:
+        for p in (t or {}).get("phases", []):
+            at.setdefault(p["phase"], []).append(p["median_s"])
+    order = sorted(at, key=lambda ph: statistics.median(at[ph]))
+    lines = ["", row(f"fault {fault}, median s after the fault", [r["variant"] for r in runs]),
+             row("   runs with a timeline (DC killed)",
+                 [f"{t['runs']} ({t['dc_killed']})" if t else "-" for t in timelines])]
+    for ph in order:
+        medians = [{p["phase"]: p["median_s"] for p in (t or {}).get("phases", [])}.get(ph) for t in timelines]
+        lines.append(row(f"   {ph}", [f"{v:.1f}" if v is not None else "-" for v in medians]))
+    return lines
+
+
+def report(runs):
+    machines = sorted({r["machine"] for r in runs})
+    days = sorted({d for r in runs for d in r["days"]})
+    comparable = len(machines) == 1 and len(days) == 1
+    lines = [
+        "stack variants side by side, fault suite runs "
+        + ", ".join(f"{r['run']} ({r['variant']})" for r in runs),
+        ("one machine, one day: " if comparable else "NOT one machine and one day: ")
+        + "; ".join(machines) + "; " + ", ".join(days),
+        "",
+        row("", [r["variant"] for r in runs]),
+    ]
+    for fault, name in FAULTS:
+        lines += fault_rows(runs, fault, name)
+    totals = [f"{sum(f['acked'] for f in r['faults'].values())} / {sum(f['lost'] for f in r['faults'].values())}"
+              for r in runs]
+    lines.append(row("all faults: mails acknowledged / lost", totals))
+    for fault in ("1", "4"):
+        lines += phase_rows(runs, fault)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out")
+    parser.add_argument("runs", nargs="+")
+    args = parser.parse_args()
+    text = report([load(d) for d in args.runs])
+    print(text, end="")
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w") as out:
+            out.write(text)
+
+
+if __name__ == "__main__":
+    main()
