@@ -268,7 +268,11 @@ export const SbdSchema = z.strictObject({
   allowWipe: z.boolean().default(false),
 });
 
-export const WatchdogSchema = z.strictObject(watchdogFields);
+/**
+ * Diskless SBD. Its watchdogTimeout defaults to 5 s, or with a quorum device to the device's sync timeout plus 5 s:
+ * sbd distrusts a device whose vote may take longer than the watchdog timeout (and will not start).
+ */
+export const WatchdogSchema = z.strictObject({ ...watchdogFields, watchdogTimeout: seconds.optional() });
 
 /** Fencing settings every mode shares. */
 const fencingTimers = {
@@ -279,8 +283,8 @@ const fencingTimers = {
    * split. Default 20, 0 with a quorum device (the partition that keeps quorum fences; there is no race).
    */
   priorityFencingDelay: z.number().int().min(0).optional(),
-  /** stonith-timeout, seconds. */
-  stonithTimeout: seconds.default(60),
+  /** stonith-timeout, seconds. Default 60; with `watchdog`, at least stonith-watchdog-timeout + 10. */
+  stonithTimeout: seconds.optional(),
   /** Timeout of the STONITH devices' start and monitor, seconds (a BMC or a slow host answers late). */
   monitorTimeout: seconds.default(60),
   /** Seconds DRBD's crm-fence-peer handler may take; must stay below the DRBD promote timeout. */
@@ -415,20 +419,38 @@ const ClusterFields = z.strictObject({
   maintenance: MaintenanceSchema.default(MaintenanceSchema.parse({})),
 });
 
+/** The margin over the quorum device's sync timeout that crmsh also gives diskless SBD's watchdog. */
+export const QDEVICE_SYNC_MARGIN_S = 5;
+
+/** Diskless SBD's watchdog timeout when the stack does not set one. */
+export const defaultWatchdogTimeout = (quorumDevice?: { syncTimeoutMs: number }) =>
+  quorumDevice ? Math.ceil(quorumDevice.syncTimeoutMs / 1000) + QDEVICE_SYNC_MARGIN_S : 5;
+
 /**
  * Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays
- * decide the race.
+ * decide the race; diskless SBD's watchdog waits out the quorum device's sync, and a watchdog fence is confirmed only
+ * after stonith-watchdog-timeout (twice the watchdog timeout).
  */
 export const ClusterSchema = ClusterFields.transform((cfg) => {
   const race = !cfg.quorumDevice;
-  return {
-    ...cfg,
-    fencing: {
-      ...cfg.fencing,
-      delayMax: cfg.fencing.delayMax ?? (race ? 10 : 0),
-      priorityFencingDelay: cfg.fencing.priorityFencingDelay ?? (race ? 20 : 0),
-    },
+  const f = cfg.fencing;
+  const timers = {
+    delayMax: f.delayMax ?? (race ? 10 : 0),
+    priorityFencingDelay: f.priorityFencingDelay ?? (race ? 20 : 0),
   };
+  if (f.mode === "watchdog") {
+    const watchdogTimeout = f.sbd.watchdogTimeout ?? defaultWatchdogTimeout(cfg.quorumDevice);
+    return {
+      ...cfg,
+      fencing: {
+        ...f,
+        ...timers,
+        sbd: { ...f.sbd, watchdogTimeout },
+        stonithTimeout: f.stonithTimeout ?? Math.max(60, 2 * watchdogTimeout + 10),
+      },
+    };
+  }
+  return { ...cfg, fencing: { ...f, ...timers, stonithTimeout: f.stonithTimeout ?? 60 } };
 });
 
 export type ClusterInput = z.input<typeof ClusterSchema>;

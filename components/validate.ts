@@ -3,7 +3,7 @@
  * Every problem is reported at once, each prefixed with the config path it concerns.
  */
 import { drbdResourceIds, GENERATED_ID_PREFIXES } from "./cib-ids";
-import { ClusterConfig, ClusterSchema } from "./config";
+import { ClusterConfig, ClusterSchema, defaultWatchdogTimeout } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
 import { checkZimbra } from "./validate-zimbra";
@@ -192,6 +192,15 @@ function checkFencing(cfg: ClusterConfig, at: At) {
         "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no " +
           "third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the " +
           "fence the other side counts on would never happen",
+      );
+    }
+    const q = cfg.quorumDevice;
+    if (q && Math.floor(q.syncTimeoutMs / 1000) > f.sbd.watchdogTimeout) {
+      at(
+        "fencing.sbd.watchdogTimeout",
+        `${f.sbd.watchdogTimeout} s is shorter than quorumDevice.syncTimeoutMs (${q.syncTimeoutMs} ms): sbd distrusts ` +
+          `a quorum device whose vote may come later than the watchdog fires, and does not start. Leave ` +
+          `watchdogTimeout unset (${defaultWatchdogTimeout(q)} s with this device) or lower quorumDevice.syncTimeoutMs`,
       );
     }
     const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);

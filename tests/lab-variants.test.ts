@@ -41,10 +41,11 @@ test("sbd-qdevice: the base lab's disk SBD with the arbiter's vote and no fence-
   expect(cfg.nodes.map((n) => n.name)).toEqual(["primary", "secondary"]);
 });
 
-test("watchdog-qdevice: diskless SBD, the watchdog settings of the base lab kept", () => {
+test("watchdog-qdevice: diskless SBD, the base lab's watchdog module, the timeout the stack's default with a device", () => {
   const { raw, cfg } = variant("watchdog-qdevice");
   expect(cfg.fencing.mode).toBe("watchdog");
-  expect(raw.fencing.sbd).toEqual({ watchdogModule: "softdog", watchdogTimeout: 10 });
+  expect(raw.fencing.sbd).toEqual({ watchdogModule: "softdog" });
+  expect(cfg.fencing).toMatchObject({ sbd: { watchdogTimeout: 35 } });
   expect(cfg.quorumDevice?.ssh.host).toBe("192.168.77.200");
   expect([cfg.fencing.delayMax, cfg.fencing.priorityFencingDelay]).toEqual([0, 0]);
 });

@@ -11,7 +11,7 @@ describe("a quorum device with watchdog fencing", () => {
     run = await runStack(LAB, {
       overrides: (raw) => {
         raw.quorumDevice = { ...arbiter, tieBreaker: 1 };
-        raw.fencing = { mode: "watchdog", stonithTimeout: 60, fencePeerTimeout: 90 };
+        raw.fencing = { mode: "watchdog", fencePeerTimeout: 90 };
       },
     });
   });
@@ -66,15 +66,17 @@ describe("a quorum device with watchdog fencing", () => {
   });
 
   test(
-    "watchdog fencing: no SBD header, SBD_DEVICE empty, no fence agent, stonith-watchdog-timeout twice the " +
-      "watchdog timeout",
+    "watchdog fencing: no SBD header, SBD_DEVICE empty, no fence agent, the watchdog timeout the device's sync " +
+      "timeout + 5 s, stonith-watchdog-timeout twice that",
     () => {
       expect(run.commands.some((c) => c.name === "fencing-sbd-header")).toBe(false);
       expect(run.byName("fencing-sbd-config-primary").inputs.stdin).toContain('SBD_DEVICE=""');
       expect(create("primary-packages")).toContain(" sbd ");
       expect(create("primary-packages")).not.toContain("fence-agents");
       const cib = run.byName("pacemaker-apply").inputs.stdin as string;
-      expect(cib).toContain('name="stonith-watchdog-timeout" value="10s"');
+      expect(run.byName("fencing-sbd-config-primary").inputs.stdin).toContain("SBD_WATCHDOG_TIMEOUT=35");
+      expect(cib).toContain('name="stonith-watchdog-timeout" value="70s"');
+      expect(cib).toContain('name="stonith-timeout" value="80s"');
       expect(cib).toContain('name="priority-fencing-delay" value="0s"'); // no race to delay with a quorum device
       expect(cib).not.toContain("stonith:fence_sbd");
     },

@@ -7,7 +7,7 @@ import { labCluster, problemsOf } from "./harness/lab-config";
 
 const arbiter = { name: "arbiter", address: "192.168.77.210", ssh: { host: "192.168.77.210" } };
 const withArbiter = (r: any) => (r.quorumDevice = { ...arbiter });
-const watchdogFencing = (r: any) => (r.fencing = { mode: "watchdog", stonithTimeout: 60, fencePeerTimeout: 90 });
+const watchdogFencing = (r: any) => (r.fencing = { mode: "watchdog", fencePeerTimeout: 90 });
 
 const refused: [string, (raw: any) => void, RegExp][] = [
   [
@@ -21,8 +21,18 @@ const refused: [string, (raw: any) => void, RegExp][] = [
       withArbiter(r);
       watchdogFencing(r);
       r.fencing.sbd = { watchdogTimeout: 30 };
+      r.fencing.stonithTimeout = 60;
     },
     /^cluster\.fencing\.stonithTimeout: 60 s must exceed stonith-watchdog-timeout \(60 s, twice sbd\.watchdogTimeout\)/,
+  ],
+  [
+    "a watchdog timeout shorter than the quorum device's sync timeout (sbd would not start)",
+    (r) => {
+      withArbiter(r);
+      watchdogFencing(r);
+      r.fencing.sbd = { watchdogTimeout: 10 };
+    },
+    /^cluster\.fencing\.sbd\.watchdogTimeout: 10 s is shorter than quorumDevice\.syncTimeoutMs \(30000 ms\): sbd distrusts .* Leave watchdogTimeout unset \(35 s with this device\)/,
   ],
   [
     "an SBD device with watchdog fencing",
@@ -76,6 +86,20 @@ function parsed(mutate: (raw: any) => void) {
 
 test("watchdog fencing with a quorum device is accepted", () => {
   expect(problemsOf((r) => (withArbiter(r), watchdogFencing(r)))).toEqual([]);
+});
+
+test("diskless SBD's watchdog waits out the device's sync timeout by default, and stonith-timeout follows", () => {
+  const byDefault = parsed((r) => (withArbiter(r), watchdogFencing(r)));
+  expect(byDefault.fencing).toMatchObject({ sbd: { watchdogTimeout: 35 }, stonithTimeout: 80 });
+  const shortSync = parsed(
+    (r) => (
+      withArbiter(r),
+      watchdogFencing(r),
+      (r.quorumDevice.syncTimeoutMs = 10000),
+      (r.fencing.sbd = { watchdogTimeout: 10 })
+    ),
+  );
+  expect(shortSync.fencing).toMatchObject({ sbd: { watchdogTimeout: 10 }, stonithTimeout: 60 });
 });
 
 test("without a quorum device the fence-race delays default to 10 s and 20 s", () => {

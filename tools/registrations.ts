@@ -20,7 +20,7 @@ const VARIANTS: Variant[] = [
     "Pulumi.lab.yaml",
     (r) => {
       r.quorumDevice = { name: "arbiter", address: "192.168.77.210", ssh: { host: "192.168.77.210" } };
-      r.fencing = { mode: "watchdog", stonithTimeout: 60, fencePeerTimeout: 90 };
+      r.fencing = { mode: "watchdog", fencePeerTimeout: 90 };
     },
   ],
   [
