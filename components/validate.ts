@@ -198,9 +198,10 @@ function checkFencing(cfg: ClusterConfig, at: At) {
     if (q && Math.floor(q.syncTimeoutMs / 1000) > f.sbd.watchdogTimeout) {
       at(
         "fencing.sbd.watchdogTimeout",
-        `${f.sbd.watchdogTimeout} s is shorter than quorumDevice.syncTimeoutMs (${q.syncTimeoutMs} ms): sbd distrusts ` +
-          `a quorum device whose vote may come later than the watchdog fires, and does not start. Leave ` +
-          `watchdogTimeout unset (${defaultWatchdogTimeout(q)} s with this device) or lower quorumDevice.syncTimeoutMs`,
+        `${f.sbd.watchdogTimeout} s is shorter than quorumDevice.syncTimeoutMs (${q.syncTimeoutMs} ms): sbd ` +
+          `distrusts a quorum device whose vote may come later than the watchdog fires, and does not start. ` +
+          `Leave watchdogTimeout unset (${defaultWatchdogTimeout(q)} s with this device) or lower ` +
+          `quorumDevice.syncTimeoutMs`,
       );
     }
     const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);

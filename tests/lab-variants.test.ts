@@ -41,7 +41,7 @@ test("sbd-qdevice: the base lab's disk SBD with the arbiter's vote and no fence-
   expect(cfg.nodes.map((n) => n.name)).toEqual(["primary", "secondary"]);
 });
 
-test("watchdog-qdevice: diskless SBD, the base lab's watchdog module, the timeout the stack's default with a device", () => {
+test("watchdog-qdevice: diskless SBD, the base lab's watchdog module, the stack's default timeout", () => {
   const { raw, cfg } = variant("watchdog-qdevice");
   expect(cfg.fencing.mode).toBe("watchdog");
   expect(raw.fencing.sbd).toEqual({ watchdogModule: "softdog" });
