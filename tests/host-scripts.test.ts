@@ -230,7 +230,9 @@ describe("qdevice-holds-service.sh (corosync-qdevice's heuristics)", () => {
     const cases = Object.entries(roles)
       .map(([res, role]) => `  ${res}) echo '${role}' ;;`)
       .join("\n");
-    const drbdadm = `#!/bin/sh\n[ "$1" = role ] || exit 20\ncase $2 in\n${cases}\n  *) echo "no resource $2" >&2; exit 10 ;;\nesac\n`;
+    const drbdadm =
+      `#!/bin/sh\n[ "$1" = role ] || exit 20\ncase $2 in\n${cases}\n` +
+      `  *) echo "no resource $2" >&2; exit 10 ;;\nesac\n`;
     fs.writeFileSync(path.join(bin, "drbdadm"), drbdadm, { mode: 0o755 });
     const script = path.join(SCRIPTS, "qdevice-holds-service.sh");
     return spawnSync("sh", [script, ...resources], { env: { PATH: `${bin}:/usr/bin:/bin` } }).status;
