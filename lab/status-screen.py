@@ -3,7 +3,8 @@
   lab.json     the lab's facts: nodes (name, service and ring address, emulator up/down),
                VIP, group, DRBD resource, mount point, whether a mail was sent
   NODE.out     each node's report: sections "@@begin NAME" ... "@@end NAME RC"
-               (uptime, units, crm_mon XML, quorum, /proc/drbd, addresses, mount)
+               (uptime, units, crm_mon XML, stonith-watchdog-timeout, quorum, /proc/drbd,
+               addresses, mount)
   NODE.rc      the exit status of the ssh session that produced it
   mail.json    mailcheck.py roundtrip's result
 Prints the screen; exit 0 when everything is healthy, 1 otherwise (each problem named).
@@ -86,6 +87,12 @@ class Node:
             return ET.fromstring(body) if body else None
         except ET.ParseError:
             return None
+
+    @property
+    def watchdog_fencing(self):
+        """stonith-watchdog-timeout when set and not 0 (diskless SBD fences through it), else None."""
+        body = (self.body("watchdog_fencing") or "").strip()
+        return body if body and re.sub(r"\D", "", body).strip("0") else None
 
     @property
     def quorate(self):
@@ -280,7 +287,10 @@ def render(lab, nodes, mail, now=None):
             desc.append(f"{r.get('id')} ({r.get('resource_agent')}) {r.get('role', '?').lower()}" + (f" on {', '.join(on)}" if on else ""))
             if r.get("role") != "Started" or r.get("failed") == "true":
                 problems.append(f"fencing device {r.get('id')} is {r.get('role')}")
-        if not devices:
+        watchdog = next((n.watchdog_fencing for n in nodes if n.answered and n.watchdog_fencing), None)
+        if watchdog:
+            desc.append(f"watchdog (diskless SBD, sbd on every node), stonith-watchdog-timeout {watchdog}")
+        if not devices and not watchdog:
             problems.append("no fencing device configured")
         if not enabled:
             problems.append("stonith-enabled is not true")

@@ -34,6 +34,7 @@ section() { local name=\$1; shift; echo "@@begin \$name"; "\$@" 2>&1; echo "@@en
 section uptime cut -d' ' -f1 /proc/uptime
 section units systemctl is-active corosync pacemaker sbd
 section crm_mon timeout 15 crm_mon -1 --output-as=xml --fence-history=3
+section watchdog_fencing timeout 15 crm_attribute --type crm_config --name stonith-watchdog-timeout --query --quiet
 section quorum timeout 10 corosync-quorumtool -s
 section drbd cat /proc/drbd
 section addr ip -4 -o addr show

@@ -185,3 +185,30 @@ test("the quorum device's vote not counted: NOT HEALTHY, the arbiter named", () 
   expect(out).toContain("the quorum device's vote is not counted (is corosync-qnetd on the arbiter up?)");
   expect(status).toBe(1);
 });
+
+/** The watchdog-qdevice variant: no STONITH resource, diskless SBD's stonith-watchdog-timeout set instead. */
+function withWatchdogFencing(files: Record<string, string>, timeout: string | null): void {
+  withQuorumDevice(files);
+  files["lab.json"] = JSON.stringify({ ...JSON.parse(files["lab.json"]), variant: "watchdog-qdevice" });
+  for (const node of ["primary.out", "secondary.out"]) {
+    replace(files, node, /\n *<resource id="fence-sbd"[\s\S]*?<\/resource>/, "");
+    const section = timeout
+      ? `@@begin watchdog_fencing\n${timeout}\n@@end watchdog_fencing 0\n`
+      : "@@begin watchdog_fencing\ncrm_attribute: Error performing operation: No such device or address\n" +
+        "@@end watchdog_fencing 105\n";
+    replace(files, node, /@@begin quorum\n/, `${section}@@begin quorum\n`);
+  }
+}
+
+test("diskless SBD (watchdog-qdevice): no fence device, stonith-watchdog-timeout set, HEALTHY", () => {
+  const { status, out } = run((f) => withWatchdogFencing(f, "70s"));
+  expect(out).toMatch(/FENCING +watchdog \(diskless SBD, sbd on every node\), stonith-watchdog-timeout 70s/);
+  expect(out).toContain("HEALTHY: the group runs on primary");
+  expect(status).toBe(0);
+});
+
+test("no fence device and no stonith-watchdog-timeout: NOT HEALTHY, no fencing", () => {
+  const { status, out } = run((f) => withWatchdogFencing(f, null));
+  expect(out).toContain("no fencing device configured");
+  expect(status).toBe(1);
+});
