@@ -64,6 +64,8 @@ def patterns(a):
         ("fencing requested", "pacemaker-controld", rf"Requesting fencing \(\w+\) of node {v}"),
         ("fence action started", "pacemaker-fenced", rf"Requesting that {s} perform '\w+' action targeting {v}"),
         ("fence delay", "pacemaker-fenced", rf"Delaying '\w+' action targeting {v}.* for (\d+)s"),
+        # Diskless SBD: nothing to run, the fencer waits stonith-watchdog-timeout for the victim's watchdog.
+        ("watchdog wait", "pacemaker-fenced", rf"Waiting (\d+)s for {v} to self-fence"),
         ("fencing confirmed", "pacemaker-fenced", rf"Operation '\w+' targeting {v} by .*: OK"),
         ("DRBD I/O resumed", "kernel", rf"drbd {res}: susp\( 1 -> 0 \)"),
         ("promote started", "pacemaker-controld", rf"Initiating promote operation drbd-{res}_promote_0"),

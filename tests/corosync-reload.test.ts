@@ -9,7 +9,7 @@ import { randomBytes } from "crypto";
 import * as path from "path";
 import { corosyncRunningValues, CorosyncView, renderCorosyncConf } from "../components/render/corosync";
 import { shq } from "../components/remote";
-import { CorosyncPair, corosyncPairSupport, pairAddress } from "./harness/corosync-pair";
+import { CorosyncPair, corosyncPairSupport, pairView } from "./harness/corosync-pair";
 
 const support = corosyncPairSupport();
 if (!support.ok && process.env.CI === "true")
@@ -19,27 +19,7 @@ const pairTest = support.ok ? test : test.skip;
 
 const RELOAD = path.join(__dirname, "..", "assets", "scripts", "corosync-reload.sh");
 
-function view(links: number, change: Partial<CorosyncView> = {}): CorosyncView {
-  return {
-    clusterName: "reloadtest",
-    transport: "knet",
-    tokenMs: 3000,
-    tokenRetransmitsBeforeLoss: 4,
-    joinMs: 60,
-    consensusMs: 3600,
-    maxMessages: 20,
-    cryptoCipher: "aes256",
-    cryptoHash: "sha256",
-    links: Array.from({ length: links }, (_, number) => ({ number, knet: true, port: 5405 + number })),
-    nodes: [0, 1].map((node) => ({
-      name: `node${node}`,
-      nodeId: node + 1,
-      addresses: Array.from({ length: links }, (_, number) => ({ number, address: pairAddress(node, number) })),
-    })),
-    twoNode: true,
-    ...change,
-  };
-}
+const view = (links: number, change: Partial<CorosyncView> = {}) => pairView("reloadtest", links, change);
 
 let pair: CorosyncPair;
 

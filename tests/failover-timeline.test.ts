@@ -55,7 +55,7 @@ test("nothing before the fault counts, and the node clock's offset is taken off"
   expect(timeline(partition, [...primarySurvives, "--t0", "1796200600"]).phases).toEqual([]);
 });
 
-test("a power-off's election, promotion and start chain on the survivor", () => {
+test("a power-off's election, promotion and start chain on the survivor (diskless SBD: the watchdog wait)", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
   const journal = path.join(dir, "poweroff.journal");
   const line = (t: number, ident: string, msg: string) => `${1000 + t}.000000 secondary ${ident}: ${msg}`;
@@ -71,6 +71,11 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
       line(13, "corosync[1]", "  [TOTEM ] A new membership (2.40) was formed. Members left: 1"),
       line(14, "pacemaker-controld[2]", " notice: State transition S_ELECTION -> S_INTEGRATION"),
       line(20, "pacemaker-controld[2]", " notice: Requesting fencing (reboot) of node primary"),
+      line(
+        21,
+        "pacemaker-fenced[3]",
+        "  notice: Waiting 24s for primary to self-fence (reboot) for client pacemaker-controld.2",
+      ),
       line(
         45,
         "pacemaker-fenced[3]",
@@ -89,11 +94,14 @@ test("a power-off's election, promotion and start chain on the survivor", () => 
   );
   const t = timeline(journal, [...secondarySurvives, "--t0", "1000", "--imap-login", "1095"]);
   fs.rmSync(dir, { recursive: true });
-  expect(t.phases.map((p) => `${p.phase} ${p.at}`)).toEqual([
+  expect(
+    t.phases.map((p) => `${p.phase} ${p.at}` + (p.detail && p.detail !== "mail client" ? ` (${p.detail})` : "")),
+  ).toEqual([
     "token lost 5",
     "new membership 13",
     "DC elected 14",
     "fencing requested 20",
+    "watchdog wait 21 (24 s)",
     "fencing confirmed 45",
     "promote started 50",
     "promote done 58",

@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { randomBytes } from "crypto";
 import { CorosyncView, renderCorosyncConf } from "../components/render/corosync";
-import { CorosyncPair, corosyncPairSupport, pairAddress } from "./harness/corosync-pair";
+import { CorosyncPair, corosyncPairSupport, pairAddress, pairView } from "./harness/corosync-pair";
 
 const have = (bin: string) => spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0;
 const support = corosyncPairSupport();
@@ -24,22 +24,7 @@ const pairTest = support.ok ? test : test.skip;
 
 const HOLDS = path.join(__dirname, "..", "assets", "scripts", "qdevice-holds-service.sh");
 
-const view: CorosyncView = {
-  clusterName: "qdevtest",
-  transport: "knet",
-  tokenMs: 3000,
-  tokenRetransmitsBeforeLoss: 4,
-  joinMs: 60,
-  consensusMs: 3600,
-  maxMessages: 20,
-  cryptoCipher: "aes256",
-  cryptoHash: "sha256",
-  links: [{ number: 0, knet: true, port: 5405 }],
-  nodes: [0, 1].map((node) => ({
-    name: `node${node}`,
-    nodeId: node + 1,
-    addresses: [{ number: 0, address: pairAddress(node, 0) }],
-  })),
+const view: CorosyncView = pairView("qdevtest", 1, {
   twoNode: false,
   quorumDevice: {
     votes: 1,
@@ -51,7 +36,7 @@ const view: CorosyncView = {
     tieBreaker: "lowest",
     heuristicsExec: `${HOLDS} r0`,
   },
-};
+});
 
 let pair: CorosyncPair;
 

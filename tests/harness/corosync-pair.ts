@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CorosyncView } from "../../components/render/corosync";
 
 const have = (bin: string) => spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0;
 
@@ -29,6 +30,29 @@ export interface RunResult {
 /** The address of node `node` (0 or 1) on link `link`. */
 export function pairAddress(node: number, link: number): string {
   return `10.213.${link}.${node + 1}`;
+}
+
+/** The corosync view of the pair: node0 and node1 on LINKS knet links, short timers; CHANGE overrides. */
+export function pairView(clusterName: string, links: number, change: Partial<CorosyncView> = {}): CorosyncView {
+  return {
+    clusterName,
+    transport: "knet",
+    tokenMs: 3000,
+    tokenRetransmitsBeforeLoss: 4,
+    joinMs: 60,
+    consensusMs: 3600,
+    maxMessages: 20,
+    cryptoCipher: "aes256",
+    cryptoHash: "sha256",
+    links: Array.from({ length: links }, (_, number) => ({ number, knet: true, port: 5405 + number })),
+    nodes: [0, 1].map((node) => ({
+      name: `node${node}`,
+      nodeId: node + 1,
+      addresses: Array.from({ length: links }, (_, number) => ({ number, address: pairAddress(node, number) })),
+    })),
+    twoNode: true,
+    ...change,
+  };
 }
 
 export class CorosyncPair {
