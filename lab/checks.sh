@@ -41,13 +41,15 @@ clock_offset() {
   awk -v b="$before" -v n="$node" -v a="$after" 'BEGIN { printf "%.3f", n - (a + b) / 2 }'
 }
 
-# The node running the group; fails when it cannot be asked, empty when it runs nowhere.
+# The node running the group, as NODE (default: any live node) sees it; fails when it cannot
+# be asked, empty when it runs nowhere.
 active_node() {
-  local out
-  out=$(on_cluster "crm_resource --locate --resource $RESOURCE_GROUP 2>&1 || true") || return 1
+  local out query="crm_resource --locate --resource $RESOURCE_GROUP 2>&1 || true"
+  if [[ -n ${1:-} ]]; then out=$(on "$1" "$query") || return 1; else out=$(on_cluster "$query") || return 1; fi
   sed -n 's/.* is running on: \([a-z]*\).*/\1/p' <<<"$out" | head -n 1
 }
-group_runs_on() { local a; a=$(active_node) && [[ $a == "$1" ]]; }
+# NODE runs the group, in its own view: in a partition the other half's view is its own.
+group_runs_on() { local a; a=$(active_node "$1") && [[ $a == "$1" ]]; }
 
 both_online_and_quorate() {
   local xml quorum
