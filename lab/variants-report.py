@@ -14,7 +14,7 @@ import statistics
 
 WIDTH = 18
 FAULTS = [("1", "power-off of the active node"), ("4", "partition (all links)"),
-          ("12", "the arbiter down"), ("13", "the arbiter down, then the passive node")]
+          ("12", "the arbiter down"), ("13", "arbiter, then passive node down")]
 
 
 def load(directory):
@@ -33,7 +33,7 @@ def load(directory):
 
 
 def row(label, cells):
-    return f"{label:<40}" + "".join(f"{c:>{WIDTH}}" for c in cells)
+    return f"{label:<44}" + "".join(f"{c:>{WIDTH}}" for c in cells)
 
 
 def fault_rows(runs, fault, name):
