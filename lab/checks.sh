@@ -143,12 +143,15 @@ healthy_on() {
     no_fence_constraint && { ! variant_has_arbiter "$(lab_variant)" || device_vote_counted; }
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: polls every 3 s.
+# wait_for SECONDS DESCRIPTION COMMAND...: polls every 3 s; says every minute that it still waits.
 wait_for() {
-  local limit=$1 what=$2 deadline; shift 2
-  deadline=$((SECONDS + limit))
+  local limit=$1 what=$2 started=$SECONDS noted=$SECONDS; shift 2
   until "$@" 2>/dev/null; do
-    ((SECONDS < deadline)) || { log "timeout after ${limit}s: $what"; return 1; }
+    ((SECONDS - started < limit)) || { progress "timeout after ${limit}s: $what"; return 1; }
+    if ((SECONDS - noted >= 60)); then
+      noted=$SECONDS
+      progress "  still waiting: $what ($((SECONDS - started)) s of ${limit} s)"
+    fi
     sleep 3
   done
 }
