@@ -147,10 +147,10 @@ healthy_on() {
 wait_for() {
   local limit=$1 what=$2 started=$SECONDS noted=$SECONDS; shift 2
   until "$@" 2>/dev/null; do
-    ((SECONDS - started < limit)) || { progress "timeout after ${limit}s: $what"; return 1; }
+    ((SECONDS - started < limit)) || { log "timeout after ${limit}s: $what"; return 1; }
     if ((SECONDS - noted >= 60)); then
       noted=$SECONDS
-      progress "  still waiting: $what ($((SECONDS - started)) s of ${limit} s)"
+      log "  still waiting: $what ($((SECONDS - started)) s of ${limit} s)"
     fi
     sleep 3
   done

@@ -16,10 +16,12 @@ begin_run() {
   rm -f "$work/verify.json" "$work/timeline.json"
   log "fault $fault_no run $fault_run"
 }
-# expect DESCRIPTION COMMAND...: a failed expectation is kept in $problems for the row.
+# expect DESCRIPTION COMMAND...: a failed expectation is kept in $problems for the row. A check's
+# stderr is silenced, except wait_for's (its polled command is silenced inside): a long wait
+# says that it still waits, and why it gave up.
 expect() {
   local what=$1 ok=true; shift
-  "$@" 2>/dev/null || ok=false
+  if [[ $1 == wait_for ]]; then "$@" || ok=false; else "$@" 2>/dev/null || ok=false; fi
   checks_json+="${checks_json:+,}$(python3 -c 'import json,sys; print(json.dumps({"what": sys.argv[1], "ok": sys.argv[2] == "true"}))' "$what" "$ok")"
   $ok && return 0
   log "  NOT MET: $what"

@@ -72,10 +72,6 @@ log() {
   [[ -n ${LAB_T0:-} ]] && since=" +$(mmss $(($(date +%s) - LAB_T0)))"
   printf '[lab %s%s] %s\n' "$(date +%H:%M:%S)" "$since" "$*" >&2
 }
-# progress MESSAGE: a log line on the stderr the script started with, even inside a check
-# whose own stderr is silenced (expect ... 2>/dev/null): a long wait is never silent.
-exec {LAB_PROGRESS_FD}>&2
-progress() { log "$@" 2>&"$LAB_PROGRESS_FD"; }
 mmss() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 die() { log "ERROR: $*"; exit 1; }
 

@@ -61,7 +61,6 @@ beforeAll(() => {
 
 afterAll(() => {
   if (!support.ok) return;
-  for (const node of [0, 1]) pair.sh(node, "pkill -f 'corosync-qdevice -f'; pkill -f 'corosync-qnetd -f'; true");
   pair.destroy();
 });
 

@@ -59,6 +59,8 @@ export class CorosyncPair {
   readonly dir: string;
   private readonly tag = `zhc${process.pid % 100000}`;
   private readonly links = new Set<number>();
+  /** Process groups of the daemons `background` started: `destroy` ends them. */
+  private readonly daemons: number[] = [];
 
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "corosync-pair-"));
@@ -139,11 +141,13 @@ export class CorosyncPair {
   /** Runs a long-lived daemon on `node` (`exec DAEMON -f ...`), its output in `<dir>/<name>.out`. */
   background(node: number, script: string, name: string): void {
     const out = fs.openSync(path.join(this.dir, `${name}.out`), "a");
-    spawn("ip", this.onNode(node, script), {
+    const child = spawn("ip", this.onNode(node, script), {
       detached: true,
       stdio: ["ignore", out, out],
       env: { ...process.env, PATH: `${path.join(this.dir, "bin")}:${process.env.PATH}` },
-    }).unref();
+    });
+    child.unref();
+    if (child.pid) this.daemons.push(child.pid);
   }
 
   /** Stops corosync on `node` and waits until it is gone. */
@@ -183,6 +187,13 @@ export class CorosyncPair {
   }
 
   destroy(): void {
+    for (const group of this.daemons.splice(0)) {
+      try {
+        process.kill(-group, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
     for (const node of [0, 1]) {
       this.stop(node);
       spawnSync("ip", ["netns", "del", this.ns(node)]);
