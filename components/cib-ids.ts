@@ -11,6 +11,8 @@ export const cibIds = {
   drbdClone: (res: string) => `drbd-${res}-clone`,
   filesystem: (res: string) => `fs-${res}`,
   fenceDevice: (node: string) => `fence-${node}`,
+  fenceSbd: "fence-sbd",
+  fenceSbdAwayFrom: (group: string) => `col-fence-sbd-away-from-${group}`,
   fenceDeviceAvoidsItsNode: (node: string) => `loc-fence-${node}-not-on-${node}`,
   groupWithPromoted: (group: string, clone: string) => `col-${group}-with-${clone}`,
   promoteThenGroup: (clone: string, group: string) => `ord-${clone}-promote-then-${group}`,

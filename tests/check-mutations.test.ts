@@ -131,6 +131,18 @@ describe("Pacemaker defects are caught by crm_simulate scenarios", () => {
   );
 
   judgeTest(
+    "the SBD fence device not kept off the service's node (rendered)",
+    async () => {
+      const r = await check(LAB, {
+        judges: ["pacemaker", "scenarios"],
+        mutateRendered: (f) => edit(f, FRAGMENT, (s) => replaceElement(s, "col-fence-sbd-away-from-zimbra", "")),
+      });
+      expectCaught(r, "scenarios", "fence-sbd runs on primary with the service while secondary could run it");
+    },
+    T,
+  );
+
+  judgeTest(
     "no stickiness: the group fails back when the node returns (stack config)",
     async () => {
       const r = await check(LAB, {

@@ -49,7 +49,7 @@ export interface CibView {
   groups: { id: string; members: PrimitiveView[] }[];
   clones: { id: string; primitive: PrimitiveView }[];
   locations: { id: string; rsc: string; node: string; score: number | string; role?: string }[];
-  colocations: { id: string; rsc: string; withRsc: string; withRole?: string }[];
+  colocations: { id: string; rsc: string; withRsc: string; withRole?: string; score: number | "INFINITY" }[];
   orders: { id: string; first: string; firstAction: string; then: string }[];
   ownedIds: string[];
 }
@@ -193,8 +193,15 @@ export const stonithWatchdogTimeout = (watchdogTimeout: number) => 2 * watchdogT
 /** Where fence agents read a node's BMC password (written by the Fencing component, root-only). */
 export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}.password`;
 
-/** STONITH resources, each kept off the node it fences. */
-function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; locations: CibView["locations"] } {
+/** A preference, not a ban: alone on a node the device still runs there. */
+const FENCE_SBD_AWAY_SCORE = -100;
+
+/** STONITH resources, each kept off the node it fences; the one SBD device kept off the service's node. */
+function stonithResources(cfg: ClusterConfig): {
+  primitives: PrimitiveView[];
+  locations: CibView["locations"];
+  colocations: CibView["colocations"];
+} {
   const f = cfg.fencing;
   // A fence agent starts by asking its device, as its monitor does: Pacemaker's default start
   // timeout (20 s) fails on a busy node, and the device then stays stopped.
@@ -203,10 +210,28 @@ function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; lo
     { name: "monitor", interval: 60, timeout: f.monitorTimeout },
   ];
   if (f.mode === "sbd") {
-    const params = nv({ devices: f.sbd.device, pcmk_delay_max: `${f.delayMax}s` });
-    return { primitives: [primitive("fence-sbd", "stonith:fence_sbd", params, [], ops)], locations: [] };
+    const params = nv({
+      devices: f.sbd.device,
+      pcmk_delay_max: `${f.delayMax}s`,
+      // A static list: the fencer does not run the agent's `list` on the device before it fences.
+      pcmk_host_list: cfg.nodes.map((n) => n.name).join(" "),
+    });
+    const meta = nv({ "resource-stickiness": 0 });
+    // On the passive node the device is where a failure of the active node is handled: its start and
+    // first monitor are not among the survivor's actions between the fence and the promote.
+    const colocations = cfg.pacemaker.groups.map((g) => ({
+      id: cibIds.fenceSbdAwayFrom(g.id),
+      rsc: cibIds.fenceSbd,
+      withRsc: g.id,
+      score: FENCE_SBD_AWAY_SCORE,
+    }));
+    return {
+      primitives: [primitive(cibIds.fenceSbd, "stonith:fence_sbd", params, meta, ops)],
+      locations: [],
+      colocations,
+    };
   }
-  if (f.mode !== "devices") return { primitives: [], locations: [] };
+  if (f.mode !== "devices") return { primitives: [], locations: [], colocations: [] };
   const primitives = cfg.nodes.map((n) => {
     const d = n.fence!;
     const common = {
@@ -229,7 +254,7 @@ function stonithResources(cfg: ClusterConfig): { primitives: PrimitiveView[]; lo
     node: n.name,
     score: "-INFINITY",
   }));
-  return { primitives, locations };
+  return { primitives, locations, colocations: [] };
 }
 
 export function cibView(cfg: ClusterConfig): CibView {
@@ -256,6 +281,7 @@ export function cibView(cfg: ClusterConfig): CibView {
         rsc: group.id,
         withRsc: clone,
         withRole: "Promoted",
+        score: "INFINITY",
       });
       orders.push({
         id: cibIds.promoteThenGroup(clone, group.id),
@@ -285,7 +311,7 @@ export function cibView(cfg: ClusterConfig): CibView {
     for (const before of group.after)
       orders.push({ id: cibIds.groupAfter(before, group.id), first: before, firstAction: "start", then: group.id });
     for (const other of group.with)
-      colocations.push({ id: cibIds.groupWith(group.id, other), rsc: group.id, withRsc: other });
+      colocations.push({ id: cibIds.groupWith(group.id, other), rsc: group.id, withRsc: other, score: "INFINITY" });
   }
 
   const promotables = cfg.drbd.resources.map((r) => drbdPromotable(r, drbdHolders(cfg, r).length));
@@ -305,6 +331,7 @@ export function cibView(cfg: ClusterConfig): CibView {
   const properties = clusterProperties(cfg);
   const stonith = stonithResources(cfg);
   locations.push(...stonith.locations);
+  colocations.push(...stonith.colocations);
   // With priority-fencing-delay, the node holding more (and the promoted) resources wins a fence race.
   const priority = cfg.fencing.mode === "disabled-unsafe" ? undefined : 1;
   const rscDefaults = nv({

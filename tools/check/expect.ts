@@ -35,6 +35,8 @@ export interface Model {
   drbd: DrbdMember[];
   migrationThreshold?: number;
   stickiness: number;
+  /** The one SBD fence device, which stays off the service's node while another can run it. */
+  fenceSbd?: string;
 }
 
 export function model(cfg: ClusterConfig): Model {
@@ -64,6 +66,7 @@ export function model(cfg: ClusterConfig): Model {
     drbd,
     migrationThreshold: threshold && threshold > 0 ? threshold : undefined,
     stickiness: cfg.pacemaker.resourceStickiness,
+    fenceSbd: cfg.fencing.mode === "sbd" ? cibIds.fenceSbd : undefined,
   };
 }
 
@@ -142,6 +145,14 @@ export function checkPlacement(state: Placement[], m: Model, e: PlacementExpecta
         `clone ${c.id} (${c.prim}) does not run on ${list(missing)}; it must run on every node (${list(e.eligible)})`,
       );
   }
+  const fenceOn = m.fenceSbd ? where(state, m.fenceSbd) : [];
+  const serviceNodes = new Set([...nodesOf.values()].filter(Boolean));
+  const passive = e.eligible.filter((n) => !serviceNodes.has(n));
+  if (fenceOn.some((n) => serviceNodes.has(n)) && passive.length)
+    problems.push(
+      `${m.fenceSbd} runs on ${list(fenceOn)} with the service while ${list(passive)} could run it: ` +
+        `when that node fails, the survivor must start the device before it can promote`,
+    );
   for (const node of e.empty ?? []) {
     const left = state
       .filter((p) => ACTIVE.has(p.role) && p.nodes.includes(node))
