@@ -25,7 +25,9 @@ def load(directory):
     return {
         "run": meta["run"],
         "variant": meta.get("variant", "base"),
-        "machine": f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, lab emulation {m['accel']}",
+        # The host kernel tells one provisioning of a machine kind from another.
+        "machine": f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, host kernel {m['kernel']}, "
+                   f"lab emulation {m['accel']}",
         "days": days,
         "faults": {f["fault"]: f for f in results["faults"]},
         "timelines": results.get("timeline_medians", {}),

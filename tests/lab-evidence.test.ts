@@ -309,6 +309,18 @@ describe("variants-report.py (stack variants side by side)", () => {
     expect(r.stdout).toContain("NOT one machine and one day");
     expect(r.stdout).toContain("2026-12-01, 2026-12-02");
   });
+
+  test("the same day on another provisioning of the same machine kind (another host kernel) is flagged too", () => {
+    const first = suiteRun([powerOff(1, 200, 80)], "20261203T080000Z");
+    const reprovisioned = suiteRun([powerOff(1, 100, 40)], "20261203T090000Z", {
+      variant: "sbd-qdevice",
+      machine: { cores: 2, cpu: "test cpu", memory_gib: 24, kernel: "6.1.1", accel: "tcg" },
+    });
+    const r = sideBySide([first, reprovisioned]);
+    expect(r.stdout).toContain("NOT one machine and one day");
+    expect(r.stdout).toContain("host kernel 6.1.0");
+    expect(r.stdout).toContain("host kernel 6.1.1");
+  });
 });
 
 describe("readme-figures.py", () => {
