@@ -87,8 +87,10 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
       const after = query(cib);
       expect(after).toContain('id="someone-else"');
       expect(after).not.toContain("loc-zimbra-prefers-primary");
-      expect(after).toContain('name="resource-stickiness" value="200"');
-      expect(after.match(/name="resource-stickiness"/g)).toHaveLength(1);
+      // Replaced in place: one default, with the new value (a fence device has a stickiness of its own).
+      expect(after.match(/id="[^"]*-rsc-defaults-resource-stickiness"[^>]*/g)).toEqual([
+        expect.stringContaining('value="200"'),
+      ]);
       expect(after).toContain('name="maintenance-mode" value="false"');
     },
   );

@@ -217,8 +217,8 @@ function stonithResources(cfg: ClusterConfig): {
       pcmk_host_list: cfg.nodes.map((n) => n.name).join(" "),
     });
     const meta = nv({ "resource-stickiness": 0 });
-    // On the passive node the device is where a failure of the active node is handled: its start and
-    // first monitor are not among the survivor's actions between the fence and the promote.
+    // On the passive node the device is already where a failure of the active node is handled: the
+    // survivor fences without first starting and probing it.
     const colocations = cfg.pacemaker.groups.map((g) => ({
       id: cibIds.fenceSbdAwayFrom(g.id),
       rsc: cibIds.fenceSbd,
