@@ -151,7 +151,7 @@ export function checkPlacement(state: Placement[], m: Model, e: PlacementExpecta
   if (fenceOn.some((n) => serviceNodes.has(n)) && passive.length)
     problems.push(
       `${m.fenceSbd} runs on ${list(fenceOn)} with the service while ${list(passive)} could run it: ` +
-        `when that node fails, the survivor must start the device before it can promote`,
+        `when that node fails, the survivor has to start the device while it fences`,
     );
   for (const node of e.empty ?? []) {
     const left = state
