@@ -95,6 +95,33 @@ describe("cib-apply.sh + cib-merge.xsl", () => {
     },
   );
 
+  cibTest("a changed parameter of a promotable clone is applied in maintenance mode, left as it was found", () => {
+    const cib = path.join(tmp(), "cib.xml");
+    const maintenance = () => /name="maintenance-mode" value="(\w+)"/.exec(query(cib))?.[1];
+    const setting = 'name="ignore_missing_notifications" value="true"';
+    fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));
+    expect(applyCib(cib, fragmentOf())).toEqual({ status: 0, out: "cib: patched\n" });
+    const otherValue = fragmentOf().replace(setting, setting.replace("true", "false"));
+    expect(applyCib(cib, otherValue)).toEqual({
+      status: 0,
+      out: "cib: patched in maintenance mode; re-probed drbd-zimbradata-clone\n",
+    });
+    expect(query(cib)).toContain(setting.replace("true", "false"));
+    expect(maintenance()).toBeUndefined();
+
+    execFileSync("crm_attribute", ["--type", "crm_config", "--name", "maintenance-mode", "--update", "false"], {
+      env: { ...process.env, CIB_file: cib },
+    });
+    expect(applyCib(cib, fragmentOf()).out).toBe("cib: patched in maintenance mode; re-probed drbd-zimbradata-clone\n");
+    expect(maintenance()).toBe("false");
+
+    // The clone's meta attributes and other resources' parameters do not reload the promoted instance.
+    const metaOnly = fragmentOf().replace('name="notify" value="false"', 'name="notify" value="true"');
+    expect(applyCib(cib, metaOnly)).toEqual({ status: 0, out: "cib: patched\n" });
+    const otherResource = fragmentOf((raw) => (raw.pacemaker.vips[0].cidrNetmask = 25));
+    expect(applyCib(cib, otherResource)).toEqual({ status: 0, out: "cib: patched\n" });
+  });
+
   cibTest("a fragment that does not verify is refused and nothing is applied", () => {
     const cib = path.join(tmp(), "cib.xml");
     fs.writeFileSync(cib, execFileSync("cibadmin", ["--empty"], { encoding: "utf8" }));

@@ -5,6 +5,14 @@
 # Prints "cib: unchanged" or "cib: patched"; verifies the result before patching, except
 # with --remove (destroy: an empty fragment), where a cluster left without resources or
 # fencing settings is expected to draw crm_verify errors.
+#
+# A changed parameter of a running promotable clone (the DRBD clones) is applied in
+# maintenance mode and the clone re-probed. Otherwise Pacemaker reloads the promoted
+# instance and records the reload as a start; a transition computed before the next
+# promoted monitor then promotes it again and restarts everything ordered after the
+# promotion: the mail service. The probes record the running instances with their new
+# parameters, so leaving maintenance mode changes nothing. Monitoring and recovery pause
+# for those seconds; an exit on any path leaves maintenance mode as it found it.
 set -eu
 verify=yes
 if [ "${1:-}" = "--remove" ]; then verify=no; shift; fi
@@ -13,6 +21,50 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/fragment.xml"
 xmllint --noout "$work/fragment.xml"
+
+cat > "$work/promotable-params.xsl" <<'XSL'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text"/>
+  <xsl:template match="/">
+    <xsl:for-each select="/cib/configuration/resources/clone[meta_attributes/nvpair[@name = 'promotable' and @value = 'true']]">
+      <xsl:variable name="clone" select="@id"/>
+      <xsl:for-each select="primitive/instance_attributes/nvpair">
+        <xsl:value-of select="concat($clone, ' ', @name, '=', @value, '&#10;')"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>
+XSL
+# Promotable clones present before and after the merge whose primitive's parameters differ.
+changed_promotable_clones() {
+  xsltproc "$work/promotable-params.xsl" "$1" | sort > "$work/params.before"
+  xsltproc "$work/promotable-params.xsl" "$2" | sort > "$work/params.after"
+  comm -3 "$work/params.before" "$work/params.after" | awk '{ print $1 }' | sort -u | while read -r clone; do
+    if grep -q "^$clone " "$work/params.before" && grep -q "^$clone " "$work/params.after"; then echo "$clone"; fi
+  done
+}
+
+# An offline CIB (CIB_file) has no cluster to wait for and no nodes to probe.
+settle() { [ -n "${CIB_file:-}" ] || crm_resource --wait --timeout 120s; }
+reprobe() { [ -n "${CIB_file:-}" ] || crm_resource --refresh --resource "$1" > /dev/null; }
+
+maintenance_was=
+enter_maintenance() {
+  maintenance_was=$(crm_attribute --type crm_config --name maintenance-mode --query --quiet 2>/dev/null || echo unset)
+  [ "$maintenance_was" = true ] && return 0
+  crm_attribute --type crm_config --name maintenance-mode --update true
+  trap 'leave_maintenance; rm -rf "$work"' EXIT
+  trap 'exit 1' HUP INT TERM
+  settle
+}
+leave_maintenance() {
+  case $maintenance_was in
+    "" | true) return 0 ;;
+    unset) crm_attribute --type crm_config --name maintenance-mode --delete > /dev/null ;;
+    *) crm_attribute --type crm_config --name maintenance-mode --update "$maintenance_was" ;;
+  esac
+  maintenance_was=
+}
 
 attempt=1
 while :; do
@@ -30,7 +82,21 @@ while :; do
     cat "$work/verify.txt" >&2
     exit 1
   fi
+  reprobe=$(changed_promotable_clones "$work/current.xml" "$work/new.xml")
+  if [ -n "$reprobe" ] && [ -z "$maintenance_was" ]; then
+    # Entering maintenance mode changes the CIB: merge again on the new version.
+    enter_maintenance
+    continue
+  fi
   if cibadmin --patch --xml-file "$work/patch.xml" 2> "$work/patch.err"; then
+    if [ -n "$maintenance_was" ]; then
+      for clone in $reprobe; do reprobe "$clone"; done
+      settle
+      leave_maintenance
+      settle
+      echo "cib: patched in maintenance mode; re-probed $(printf '%s' "$reprobe" | tr '\n' ' ')"
+      exit 0
+    fi
     echo "cib: patched"
     exit 0
   fi
