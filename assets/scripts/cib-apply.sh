@@ -22,15 +22,18 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/fragment.xml"
 xmllint --noout "$work/fragment.xml"
 
+# One line per promotable clone: its id, a tab, its primitive's parameters.
 cat > "$work/promotable-params.xsl" <<'XSL'
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:output method="text"/>
   <xsl:template match="/">
     <xsl:for-each select="/cib/configuration/resources/clone[meta_attributes/nvpair[@name = 'promotable' and @value = 'true']]">
-      <xsl:variable name="clone" select="@id"/>
+      <xsl:value-of select="concat(@id, '&#9;')"/>
       <xsl:for-each select="primitive/instance_attributes/nvpair">
-        <xsl:value-of select="concat($clone, ' ', @name, '=', @value, '&#10;')"/>
+        <xsl:sort select="@name"/>
+        <xsl:value-of select="concat(@name, '=', @value, ' ')"/>
       </xsl:for-each>
+      <xsl:text>&#10;</xsl:text>
     </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>
@@ -39,20 +42,19 @@ XSL
 changed_promotable_clones() {
   xsltproc "$work/promotable-params.xsl" "$1" | sort > "$work/params.before"
   xsltproc "$work/promotable-params.xsl" "$2" | sort > "$work/params.after"
-  comm -3 "$work/params.before" "$work/params.after" | awk '{ print $1 }' | sort -u | while read -r clone; do
-    if grep -q "^$clone " "$work/params.before" && grep -q "^$clone " "$work/params.after"; then echo "$clone"; fi
-  done
+  join -t "$(printf '\t')" "$work/params.before" "$work/params.after" | awk -F '\t' '$2 != $3 { print $1 }'
 }
 
 # An offline CIB (CIB_file) has no cluster to wait for and no nodes to probe.
 settle() { [ -n "${CIB_file:-}" ] || crm_resource --wait --timeout 120s; }
 reprobe() { [ -n "${CIB_file:-}" ] || crm_resource --refresh --resource "$1" > /dev/null; }
 
+maintenance_mode() { crm_attribute --type crm_config --name maintenance-mode "$@"; }
 maintenance_was=
 enter_maintenance() {
-  maintenance_was=$(crm_attribute --type crm_config --name maintenance-mode --query --quiet 2>/dev/null || echo unset)
+  maintenance_was=$(maintenance_mode --query --quiet 2>/dev/null || echo unset)
   [ "$maintenance_was" = true ] && return 0
-  crm_attribute --type crm_config --name maintenance-mode --update true
+  maintenance_mode --update true
   trap 'leave_maintenance; rm -rf "$work"' EXIT
   trap 'exit 1' HUP INT TERM
   settle
@@ -60,8 +62,8 @@ enter_maintenance() {
 leave_maintenance() {
   case $maintenance_was in
     "" | true) return 0 ;;
-    unset) crm_attribute --type crm_config --name maintenance-mode --delete > /dev/null ;;
-    *) crm_attribute --type crm_config --name maintenance-mode --update "$maintenance_was" ;;
+    unset) maintenance_mode --delete > /dev/null ;;
+    *) maintenance_mode --update "$maintenance_was" ;;
   esac
   maintenance_was=
 }
