@@ -8,6 +8,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { mergeSettings, variantStackFile } from "../lab/stack-variant";
 import { parseClusterConfig } from "../components/validate";
+import { stonithWatchdogTimeout } from "../components/render/cib";
 
 const ROOT = path.join(__dirname, "..");
 const BASE = fs.readFileSync(path.join(ROOT, "Pulumi.lab.yaml"), "utf8");
@@ -48,4 +49,12 @@ test("watchdog-qdevice: diskless SBD, the base lab's watchdog module, the stack'
   expect(cfg.fencing).toMatchObject({ sbd: { watchdogTimeout: 35 } });
   expect(cfg.quorumDevice?.ssh.host).toBe("192.168.77.200");
   expect([cfg.fencing.delayMax, cfg.fencing.priorityFencingDelay]).toEqual([0, 0]);
+});
+
+test("watchdog-qdevice-sync10: the device's sync timeout at 10 s, the watchdog timeout derived from it", () => {
+  const { cfg } = variant("watchdog-qdevice-sync10");
+  expect(cfg.fencing.mode).toBe("watchdog");
+  expect(cfg.quorumDevice).toMatchObject({ syncTimeoutMs: 10000, timeoutMs: 10000 });
+  expect(cfg.fencing).toMatchObject({ sbd: { watchdogTimeout: 15 } });
+  expect(stonithWatchdogTimeout(cfg.fencing.sbd.watchdogTimeout)).toBe(30);
 });
