@@ -34,23 +34,30 @@ def load(directory):
     }
 
 
-def row(label, cells):
-    return f"{label:<44}" + "".join(f"{c:>{WIDTH}}" for c in cells)
+def column_widths(runs):
+    """WIDTH, or wider where a variant's name needs it (its name heads the column)."""
+    return [max(WIDTH, len(r["variant"]) + 2) for r in runs]
+
+
+def row(label, cells, widths):
+    return f"{label:<44}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths))
 
 
 def fault_rows(runs, fault, name):
+    widths = column_widths(runs)
     if not any(fault in r["faults"] for r in runs):
         return []
     cells = lambda get: [get(r["faults"][fault]) if fault in r["faults"] else "-" for r in runs]
-    lines = [row(f"{fault}. {name}: passed", cells(lambda f: f"{f['passed']}/{f['runs']}"))]
+    lines = [row(f"{fault}. {name}: passed", cells(lambda f: f"{f['passed']}/{f['runs']}"), widths)]
     if any(r["faults"].get(fault, {}).get("failover_s") for r in runs):
         span = lambda f: f"{f['failover_s']['median']:.0f} / {f['failover_s']['max']:.0f}" if f["failover_s"] else "-"
-        lines.append(row("   first IMAP login s, median / max", cells(span)))
-    lines.append(row("   mails acknowledged / lost", cells(lambda f: f"{f['acked']} / {f['lost']}")))
+        lines.append(row("   first IMAP login s, median / max", cells(span), widths))
+    lines.append(row("   mails acknowledged / lost", cells(lambda f: f"{f['acked']} / {f['lost']}"), widths))
     return lines
 
 
 def phase_rows(runs, fault):
+    widths = column_widths(runs)
     timelines = [r["timelines"].get(fault) for r in runs]
     if not any(timelines):
         return []
@@ -59,12 +66,12 @@ def phase_rows(runs, fault):
         for p in (t or {}).get("phases", []):
             at.setdefault(p["phase"], []).append(p["median_s"])
     order = sorted(at, key=lambda ph: statistics.median(at[ph]))
-    lines = ["", row(f"fault {fault}, median s after the fault", [r["variant"] for r in runs]),
+    lines = ["", row(f"fault {fault}, median s after the fault", [r["variant"] for r in runs], widths),
              row("   runs with a timeline (DC killed)",
-                 [f"{t['runs']} ({t['dc_killed']})" if t else "-" for t in timelines])]
+                 [f"{t['runs']} ({t['dc_killed']})" if t else "-" for t in timelines], widths)]
     for ph in order:
         medians = [{p["phase"]: p["median_s"] for p in (t or {}).get("phases", [])}.get(ph) for t in timelines]
-        lines.append(row(f"   {ph}", [f"{v:.1f}" if v is not None else "-" for v in medians]))
+        lines.append(row(f"   {ph}", [f"{v:.1f}" if v is not None else "-" for v in medians], widths))
     return lines
 
 
@@ -78,13 +85,13 @@ def report(runs):
         ("one machine, one day: " if comparable else "NOT one machine and one day: ")
         + "; ".join(machines) + "; " + ", ".join(days),
         "",
-        row("", [r["variant"] for r in runs]),
+        row("", [r["variant"] for r in runs], column_widths(runs)),
     ]
     for fault, name in FAULTS:
         lines += fault_rows(runs, fault, name)
     totals = [f"{sum(f['acked'] for f in r['faults'].values())} / {sum(f['lost'] for f in r['faults'].values())}"
               for r in runs]
-    lines.append(row("all faults: mails acknowledged / lost", totals))
+    lines.append(row("all faults: mails acknowledged / lost", totals, column_widths(runs)))
     for fault in ("1", "4"):
         lines += phase_rows(runs, fault)
     return "\n".join(lines) + "\n"
