@@ -299,6 +299,17 @@ describe("variants-report.py (stack variants side by side)", () => {
     expect(r.stdout).toMatch(/fencing confirmed +85\.0 +39\.0/);
   });
 
+  test("a variant's name longer than a column widens its column, and the values stay under it", () => {
+    const base = suiteRun([powerOff(1, 200, 80)], "20261203T080000Z");
+    const long = suiteRun([powerOff(1, 86, 44)], "20261203T090000Z", { variant: "watchdog-qdevice-sync10" });
+    const lines = sideBySide([base, long]).stdout.split("\n");
+    const header = lines.find((l) => l.trim() === "base  watchdog-qdevice-sync10") ?? "";
+    const passed = lines.find((l) => l.startsWith("1. power-off of the active node: passed")) ?? "";
+    expect(header).not.toBe("");
+    expect(passed.length).toBe(header.length);
+    expect(passed).toMatch(/ 1\/1 +1\/1$/);
+  });
+
   test("runs from different days or machines are flagged as not comparable", () => {
     const today = suiteRun([powerOff(1, 200, 80)], "20261203T080000Z");
     const yesterday = suiteRun([powerOff(1, 100, 40, { at: "2026-12-01T06:00:00Z" })], "20261201T060000Z", {
