@@ -43,8 +43,7 @@ def row(label, cells, widths):
     return f"{label:<44}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths))
 
 
-def fault_rows(runs, fault, name):
-    widths = column_widths(runs)
+def fault_rows(runs, fault, name, widths):
     if not any(fault in r["faults"] for r in runs):
         return []
     cells = lambda get: [get(r["faults"][fault]) if fault in r["faults"] else "-" for r in runs]
@@ -56,8 +55,7 @@ def fault_rows(runs, fault, name):
     return lines
 
 
-def phase_rows(runs, fault):
-    widths = column_widths(runs)
+def phase_rows(runs, fault, widths):
     timelines = [r["timelines"].get(fault) for r in runs]
     if not any(timelines):
         return []
@@ -79,21 +77,22 @@ def report(runs):
     machines = sorted({r["machine"] for r in runs})
     days = sorted({d for r in runs for d in r["days"]})
     comparable = len(machines) == 1 and len(days) == 1
+    widths = column_widths(runs)
     lines = [
         "stack variants side by side, fault suite runs "
         + ", ".join(f"{r['run']} ({r['variant']})" for r in runs),
         ("one machine, one day: " if comparable else "NOT one machine and one day: ")
         + "; ".join(machines) + "; " + ", ".join(days),
         "",
-        row("", [r["variant"] for r in runs], column_widths(runs)),
+        row("", [r["variant"] for r in runs], widths),
     ]
     for fault, name in FAULTS:
-        lines += fault_rows(runs, fault, name)
+        lines += fault_rows(runs, fault, name, widths)
     totals = [f"{sum(f['acked'] for f in r['faults'].values())} / {sum(f['lost'] for f in r['faults'].values())}"
               for r in runs]
-    lines.append(row("all faults: mails acknowledged / lost", totals, column_widths(runs)))
+    lines.append(row("all faults: mails acknowledged / lost", totals, widths))
     for fault in ("1", "4"):
-        lines += phase_rows(runs, fault)
+        lines += phase_rows(runs, fault, widths)
     return "\n".join(lines) + "\n"
 
 
