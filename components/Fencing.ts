@@ -1,14 +1,16 @@
 /**
  * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk
  * unless it runs diskless, /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
- * agents read (root-only files, written from secret stdin). The STONITH resources themselves
- * are part of the Pacemaker configuration (render/cib.ts).
+ * agents read (root-only files, written from secret stdin); on every node the unit that restarts a fencer which
+ * started without the cluster configuration. The STONITH resources themselves are part of the Pacemaker
+ * configuration (render/cib.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { SBD_DEFAULTS, WATCHDOG_MODULES_LOAD } from "./host-paths";
 import { HostSteps, tool } from "./remote";
 import { fencePasswordFile } from "./render/cib";
+import { FENCER_CHECK_UNIT, FENCER_CHECK_UNIT_NAME, renderFencerCheckUnit } from "./render/fencer-check";
 
 export interface FencingArgs {
   nodes: Node[];
@@ -35,6 +37,24 @@ export class Fencing extends pulumi.ComponentResource {
     super("zimbra-ha:fencing:Fencing", name, {}, opts);
     const steps = new HostSteps(this, name);
     const ready: pulumi.Resource[] = [];
+    const unit = FENCER_CHECK_UNIT_NAME;
+    for (const node of args.nodes) {
+      ready.push(
+        steps.on(
+          node,
+          "fencer-check",
+          `${tool("put-file.sh", FENCER_CHECK_UNIT, "0644", "root:root")} && systemctl daemon-reload && ` +
+            `systemctl enable ${unit} && ` +
+            // On a running cluster, check the fencer now rather than at pacemaker's next start.
+            `{ ! systemctl is-active --quiet pacemaker.service || systemctl start --no-block ${unit}; }`,
+          node.ready,
+          {
+            stdin: renderFencerCheckUnit(),
+            delete: `systemctl disable ${unit}; rm -f ${FENCER_CHECK_UNIT}; systemctl daemon-reload`,
+          },
+        ),
+      );
+    }
     const sbd = args.sbd;
     if (sbd) {
       const disk = sbd.disk;

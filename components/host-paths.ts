@@ -5,6 +5,7 @@
 import { ClusterConfig } from "./config";
 import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
 import { fencePasswordFile } from "./render/cib";
+import { FENCER_CHECK_UNIT } from "./render/fencer-check";
 import { drbdResPath } from "./render/drbd";
 import { ZIMBRA_CRON_D } from "./render/zimbra";
 import { OWNERS_DIR } from "./remote";
@@ -40,6 +41,7 @@ export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
     file(COROSYNC_AUTHKEY, "the corosync authkey"),
     ...cfg.drbd.resources.map((r) => file(drbdResPath(r.name), `DRBD resource '${r.name}'`)),
     file(SBD_DEFAULTS, "the SBD configuration"),
+    file(FENCER_CHECK_UNIT, "the fencer check"),
     file(APT_SOURCES_LIST, "apt.sources"),
     file(DRBD_MODULES_LOAD, "the DRBD module load"),
     file(WATCHDOG_MODULES_LOAD, "the watchdog module load"),

@@ -209,6 +209,31 @@ describe("fencing", () => {
     );
   });
 
+  test("every fencing mode: a fencer check on every node, installed before corosync starts", async () => {
+    for (const [example, nodes] of [
+      ["open-xchange.yaml", ["ox-a", "ox-b"]],
+      ["kopano.yaml", ["kopano1", "kopano2"]],
+    ] as const) {
+      const run = await runStack(path.join(ROOT, "examples", example));
+      for (const node of nodes) {
+        const check = run.byName(`fencing-fencer-check-${node}`);
+        const create = plainCreate(check.inputs.create);
+        expect(create).toContain("put-file.sh /etc/systemd/system/zimbra-ha-fencer-check.service 0644 root:root");
+        expect(create).toContain("systemctl daemon-reload && systemctl enable zimbra-ha-fencer-check.service");
+        // A running cluster's fencer is checked at once, not only at pacemaker's next start.
+        expect(create).toMatch(
+          /\{ ! systemctl is-active --quiet pacemaker\.service \|\| systemctl start --no-block zimbra-ha-fencer-check\.service; \}/,
+        );
+        expect(check.inputs.stdin).toContain("ExecStart=/usr/local/lib/zimbra-ha/fencer-check.sh 300");
+        expect(check.inputs.stdin).toContain("WantedBy=pacemaker.service");
+        expect(check.inputs.delete).toContain("systemctl disable zimbra-ha-fencer-check.service");
+        expect(run.byName(`corosync-start-${node}`).dependsOn).toEqual(
+          expect.arrayContaining(nodes.map((n) => `fencing-fencer-check-${n}`)),
+        );
+      }
+    }
+  });
+
   test("BMC devices (Kopano-like): passwords only on secret stdin, every node can fence every other", async () => {
     const run = await runStack(path.join(ROOT, "examples", "kopano.yaml"));
     const passwords = run.commands.filter((c) => c.name.startsWith("fencing-password-"));

@@ -281,3 +281,87 @@ describe("qdevice-holds-service.sh (corosync-qdevice's heuristics)", () => {
     expect(holds({ a: "Primary/Secondary" })).toBe(1); // no resource named: nothing held
   });
 });
+
+describe("fencer-check.sh (a fencer that started without the CIB is restarted)", () => {
+  /**
+   * A stand-in fencer: a sleeping process whose pid `pidof` reports; when it is gone, `pidof` starts another (as
+   * pacemakerd respawns the fencer). `journalctl _PID=N` prints the fencer's give-up line for the first GAVE_UP
+   * fencers started; `stonith_admin` answers unless SILENT is set.
+   */
+  function runCheck(gaveUp: number, opts: { silent?: boolean; wait?: number; maxRestarts?: number } = {}) {
+    const bin = tmp();
+    const state = tmp();
+    const stub = (name: string, body: string) =>
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\nstate=${state}\n${body}`, { mode: 0o755 });
+    stub(
+      "pidof",
+      `[ "$1" = pacemaker-fenced ] || exit 1
+pid=$(cat "$state/pid" 2>/dev/null || true)
+if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+  setsid sleep 60 </dev/null >/dev/null 2>&1 &
+  pid=$!
+  echo "$pid" > "$state/pid"
+  echo "$pid" >> "$state/started"
+fi
+echo "$pid"
+`,
+    );
+    stub(
+      "stonith_admin",
+      opts.silent ? "exit 107\n" : `[ "$1" = --list-registered ] && echo "0 fence devices found"\n`,
+    );
+    stub(
+      "journalctl",
+      `for a in "$@"; do case $a in _PID=*) pid=\${a#_PID=} ;; esac; done
+n=$(grep -n "^$pid\\$" "$state/started" | cut -d: -f1)
+if [ "$n" -le ${gaveUp} ]; then
+  echo "error: Could not connect to the CIB manager: Transport endpoint is not connected (-107)"
+fi
+echo "notice: Pacemaker fencer successfully started and accepting connections"
+`,
+    );
+    const args = [String(opts.wait ?? 10), ...(opts.maxRestarts === undefined ? [] : [String(opts.maxRestarts)])];
+    const result = spawnSync("sh", [path.join(SCRIPTS, "fencer-check.sh"), ...args], {
+      env: { PATH: `${bin}:/usr/bin:/bin`, FENCER_CHECK_INTERVAL: "0.1" },
+      encoding: "utf8",
+    });
+    const started = fs.existsSync(path.join(state, "started"))
+      ? fs.readFileSync(path.join(state, "started"), "utf8").trim().split("\n")
+      : [];
+    const alive = started.filter((pid) => spawnSync("kill", ["-0", pid]).status === 0);
+    for (const pid of alive) spawnSync("kill", [pid]);
+    return { status: result.status, out: result.stdout + result.stderr, started, alive };
+  }
+
+  test("a fencer that gave up on the CIB is ended; the one started after it is kept", () => {
+    const r = runCheck(1);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/pacemaker-fenced\[\d+\] runs without the cluster configuration/);
+    expect(r.out).toMatch(/has the cluster configuration \(1 restart\(s\)\)/);
+    expect(r.started).toHaveLength(2);
+    expect(r.alive).toEqual([r.started[1]]);
+  });
+
+  test("a fencer that has the CIB is left alone", () => {
+    const r = runCheck(0);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/has the cluster configuration \(0 restart\(s\)\)/);
+    expect(r.alive).toEqual(r.started);
+    expect(r.started).toHaveLength(1);
+  });
+
+  test("a fencer that keeps giving up fails the check after the restarts allowed, naming what to do", () => {
+    const r = runCheck(10, { maxRestarts: 2 });
+    expect(r.status).toBe(1);
+    expect(r.started).toHaveLength(3);
+    expect(r.out).toContain("still runs without the cluster configuration after 2 restart(s)");
+    expect(r.out).toContain("restart pacemaker.service");
+  });
+
+  test("a fencer that never answers is not ended, and the check fails when its wait is over", () => {
+    const r = runCheck(1, { silent: true, wait: 1 });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("did not answer within 1s");
+    expect(r.alive).toEqual(r.started);
+  });
+});
