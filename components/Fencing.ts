@@ -10,7 +10,7 @@ import { Node } from "./Node";
 import { SBD_DEFAULTS, WATCHDOG_MODULES_LOAD } from "./host-paths";
 import { HostSteps, tool } from "./remote";
 import { fencePasswordFile } from "./render/cib";
-import { FENCER_CHECK_UNIT, FENCER_CHECK_UNIT_NAME, renderFencerCheckUnit } from "./render/fencer-check";
+import { FENCER_CHECK_UNIT, FENCER_CHECK_UNIT_NAME } from "./render/fencer-check";
 
 export interface FencingArgs {
   nodes: Node[];
@@ -27,6 +27,8 @@ export interface FencingArgs {
   passwords?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Node names that have a fence device. */
   fencedNodes: string[];
+  /** Rendered zimbra-ha-fencer-check.service, installed on every node. */
+  fencerCheckUnit: string;
 }
 
 export class Fencing extends pulumi.ComponentResource {
@@ -49,7 +51,7 @@ export class Fencing extends pulumi.ComponentResource {
             `{ ! systemctl is-active --quiet pacemaker.service || systemctl start --no-block ${unit}; }`,
           node.ready,
           {
-            stdin: renderFencerCheckUnit(),
+            stdin: args.fencerCheckUnit,
             delete: `systemctl disable ${unit}; rm -f ${FENCER_CHECK_UNIT}; systemctl daemon-reload`,
           },
         ),

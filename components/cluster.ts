@@ -49,6 +49,7 @@ export function buildCluster(cfg: ClusterConfig, secrets: ClusterSecrets): Clust
         sbd: plan.fencing.sbd,
         passwords: plan.fencing.devicePasswords ? fencePasswords : undefined,
         fencedNodes: plan.fencing.fencedNodes,
+        fencerCheckUnit: plan.fencing.fencerCheckUnit,
       })
     : undefined;
 

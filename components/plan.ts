@@ -29,6 +29,7 @@ import { renderToolsBundle, TOOLS_DIR } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncRunningValues, corosyncView, renderCorosyncConf } from "./render/corosync";
 import { drbdHolders, drbdView, renderDrbdRes } from "./render/drbd";
+import { renderFencerCheckUnit } from "./render/fencer-check";
 import { firewallView, renderFirewall } from "./render/firewall";
 import { hostsView, renderHostsBlock } from "./render/hosts";
 import { renderSbdDefaults, sbdView } from "./render/sbd";
@@ -83,6 +84,7 @@ function fencingPlan(cfg: ClusterConfig): ClusterPlan["fencing"] {
         : undefined,
     devicePasswords: f.mode === "devices",
     fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
+    fencerCheckUnit: renderFencerCheckUnit(),
   };
 }
 

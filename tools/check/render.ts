@@ -11,6 +11,7 @@ import { bundledFiles } from "../../components/render/bundle";
 import { drbdResPath } from "../../components/render/drbd";
 import { renderZmsetupFor, ZIMBRA_CRON_D } from "../../components/render/zimbra";
 import { COROSYNC_CONF, FIREWALL_CONF, SBD_DEFAULTS } from "../../components/host-paths";
+import { FENCER_CHECK_UNIT } from "../../components/render/fencer-check";
 import { planCluster } from "../../components/plan";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
@@ -83,6 +84,7 @@ export function renderStack(cfg: ClusterConfig): RenderedFiles {
     // The block hosts-block.sh keeps between its marker lines in /etc/hosts.
     put("/etc/hosts.zimbra-ha-block", node.hostsBlock);
     if (plan.fencing?.sbd) put(SBD_DEFAULTS, plan.fencing.sbd.defaults);
+    if (plan.fencing) put(FENCER_CHECK_UNIT, plan.fencing.fencerCheckUnit);
     for (const tool of tools) put(tool.path, tool.content);
     for (const file of node.files) put(file.path, file.content);
     if (plan.firewall) put(FIREWALL_CONF, plan.firewall.rulesets[node.name]);
