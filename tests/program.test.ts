@@ -58,9 +58,33 @@ test("the lab stack (SBD fencing) builds without a fencing warning and exports i
   await settled();
   expect(error).toBeUndefined();
   expect(warn).not.toHaveBeenCalledWith(expect.stringContaining("FENCING IS DISABLED"));
-  expect(program.nodes).toEqual(["primary", "secondary"]);
-  expect(program.vips).toEqual(["192.168.77.203"]);
   expect(registrations.filter((r) => r.type === "command:remote:Command").length).toBeGreaterThan(20);
+  expect(program.cluster).toBe("zimbraha");
+  expect(program.serviceFqdn).toBe("public.zimbraha.lan");
+  expect(program.vips).toEqual({ vip: "192.168.77.203" });
+  expect(program.nodes.secondary).toEqual({
+    ssh: { host: "192.168.77.202", port: 22, user: "root", hostKeyPinned: false },
+    serviceAddress: "192.168.77.202",
+    ringAddresses: ["10.0.66.202"],
+  });
+  // Command stdout captured at some deploy goes stale after a failover: never a stack output.
+  expect(Object.keys(program).sort()).toEqual(["cluster", "distros", "nodes", "serviceFqdn", "vips"]);
+});
+
+test("one root component, zimbra-ha:index:Cluster named after the cluster, parents every other component", async () => {
+  const { registrations, settled } = loadProgram(lab(), "KEY");
+  await settled();
+  const components = registrations.filter((r) => r.type.startsWith("zimbra-ha:"));
+  const roots = components.filter((r) => r.type === "zimbra-ha:index:Cluster");
+  expect(roots.map((r) => r.name)).toEqual(["zimbraha"]);
+  const children = components.filter((r) => r !== roots[0]);
+  expect(children.map((r) => r.name).sort()).toEqual(
+    ["corosync", "drbd-zimbradata", "fencing", "maintenance", "pacemaker", "primary", "secondary"].sort(),
+  );
+  for (const c of children) expect(c.parent).toBe(roots[0].urn);
+  const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+  const rootOf = (urn: string): string => (byUrn.get(urn)?.parent ? rootOf(byUrn.get(urn)!.parent) : urn);
+  for (const r of registrations.filter((r) => r.type.startsWith("command:"))) expect(rootOf(r.urn)).toBe(roots[0].urn);
 });
 
 test(

@@ -288,7 +288,7 @@ interface Run {
   outputs: Record<string, any>;
 }
 
-/** Builds the whole program (components/cluster.ts) for a stack with `zimbra` (and `firewall`) set. */
+/** Builds the whole program (components/Cluster.ts) for a stack with `zimbra` (and `firewall`) set. */
 export async function runZimbraCluster(
   raw: any,
   zimbraIn: any,
@@ -296,10 +296,11 @@ export async function runZimbraCluster(
 ): Promise<Run> {
   const { registrations, settled } = installRecordingMocks(mockState);
   const pulumi = await import("@pulumi/pulumi");
-  const { buildCluster } = await import("../components/cluster");
+  const { Cluster } = await import("../components/Cluster");
   const cfg = parseClusterConfig({ ...raw, zimbra: zimbraIn, firewall: opts.firewall }, { sshPrivateKey: true });
   const key = pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----\n");
-  const zi = buildCluster(cfg, {
+  const zi = new Cluster(cfg.name, {
+    config: cfg,
     sshPrivateKey: key,
     corosyncAuthkey: pulumi.secret(TEST_AUTHKEY_BASE64),
     zimbraAdminPassword: pulumi.secret(opts.adminPassword),

@@ -37,10 +37,11 @@ export async function runStack(stackFile: string, opts: RunOptions = {}): Promis
     : parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: raw.nodes.map((n: any) => n.name) });
   const { registrations, settled } = installRecordingMocks(opts.newResource ?? echoInputs);
   // Imported after setMocks, as the SDK requires.
-  const { buildCluster } = await import("../../components/cluster");
+  const { Cluster } = await import("../../components/Cluster");
   const pulumi = await import("@pulumi/pulumi");
   const fencePasswords = Object.fromEntries(cfg.nodes.map((n) => [n.name, `FENCE-PASSWORD-OF-${n.name}`]));
-  buildCluster(cfg, {
+  new Cluster(cfg.name, {
+    config: cfg,
     sshPrivateKey: pulumi.secret(
       opts.sshPrivateKey ??
         "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n",

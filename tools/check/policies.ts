@@ -39,8 +39,8 @@ function placeholderSecrets(cfg: ClusterConfig) {
 export async function programResources(cfg: ClusterConfig, stack: string): Promise<StackResource[]> {
   const { registrations, settled } = installRecordingMocks(echoInputs, stack);
   // Imported after setMocks, as the SDK requires.
-  const { buildCluster } = await import("../../components/cluster");
-  buildCluster(cfg, placeholderSecrets(cfg));
+  const { Cluster } = await import("../../components/Cluster");
+  new Cluster(cfg.name, { config: cfg, ...placeholderSecrets(cfg) });
   await settled();
   return registrations.map(fromRegistration);
 }
