@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs the real Pulumi CLI (built by `npm run engine` into .engine/bin) on the lab stack,
+# Runs the real Pulumi CLI (tools/engine/env.sh: npm run engine's or an installed one) on the lab stack,
 # inside the lab's network namespace, with everything it keeps under lab/.state/pulumi:
 #   project/           the project file (Pulumi.yaml plus `main:` pointing at this repository)
 #                      and the lab's stack file Pulumi.lab.yaml, made from the tracked one
 #   state/             the file:// backend (checkpoints, history)
-#   home/              PULUMI_HOME, with the command provider installed from .engine/bin
+#   home/              PULUMI_HOME, with the command provider installed from the engine
 #                      (tools/engine/env.sh; nothing is downloaded)
 # Tracked files are never written. The stack's secrets are encrypted with a lab-only
 # passphrase (PULUMI_CONFIG_PASSPHRASE, default below).
