@@ -1,5 +1,5 @@
 /** Runs the rules over a stack's resources: what `npm run check` prints and the tests assert. */
-import { isProductionStack } from "./production";
+import { isProductionStack, NOT_PRODUCTION } from "./production";
 import { StackResource } from "./resources";
 import { Rule, Violation } from "./rule";
 import { RULES } from "./rules";
@@ -23,6 +23,14 @@ export function evaluateRules(resources: StackResource[], rules: Rule[] = RULES)
     return { rule, applies, violations: applies ? checkRule(rule, resources) : [] };
   });
 }
+
+/**
+ * What a run on a stack that is not production says of each production-only rule it skips, so
+ * that a passing run does not read as every rule met: the pack prints it (the engine shows it
+ * under the stack's Diagnostics).
+ */
+export const skippedRuleNotice = (rule: Rule) =>
+  `zimbra-ha policy pack: ${rule.enforcement} policy ${rule.name} skipped: ${NOT_PRODUCTION}`;
 
 /** "resource: message", the form the check prints. */
 export const describeViolation = (v: Violation) => (v.resource ? `${v.resource.name}: ${v.message}` : v.message);

@@ -1,6 +1,12 @@
 /**
  * The rules as @pulumi/policy policies: resource rules as validateResource, stack rules as
  * validateStack. The engine's resources are turned into plain StackResources first.
+ *
+ * A production-only rule on a stack that is not production is not applicable, and the pack
+ * says so: the engine lists a pack whose policies pass or do not apply alike as ✅, and shows
+ * neither a not-applicable policy nor its reason, but it shows what the pack prints, under the
+ * stack's Diagnostics. So each skipped rule prints one line (skippedRuleNotice), and the run
+ * still passes.
  */
 import {
   Policy,
@@ -10,7 +16,8 @@ import {
   StackValidationPolicy,
   UnknownValueError,
 } from "@pulumi/policy";
-import { isProductionStack } from "./production";
+import { skippedRuleNotice } from "./evaluate";
+import { isProductionStack, NOT_PRODUCTION } from "./production";
 import { StackResource, UNKNOWN } from "./resources";
 import { Rule } from "./rule";
 import { RULES } from "./rules";
@@ -47,9 +54,17 @@ export function fromPolicyResource(r: PolicyResource | ResourceValidationArgs): 
   };
 }
 
-export function packPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
+/** Where the pack says what it skipped: its standard output, which the engine shows as info. */
+export type Notice = (line: string) => void;
+const printNotice: Notice = (line) => console.log(line);
+
+export function packPolicy(rule: Rule, notice: Notice = printNotice): ResourceValidationPolicy | StackValidationPolicy {
   const info: Policy = { name: rule.name, description: rule.description, enforcementLevel: rule.enforcement };
   if (rule.scope === "resource") {
+    if (rule.productionOnly)
+      throw new Error(
+        `${rule.name}: a production-only rule must be a stack rule (one resource does not tell the stack)`,
+      );
     return {
       ...info,
       validateResource: (args, reportViolation) => {
@@ -61,11 +76,14 @@ export function packPolicy(rule: Rule): ResourceValidationPolicy | StackValidati
     ...info,
     validateStack: (args, reportViolation) => {
       const resources = args.resources.map(fromPolicyResource);
-      if (rule.productionOnly && !isProductionStack(resources))
-        args.notApplicable("the stack does not declare production: true");
+      if (rule.productionOnly && !isProductionStack(resources)) {
+        notice(skippedRuleNotice(rule));
+        args.notApplicable(NOT_PRODUCTION);
+      }
       for (const v of rule.check(resources)) reportViolation(v.message, v.resource?.urn);
     },
   };
 }
 
-export const packPolicies = (rules: Rule[] = RULES) => rules.map(packPolicy);
+export const packPolicies = (rules: Rule[] = RULES, notice: Notice = printNotice) =>
+  rules.map((rule) => packPolicy(rule, notice));

@@ -13,3 +13,6 @@ export function productionMarker(resources: StackResource[]): StackResource | un
 }
 
 export const isProductionStack = (resources: StackResource[]) => productionMarker(resources) !== undefined;
+
+/** Why a production-only rule is skipped on any other stack. */
+export const NOT_PRODUCTION = "this stack does not declare production: true";

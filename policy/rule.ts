@@ -13,7 +13,10 @@ interface RuleInfo {
   name: string;
   description: string;
   enforcement: Enforcement;
-  /** Checked only on stacks that declare `production: true` (production.ts). */
+  /**
+   * Checked only on stacks that declare `production: true` (production.ts); on any other stack
+   * the pack prints that it skipped it. A stack rule: one resource does not tell the stack.
+   */
   productionOnly: boolean;
 }
 

@@ -45,29 +45,39 @@ function asPolicyResource(r: Registration): PolicyResource {
 
 class NotApplicable extends Error {}
 
-/** Every stack policy of the pack on these resources: its violations (message, resource name), or "not applicable". */
+/**
+ * Every stack policy of the pack on these resources: its violations (message, resource name), or
+ * "not applicable". What the pack prints goes to `printed`, when given.
+ */
 function runStackPolicies(
   resources: PolicyResource[],
+  printed?: string[],
 ): Record<string, { message: string; resource?: string }[] | "not applicable"> {
   const byUrn = new Map(resources.map((r) => [r.urn, r.name]));
   const out: Record<string, { message: string; resource?: string }[] | "not applicable"> = {};
-  for (const policy of packPolicies().filter((p): p is StackValidationPolicy => "validateStack" in p)) {
-    const reported: { message: string; resource?: string }[] = [];
-    const args = {
-      resources,
-      stackTags: new Map(),
-      getConfig: <T>() => ({}) as T,
-      notApplicable: (reason?: string): never => {
-        throw new NotApplicable(reason);
-      },
-    };
-    try {
-      policy.validateStack(args, (message, urn) => reported.push({ message, resource: urn && byUrn.get(urn) }));
-      out[policy.name] = reported;
-    } catch (e) {
-      if (!(e instanceof NotApplicable)) throw e;
-      out[policy.name] = "not applicable";
+  // The pack prints with console.log: the engine reads the policy process's standard output.
+  const log = jest.spyOn(console, "log").mockImplementation((...line) => void printed?.push(line.join(" ")));
+  try {
+    for (const policy of packPolicies().filter((p): p is StackValidationPolicy => "validateStack" in p)) {
+      const reported: { message: string; resource?: string }[] = [];
+      const args = {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T>() => ({}) as T,
+        notApplicable: (reason?: string): never => {
+          throw new NotApplicable(reason);
+        },
+      };
+      try {
+        policy.validateStack(args, (message, urn) => reported.push({ message, resource: urn && byUrn.get(urn) }));
+        out[policy.name] = reported;
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+        out[policy.name] = "not applicable";
+      }
     }
+  } finally {
+    log.mockRestore();
   }
   return out;
 }
@@ -98,12 +108,48 @@ test(
   },
 );
 
+test(
+  "the lab stack (not production): the pack prints each mandatory rule it skipped, and why; the engine shows " +
+    "a pack's output under the stack's Diagnostics",
+  async () => {
+    const run = await runStack(LAB);
+    const printed: string[] = [];
+    runStackPolicies(run.registrations.map(asPolicyResource), printed);
+    const skipped = RULES.filter((r) => r.productionOnly);
+    expect(skipped.map((r) => r.enforcement)).toEqual(skipped.map(() => "mandatory"));
+    expect(printed).toEqual(
+      skipped.map(
+        (r) =>
+          `zimbra-ha policy pack: mandatory policy ${r.name} skipped: this stack does not declare production: true`,
+      ),
+    );
+    expect(skipped.map((r) => r.name)).toEqual([
+      "fencing-enabled",
+      "drbd-protocol-c",
+      "corosync-crypto",
+      "ssh-host-key-pinned",
+      "no-allow-wipe",
+      "no-automatic-data-discard",
+      "quorum-never-ignored",
+    ]);
+  },
+);
+
+test("a production-only rule must judge the stack: as a resource rule it is refused", () => {
+  const rule = RULES.find((r) => r.scope === "resource")!;
+  expect(() => packPolicies([{ ...rule, productionOnly: true }])).toThrow(
+    `${rule.name}: a production-only rule must be a stack rule`,
+  );
+});
+
 test("the policy-violations stack: each violation reported against the resource's URN", async () => {
   const run = await runStack(LAB, {
     overrides: (raw) => Object.assign(raw, variantCluster("policy-violations")),
     unvalidated: true,
   });
-  const results = runStackPolicies(run.registrations.map(asPolicyResource));
+  const printed: string[] = [];
+  const results = runStackPolicies(run.registrations.map(asPolicyResource), printed);
+  expect(printed).toEqual([]); // production: nothing skipped
   const named = Object.fromEntries(
     Object.entries(results).map(([name, vs]) => [
       name,
