@@ -1,8 +1,8 @@
 /**
- * The fault suite's report and the README's figure blocks, on evidence written here:
+ * The fault suite's report and the documentation's figure blocks, on evidence written here:
  * lab/faults-report.py counts from the rows which checks ran in which fault runs (it never
  * claims a check ran where none was recorded), and lab/readme-figures.py --check refuses a
- * README whose figure differs from its evidence file.
+ * document (README.md, lab/EVIDENCE.md) whose figure differs from its evidence file.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -368,10 +368,31 @@ describe("readme-figures.py", () => {
     for (const d of [stale.dir, missing.dir]) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  test("the repository's README passes --check", () => {
+  test("a document in a folder names its evidence relative to itself; an excerpt keeps the lines it names", () => {
+    const { dir } = readme("");
+    const doc = path.join(dir, "lab", "EVIDENCE.md");
+    fs.writeFileSync(path.join(dir, "lab", "evidence", "faults", "R", "long.txt"), "one\ntwo\nthree\nfour\n");
+    const body = (p: string, spec = "") => `<!-- figures: ${p}${spec} -->\n\`\`\`\nBODY\n\`\`\`\n<!-- /figures -->\n`;
+    fs.writeFileSync(doc, body("evidence/faults/R/table.txt") + body("evidence/faults/R/long.txt", " lines 1,3-4"));
+    expect(spawnSync("python3", [path.join(lab, "readme-figures.py"), doc]).status).toBe(0);
+    expect(fs.readFileSync(doc, "utf8")).toBe(
+      body("evidence/faults/R/table.txt").replace("BODY", "fault 1: 190/192/193 s, lost 0") +
+        body("evidence/faults/R/long.txt", " lines 1,3-4").replace("BODY", "one\nthree\nfour"),
+    );
+    expect(check(doc).status).toBe(0);
+    fs.writeFileSync(doc, body("lab/evidence/faults/R/table.txt") + body("evidence/faults/R/long.txt", " lines 4-9"));
+    const r = check(doc);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("lab/evidence/faults/R/table.txt: no such evidence file");
+    expect(r.stderr).toContain("evidence/faults/R/long.txt: has no lines 4-9");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the repository's README and lab/EVIDENCE.md pass --check", () => {
     const r = spawnSync("python3", [path.join(lab, "readme-figures.py"), "--check"], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(lab, "EVIDENCE.md"), "utf8")).toContain("<!-- figures: evidence/faults/");
   });
 });
 
