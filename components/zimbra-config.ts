@@ -65,8 +65,8 @@ export const ZimbraSchema = z.strictObject({
   /** Mail domain created at install; defaults to service.fqdn without its first label. */
   domain: domainName.optional(),
   /**
-   * Admin account created at install; defaults to admin@<domain>. Its password is the secret zimbraAdminPassword, or
-   * generated.
+   * Admin account created at install; defaults to admin@<domain>. Its password is the stack secret
+   * zimbraAdminPassword (required with zimbra; the program generates no secret).
    */
   adminAccount: z
     .string()
