@@ -5,9 +5,11 @@
 #   1. the lab stack's state is copied there: `pulumi stack export` from the lab's file
 #      backend, then `pulumi stack init` + `pulumi stack import` on s3://, keeping the
 #      passphrase secrets provider and the stack file's encryptionsalt (secrets still decrypt);
-#   2. two clones (two copies of the lab's project folder, each with its own PULUMI_HOME and
-#      its own `pulumi login s3://…`) start `pulumi up --yes` at the same moment: exactly one
-#      is refused with the engine's lock message, the other completes; no lock is left;
+#   2. it previews with no changes there (else the script stops: an up must not change the
+#      lab's nodes behind its file backend); then two clones (two copies of the lab's project
+#      folder, each with its own PULUMI_HOME and its own `pulumi login s3://…`) start
+#      `pulumi up --yes` at the same moment: exactly one is refused with the engine's lock
+#      message, the other completes; no lock is left;
 #   3. `pulumi preview --expect-no-changes` passes in both clones; `pulumi stack export` is
 #      valid JSON with the resource count and every URN of the lab's own state;
 #   4. a stale lock (an up killed with SIGKILL while it holds the lock) refuses the next up,
@@ -52,7 +54,7 @@ finish() {
   exit 0
 }
 # must: stop after a failed check that the next ones build on.
-must() { ((failures == 0)) || finish; }
+must() { ((failures == 0)) || { untouched; finish; }; }
 # show LOG: the last lines of a command's log, indented, on a failure.
 show() { sed 's/^/    | /' < <(tail -n "${2:-12}" "$1") >&2; }
 
@@ -113,7 +115,7 @@ if [[ $mode == lab ]]; then
   stack=lab
   src_project=$LAB_PULUMI/project
   src_dirs=("$LAB_PULUMI/state" "$LAB_PULUMI/project")
-  src_pulumi() { "$LAB_DIR/pulumi.sh" "$@"; }
+  src_pulumi() { bash "$LAB_DIR/pulumi.sh" "$@"; }
 else
   stack=selftest
   src_project=$work/source/project
@@ -148,6 +150,13 @@ fi
 tree_hash() { find "$@" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16; }
 src_hash=$(tree_hash "${src_dirs[@]}")
 say "exporting the $stack stack from its file backend (state and project hash $src_hash)"
+source_untouched() {
+  local now_hash
+  now_hash=$(tree_hash "${src_dirs[@]}")
+  say "file backend and project folder hash: $now_hash (before: $src_hash)"
+  [[ $now_hash == "$src_hash" ]]
+}
+untouched() { check "the $stack stack's file backend and project folder are untouched (the S3 copy is discarded)" source_untouched; }
 src_pulumi stack export --stack "$stack" --file "$work/before.json" >"$work/export.log" 2>&1 || { show "$work/export.log"; die "stack export failed"; }
 stack_file=$src_project/Pulumi.$stack.yaml
 salt=$(sed -n 's/^encryptionsalt: //p' "$stack_file")
@@ -164,7 +173,7 @@ say "before the move: $before (resources, secrets provider)"
 # --- the S3 server -------------------------------------------------------------------------
 say "installing the S3 server (tools/s3/install.sh)"
 t=$(now)
-server=$("$LAB_ROOT/tools/s3/install.sh") || die "tools/s3/install.sh failed"
+server=$(bash "$LAB_ROOT/tools/s3/install.sh") || die "tools/s3/install.sh failed"
 say "S3 server ready in $(elapsed "$t")s: $server"
 port=$("${RUN[@]}" python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 endpoint=http://127.0.0.1:$port
@@ -251,6 +260,18 @@ secrets_decrypt() {
   done
 }
 check "the stack's secrets decrypt in both clones (passphrase provider, encryptionsalt kept)" secrets_decrypt
+
+# The ups below must change nothing: on the lab, a change made from the S3 copy would reach
+# the nodes without the lab's file backend knowing.
+converged() {
+  cp_pulumi a preview --expect-no-changes --stack "$stack" >"$work/preview-before.log" 2>&1 || {
+    show "$work/preview-before.log"
+    echo "    the $stack stack is not converged$([[ $mode == lab ]] && echo ": npm run lab:deploy first")" >&2
+    return 1
+  }
+}
+check "before the race: pulumi preview --expect-no-changes on the S3 copy" converged
+must
 
 # --- the race ------------------------------------------------------------------------------
 lock_message="the stack is currently locked by 1 lock(s)"
@@ -413,12 +434,6 @@ if [[ $mode == self ]] && ! $break_lock; then
   check "self-test: two clones on two buckets (locks that cannot see each other) both complete, and the race check says FAIL" broken_lock_caught
 fi
 
-source_untouched() {
-  local now_hash
-  now_hash=$(tree_hash "${src_dirs[@]}")
-  say "file backend and project folder hash: $now_hash (before: $src_hash)"
-  [[ $now_hash == "$src_hash" ]]
-}
-check "the $stack stack's file backend and project folder are untouched (the S3 copy is discarded)" source_untouched
+untouched
 
 finish

@@ -5,7 +5,7 @@
 # folder, so a test needs no other service. Rebuilt only when the version or Go changes: a
 # cold install (empty module and build caches) took about 2 minutes on 2 cores; a warm one
 # takes a second.
-# Usage: tools/s3/install.sh          prints the binary's path on stdout (progress on stderr)
+# Usage: bash tools/s3/install.sh          prints the binary's path on stdout (progress on stderr)
 #   S3_SERVER_DIR   output folder (default .engine/s3)
 #   VERSITYGW_VERSION   module version (default below)
 set -euo pipefail
