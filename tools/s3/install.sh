@@ -6,7 +6,7 @@
 # cold install (empty module and build caches: 336 MB of modules, a 60 MB binary) took 2 min
 # on 2 cores beside a deploying QEMU lab, 6.5 min with the cores saturated; a warm one, a
 # second. (MinIO, the other candidate, also builds with Go 1.26, but fetches 1.2 GB of
-# modules into a 150 MB binary: 28 min in the same conditions.)
+# modules into a 150 MB binary: 28 min at low priority beside the same lab.)
 # Usage: bash tools/s3/install.sh          prints the binary's path on stdout (progress on stderr)
 #   S3_SERVER_DIR   output folder (default .engine/s3)
 #   VERSITYGW_VERSION   module version (default below)
