@@ -51,6 +51,7 @@ installed_used() {
 check "1. an installed Pulumi $version with its command plugin: npm run engine builds nothing and says so" installed_used
 
 installed_runs() {
+  # shellcheck disable=SC2016 # the inner script expands its own variables
   as_user bash -c '
     set -euo pipefail
     export ENGINE_HOME=$1/run PULUMI_CONFIG_PASSPHRASE=engine-build-test
@@ -97,4 +98,8 @@ sources_untouched() {
 }
 check "3. the plugins build from read-only sources through a work copy; the sources are unchanged" sources_untouched
 
-((failures == 0)) && echo "engine build: all checks passed" || { echo "engine build: $failures check(s) failed"; exit 1; }
+if ((failures > 0)); then
+  echo "engine build: $failures check(s) failed"
+  exit 1
+fi
+echo "engine build: all checks passed"
