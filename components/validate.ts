@@ -2,11 +2,13 @@
  * Validation of the stack configuration: schema first, then cross-field rules.
  * Every problem is reported at once, each prefixed with the config path it concerns.
  */
+import { RunError } from "@pulumi/pulumi";
 import { drbdResourceIds, GENERATED_ID_PREFIXES } from "./cib-ids";
 import { ClusterConfig, ClusterSchema, defaultWatchdogTimeout } from "./config";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
 import { checkZimbra } from "./validate-zimbra";
+import { setFencePassword } from "./validate-secrets";
 import { stonithWatchdogTimeout } from "./render/cib";
 import { drbdHolders } from "./render/drbd";
 import { checkLists, listWarnings } from "./validate-lists";
@@ -14,7 +16,11 @@ import { addressesOf, checkRoles } from "./validate-roles";
 
 export const CONFIG_KEY = "cluster";
 
-export class ConfigError extends Error {
+/**
+ * A RunError: the engine prints its message alone, as the program's one error, without a stack trace (a program's
+ * uncaught Error is printed with its stack and the fields Node adds, coloured).
+ */
+export class ConfigError extends RunError {
   constructor(public readonly problems: string[]) {
     super(
       `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ` +
@@ -62,10 +68,7 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
   if (cfg.fencing.mode === "devices") {
     for (const node of cfg.nodes) {
       if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
-        problems.push(
-          `fencePasswords.${node.name}: missing: set it with \`pulumi config set --secret --path ` +
-            `'fencePasswords.${node.name}' PASSWORD\``,
-        );
+        problems.push(`fencePasswords.${node.name}: missing: set it with ${setFencePassword(node.name)}`);
       }
     }
   }
@@ -79,11 +82,31 @@ function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Parses and validates; throws ConfigError listing every problem. */
-export function parseClusterConfig(raw: unknown, secrets: SecretPresence): ClusterConfig {
+/**
+ * Parses and validates; throws ConfigError listing every problem. otherProblems: problems found outside the cluster
+ * object (config keys, the secrets' shapes), listed with the rest.
+ */
+export function parseClusterConfig(
+  raw: unknown,
+  secrets: SecretPresence,
+  otherProblems: readonly string[] = [],
+): ClusterConfig {
   const problems: string[] = [];
   if (!secrets.sshPrivateKey) {
-    problems.push("sshPrivateKey: missing: set it with `pulumi config set --secret sshPrivateKey < KEYFILE`");
+    problems.push(
+      "sshPrivateKey: missing: set it with `pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519` " +
+        "(the private key file that logs in to every node)",
+    );
+  }
+  problems.push(...otherProblems);
+  if (raw === undefined) {
+    // Unless the caller found it set but not an object.
+    if (!problems.some((p) => p.startsWith(`${CONFIG_KEY}:`)))
+      problems.push(
+        `${CONFIG_KEY}: missing: after \`pulumi stack init STACK\`, append an example's config block to the stack ` +
+          "file (`cat examples/kopano.yaml >> Pulumi.STACK.yaml`) and edit it",
+      );
+    throw new ConfigError(problems);
   }
   const parsed = ClusterSchema.safeParse(raw);
   if (!parsed.success) {
@@ -101,6 +124,7 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
   const at = (path: string, message: string) => problems.push(`${CONFIG_KEY}.${path}: ${message}`);
 
   checkFencing(cfg, at);
+  if (cfg.production) checkHostKeysPinned(cfg, at);
   const linkSubnets = checkLinks(cfg, at);
   const serviceSubnet = parseSubnet(cfg.service.subnet);
   if (!serviceSubnet) at("service.subnet", `${cfg.service.subnet} is not a valid network address with prefix 1-30`);
@@ -238,6 +262,24 @@ function checkFencing(cfg: ClusterConfig, at: At) {
       );
     }
   });
+}
+
+/** A production stack logs in only to the hosts it knows: every SSH endpoint's host key pinned. */
+function checkHostKeysPinned(cfg: ClusterConfig, at: At) {
+  const endpoints = [
+    ...cfg.nodes.map((n, i) => ({ path: `nodes[${i}].ssh`, ssh: n.ssh })),
+    ...(cfg.quorumDevice ? [{ path: "quorumDevice.ssh", ssh: cfg.quorumDevice.ssh }] : []),
+  ];
+  for (const { path, ssh } of endpoints) {
+    if (ssh.hostKey) continue;
+    const port = ssh.port === 22 ? "" : ` -p ${ssh.port}`;
+    at(
+      `${path}.hostKey`,
+      `required on a production stack (production: true), or any host answering at ${ssh.host} is given the SSH ` +
+        `key and the secrets: pin the host's own key, the line \`ssh-keyscan -t ed25519${port} ${ssh.host}\` prints ` +
+        `without the host name in front (check its fingerprint on the host's console)`,
+    );
+  }
 }
 
 function checkLinks(cfg: ClusterConfig, at: At): (Subnet | undefined)[] {

@@ -375,7 +375,7 @@ test("rejects a missing fence password secret, naming the config key", () => {
   );
   expect(problems).toEqual([
     expect.stringMatching(
-      /^fencePasswords\.secondary: missing: set it with `pulumi config set --secret --path 'fencePasswords\.secondary'/,
+      /^fencePasswords\.secondary: missing: set it with `pulumi config set --secret --path 'fencePasswords\.secondary'` \(it prompts for the value; or pipe it on stdin, never on the command line\)$/,
     ),
   ]);
 });
@@ -396,4 +396,31 @@ test("reports every problem at once, not the first only", () => {
     { sshPrivateKey: false },
   );
   expect(problems).toHaveLength(5); // the duplicate id is reported on both nodes
+});
+
+test("a production stack pins every SSH host key: each node's and the quorum device's, named with the command", () => {
+  const pinned = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMR4Kbo4H2x/7eL5RrHVwzJ3bA/m5syjwqowzy0GDQCz";
+  const problems = problemsOf((r) => {
+    r.production = true;
+    r.nodes[1].ssh.hostKey = pinned;
+    r.quorumDevice = { name: "arbiter", address: "192.168.77.210", ssh: { host: "arbiter.lan", port: 2222 } };
+  });
+  expect(problems).toEqual([
+    expect.stringMatching(
+      /^cluster\.nodes\[0\]\.ssh\.hostKey: required on a production stack \(production: true\), .*`ssh-keyscan -t ed25519 192\.168\.77\.201`/,
+    ),
+    expect.stringMatching(
+      /^cluster\.quorumDevice\.ssh\.hostKey: required on a production stack .*`ssh-keyscan -t ed25519 -p 2222 arbiter\.lan`/,
+    ),
+  ]);
+  // Not production: unpinned keys are the operator's choice (the lab pins its own after boot).
+  expect(
+    problemsOf((r) => (r.quorumDevice = { name: "arbiter", address: "192.168.77.210", ssh: { host: "a" } })),
+  ).toEqual([]);
+  expect(
+    problemsOf((r) => {
+      r.production = true;
+      r.nodes.forEach((n: any) => (n.ssh.hostKey = pinned));
+    }),
+  ).toEqual([]);
 });
