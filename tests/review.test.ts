@@ -118,14 +118,40 @@ describe("the review of a real preview with updates, a replace and a delete", ()
     ]);
   });
 
-  test("a changed file is a complete unified diff of its old and new text", () => {
-    const section = text.slice(text.indexOf("~ update primary-file-etc_postfix_main.cf"));
+  test("with --context 3, a changed file shows each change with three lines around it", () => {
+    const short = formatReview(update, labHosts(update), { context: 3 });
+    const section = short.slice(short.indexOf("~ update primary-file-etc_postfix_main.cf"));
     expect(section).toContain(
       [
         "  stdin:",
         "    --- primary-file-etc_postfix_main.cf stdin (old)",
         "    +++ primary-file-etc_postfix_main.cf stdin (new)",
         "    @@ -4,7 +4,7 @@",
+        "     mydestination = localhost",
+        "     inet_interfaces = all",
+        "     inet_protocols = ipv4",
+        "    -mynetworks = 127.0.0.0/8",
+        "    +mynetworks = 127.0.0.0/8 192.168.77.0/24",
+        "     smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
+        "     virtual_mailbox_domains = public.zimbraha.lan",
+        "     virtual_mailbox_base = /opt/zimbra/mail",
+        "    @@",
+      ].join("\n"),
+    );
+  });
+
+  test("a changed file is shown whole: every line of it, each change marked", () => {
+    const section = text.slice(text.indexOf("~ update primary-file-etc_postfix_main.cf"));
+    const newLines = (
+      update.steps.find((s) => s.urn.endsWith("::primary-file-etc_postfix_main.cf"))!.newState!.inputs!.stdin as string
+    )
+      .replace(/\n$/, "")
+      .split("\n");
+    expect(section).toContain(`    @@ -1,16 +1,${newLines.length} @@\n     ${newLines[0]}\n`);
+    for (const line of newLines)
+      expect(section).toMatch(new RegExp(`\n    [ +]${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`));
+    expect(section).toContain(
+      [
         "     mydestination = localhost",
         "     inet_interfaces = all",
         "     inet_protocols = ipv4",

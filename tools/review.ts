@@ -1,5 +1,5 @@
 /**
- * npm run review -- --stack NAME [--stack-file PATH] [--preview-json FILE] [--full] [-- PULUMI_ARGS]
+ * npm run review -- --stack NAME [--stack-file PATH] [--preview-json FILE] [--full] [--context N] [-- PULUMI_ARGS]
  * A reviewer's view of `pulumi preview`: every step that is not `same`, the host it runs on
  * (node, user@address:port, read from the program run under the mock runtime, as the engine
  * masks every connection), and the complete change of each input as a unified diff; the
@@ -57,7 +57,7 @@ async function main() {
         "the hosts shown are the file's\n",
     );
   }
-  process.stdout.write(formatReview(preview, program.hosts, { full: args.full }));
+  process.stdout.write(formatReview(preview, program.hosts, { full: args.full, context: args.context }));
   process.exit(0);
 }
 

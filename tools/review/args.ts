@@ -2,11 +2,12 @@
 import * as path from "path";
 
 export const USAGE = `usage: npm run review -- --stack NAME [--stack-file PATH] [--preview-json FILE] [--full]
-                         [-- PULUMI_ARGS...]
+                         [--context N] [-- PULUMI_ARGS...]
   --stack NAME          the stack to preview (pulumi preview --json --diff --stack NAME, the pulumi on PATH)
   --stack-file PATH     its settings file, for the hosts (default: Pulumi.NAME.yaml in the project folder)
   --preview-json FILE   review a saved \`pulumi preview --json --diff\` instead of running one
   --full                also print every file of a host-tools bundle that is created or deleted
+  --context N           N unchanged lines around each change (default: the whole file, every line shown)
   -- PULUMI_ARGS        passed on to pulumi preview (e.g. --cwd DIR, --target URN, --replace URN)`;
 
 export interface ReviewArgs {
@@ -14,6 +15,8 @@ export interface ReviewArgs {
   stackFile?: string;
   previewJson?: string;
   full: boolean;
+  /** Unchanged lines shown around each change; undefined: the whole file. */
+  context?: number;
   pulumiArgs: string[];
 }
 
@@ -44,6 +47,10 @@ export function parseArgs(argv: string[]): ReviewArgs | string {
       const v = value();
       if (!v) return `${flag} needs a value\n${USAGE}`;
       (args as Record<string, unknown>)[key] = v;
+    } else if (flag === "--context") {
+      const v = value();
+      if (!v || !/^\d+$/.test(v)) return `--context needs a number of lines\n${USAGE}`;
+      args.context = Number(v);
     } else if (flag === "--full") args.full = true;
     else if (flag === "--help" || flag === "-h") return USAGE;
     else return `unknown argument: ${arg} (arguments for pulumi go after --)\n${USAGE}`;

@@ -101,7 +101,7 @@ export function bundleSummary(diff: BundleDiff): string {
 }
 
 /** The complete change of a bundle: each changed file as a unified diff, then the frame's diff if it changed. */
-export function renderBundleDiff(oldBundle: Bundle, newBundle: Bundle, label: string): string {
+export function renderBundleDiff(oldBundle: Bundle, newBundle: Bundle, label: string, context = 3): string {
   const diff = diffBundles(oldBundle, newBundle);
   const out = [bundleSummary(diff)];
   for (const change of diff.changes) {
@@ -115,6 +115,7 @@ export function renderBundleDiff(oldBundle: Bundle, newBundle: Bundle, label: st
     const text = unifiedDiff(change.old?.content, change.new?.content, {
       oldLabel: `a${change.path}`,
       newLabel: `b${change.path}`,
+      context,
     });
     if (text) out.push(text.trimEnd());
     const oldWrapper = change.old?.wrapper.join("\n");

@@ -10,6 +10,8 @@ import { Preview, PreviewStep, UNKNOWN } from "./preview";
 export interface ReviewOptions {
   /** Show the text of every file of a created or deleted host-tools bundle, not only its listing. */
   full?: boolean;
+  /** Unchanged lines shown around each change of a text; undefined: the whole text. */
+  context?: number;
 }
 
 export const SECRET = "[secret]";
@@ -125,7 +127,13 @@ export function changedInputs(step: PreviewStep): string[] {
   return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]) || reported.includes(k));
 }
 
-function inputChange(key: string, oldText: string | undefined, newText: string | undefined, name: string): string {
+function inputChange(
+  key: string,
+  oldText: string | undefined,
+  newText: string | undefined,
+  name: string,
+  context: number,
+): string {
   if (oldText === newText) {
     return oldText === SECRET
       ? `${key}: changed (a secret: the engine shows neither value)\n`
@@ -134,8 +142,12 @@ function inputChange(key: string, oldText: string | undefined, newText: string |
   const oldBundle = oldText === undefined ? undefined : parseBundle(oldText);
   const newBundle = newText === undefined ? undefined : parseBundle(newText);
   if (oldBundle && newBundle)
-    return `${key}: ${indent(renderBundleDiff(oldBundle, newBundle, `${name} ${key}`), "  ").trimStart()}\n`;
-  const diff = unifiedDiff(oldText, newText, { oldLabel: `${name} ${key} (old)`, newLabel: `${name} ${key} (new)` });
+    return `${key}: ${indent(renderBundleDiff(oldBundle, newBundle, `${name} ${key}`, context), "  ").trimStart()}\n`;
+  const diff = unifiedDiff(oldText, newText, {
+    oldLabel: `${name} ${key} (old)`,
+    newLabel: `${name} ${key} (new)`,
+    context,
+  });
   return `${key}:\n${indent(diff, "  ")}\n`;
 }
 
@@ -193,7 +205,9 @@ export function formatStep(
         const texts = [valueText(olds[key]), valueText(news[key])];
         out.push(
           indent(
-            once(shown, key, "change", texts, name, () => inputChange(key, texts[0], texts[1], name)),
+            once(shown, key, "change", texts, name, () =>
+              inputChange(key, texts[0], texts[1], name, opts.context ?? Infinity),
+            ),
             "  ",
           ),
         );
