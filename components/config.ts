@@ -381,7 +381,7 @@ export const MaintenanceSchema = z.strictObject({
 const ClusterFields = z.strictObject({
   /** Corosync cluster_name. */
   name,
-  /** A production stack refuses unsafe settings (fencing disabled). */
+  /** A production stack refuses unsafe settings (fencing disabled, an SSH host key not pinned). */
   production: z.boolean().default(false),
   distro,
   fencing: FencingSchema,
