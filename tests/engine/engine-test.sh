@@ -17,8 +17,9 @@
 #      output naming each policy with the resource at fault;
 #   7. a BMC password pasted into the installer URL: the advisory policy names the command
 #      whose line holds it, the preview passes, the password is never printed;
-#   8. pulumi up --policy-pack on that stack declared production (its host keys unpinned)
-#      stops at the preview it runs first: no step runs, no SSH dial.
+#   8. pulumi up on that stack declared production (its host keys unpinned) is refused by
+#      validation before any step; and pulumi up --policy-pack on the stack of 6 (validation
+#      left out, its nodes on closed loopback ports) stops at the preview it runs first.
 # Nothing leaves the machine: the only SSH target is 127.0.0.1.
 # Usage: npm run test:engine
 set -euo pipefail
@@ -193,10 +194,22 @@ check "7. a BMC password in the installer URL: the advisory policy names zimbra-
 
 # 8 ---------------------------------------------------------------------------------------
 p leak config set --path cluster.production true
-up_stopped_by_policy() {
+up_refused_by_validation() {
   if p leak up --yes --policy-pack "$policy_pack" >"$work/leak-up.out" 2>&1; then echo "up passed"; return 1; fi
-  if ! grep -qF -- "- [mandatory]  ssh-host-key-pinned" "$work/leak-up.out" || ! grep -qF "error: preview failed" "$work/leak-up.out"; then tail -n 30 "$work/leak-up.out"; return 1; fi
+  grep -qF -- "- cluster.nodes[0].ssh.hostKey: required on a production stack" "$work/leak-up.out" || { tail -n 30 "$work/leak-up.out"; return 1; }
   ! grep -qE "^Updating|connection refused|dial" "$work/leak-up.out" || { echo "the update ran"; return 1; }
+}
+check "8. pulumi up of a production stack without pinned host keys is refused by validation, naming each node's field, before any step" up_refused_by_validation
+# The policy pack alone, validation left out: the breaching production stack, its nodes on
+# closed loopback ports so that nothing could leave the machine if a step ever ran.
+for i in 0 1; do
+  p violations config set --path "cluster.nodes[$i].ssh.host" 127.0.0.1
+  p violations config set --path "cluster.nodes[$i].ssh.port" $((i + 1))
+done
+up_stopped_by_policy() {
+  if p violations up --yes --policy-pack "$policy_pack" >"$work/violations-up.out" 2>&1; then echo "up passed"; return 1; fi
+  if ! grep -qF -- "- [mandatory]  ssh-host-key-pinned" "$work/violations-up.out" || ! grep -qF "error: preview failed" "$work/violations-up.out"; then tail -n 30 "$work/violations-up.out"; return 1; fi
+  ! grep -qE "^Updating|connection refused|dial" "$work/violations-up.out" || { echo "the update ran"; return 1; }
 }
 check "8. pulumi up --policy-pack on a production stack breaking a mandatory policy stops at its preview, before any step" up_stopped_by_policy
 
