@@ -6,10 +6,14 @@
  * that zimbra-ha does not read (a setting made without --path). No value is ever quoted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ClusterConfig } from "./config";
 import type { ClusterSecrets } from "./Cluster";
 import { CONFIG_KEY, crossFieldWarnings, parseClusterConfig } from "./validate";
-import { checkSecrets, unknownKeyProblems } from "./validate-secrets";
+import { checkSecrets, plainSecretProblems, unknownKeyProblems } from "./validate-secrets";
+
+// The SDK knows which config keys the engine sent as secrets; its typings leave the function out.
+const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean };
 
 export interface StackInput {
   config: ClusterConfig;
@@ -24,7 +28,11 @@ export function readStackInput(): StackInput {
   // and logs (a secret the program generated would reach the engine's debug log in plaintext).
   // Read raw where validation needs to look at it (shape, names, length); wrapped as secret at once.
   const get = (key: string) => pulumi.runtime.getConfig(`${namespace}:${key}`);
-  const problems = unknownKeyProblems(namespace, Object.keys(pulumi.runtime.allConfig()));
+  const all = pulumi.runtime.allConfig();
+  const keys = Object.keys(all);
+  // Pulumi.yaml's default for sshPrivateKey ("") arrives as a plain value: only what is set counts.
+  const setKeys = keys.filter((key) => all[key] !== "");
+  const problems = [...unknownKeyProblems(namespace, keys), ...plainSecretProblems(namespace, setKeys, isConfigSecret)];
   const cluster = readCluster(get(CONFIG_KEY), problems);
   const raw = {
     sshPrivateKey: get("sshPrivateKey"),

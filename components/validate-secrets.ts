@@ -74,6 +74,32 @@ export function unknownKeyProblems(namespace: string, keys: readonly string[]): 
     });
 }
 
+/** The keys that hold secrets, each with the command that sets it (its value never on the command line). */
+const SECRET_SETTERS: Record<string, string> = {
+  sshPrivateKey: SET_SSH_KEY,
+  corosyncAuthkey: "`openssl rand -base64 256 | tr -d '\\n' | pulumi config set --secret corosyncAuthkey`",
+  fencePasswords: setFencePassword("NODE") + " for each node",
+  zimbraAdminPassword: `\`pulumi config set --secret zimbraAdminPassword\` (${PROMPTED})`,
+};
+
+/**
+ * Secrets set without --secret: the stack file then holds them in plain text. isSecret: whether the engine sent a
+ * key (`<namespace>:<key>`) as a secret.
+ */
+export function plainSecretProblems(
+  namespace: string,
+  keys: readonly string[],
+  isSecret: (key: string) => boolean,
+): string[] {
+  return Object.entries(SECRET_SETTERS)
+    .filter(([key]) => keys.includes(`${namespace}:${key}`) && !isSecret(`${namespace}:${key}`))
+    .map(
+      ([key, set]) =>
+        `${key}: is stored in plain text in the stack file (set without --secret): remove it with ` +
+        `\`pulumi config rm ${key}\`, take it out of the file's history if it was committed, and set it with ${set}`,
+    );
+}
+
 function editDistance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

@@ -205,7 +205,10 @@ test("cluster set as one value (without --path): refused with the way to set it,
   installRecordingMocks(echoInputs);
   const all: Record<string, string> = { "zimbra-ha:cluster": "tokenMs=3917" };
   for (const [key, value] of Object.entries(config)) all[`zimbra-ha:${key}`] = value;
-  pulumi.runtime.setAllConfig(all, Object.keys(config));
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(config).map((k) => `zimbra-ha:${k}`),
+  );
   expect(() => readStackInput()).toThrow(ConfigError);
   try {
     readStackInput();
@@ -217,4 +220,32 @@ test("cluster set as one value (without --path): refused with the way to set it,
     ]);
     expect((e as Error).message).not.toContain("3917");
   }
+});
+
+test("a secret set without --secret (plain text in the stack file): refused with the way to set it, unquoted", () => {
+  const { config, values } = goodSecrets();
+  installRecordingMocks(echoInputs);
+  const all: Record<string, string> = { "zimbra-ha:cluster": JSON.stringify(variantCluster("secrets")) };
+  for (const [key, value] of Object.entries(config)) all[`zimbra-ha:${key}`] = value;
+  const plain = ["zimbra-ha:sshPrivateKey", "zimbra-ha:fencePasswords"];
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(all).filter((k) => k !== "zimbra-ha:cluster" && !plain.includes(k)),
+  );
+  let error: unknown;
+  try {
+    readStackInput();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).problems).toEqual([
+    expect.stringMatching(
+      /^sshPrivateKey: is stored in plain text in the stack file \(set without --secret\): remove it with `pulumi config rm sshPrivateKey`.* `pulumi config set --secret sshPrivateKey < ~\/\.ssh\/id_ed25519`/,
+    ),
+    expect.stringMatching(
+      /^fencePasswords: is stored in plain text .* `pulumi config set --secret --path 'fencePasswords\.NODE'`/,
+    ),
+  ]);
+  for (const secret of values) expect(sharedRun(secret, (error as Error).message)).toBeUndefined();
 });

@@ -17,6 +17,8 @@
 #      four characters in a row of any secret, the whole output and the event log no longer run;
 #   5. an sshPrivateKey that is a path, not the key file's content: refused with
 #      `pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519`, the path never shown.
+#   6. a secret set without --secret (plain text in the stack file): refused with the way to
+#      set it, its value never shown.
 # Nothing leaves the machine: no preview dials a host.
 # Usage: bash tests/engine/errors-test.sh
 set -euo pipefail
@@ -229,6 +231,18 @@ ssh_key_path() {
   passes shapes
 }
 check "5. an sshPrivateKey that is a path: refused with the command that reads the file, the path not shown; then it previews" ssh_key_path
+
+plain_secret_refused() {
+  # The mistake: --secret forgotten; the stack file now holds the key in plain text.
+  p shapes config set sshPrivateKey <"$work/id_ed25519"
+  refused shapes || return 1
+  has shapes "sshPrivateKey: is stored in plain text in the stack file (set without --secret): remove it with \`pulumi config rm sshPrivateKey\`" || return 1
+  if grep -qF "$(sed -n 2p "$work/id_ed25519")" "$work/shapes.out"; then echo "the key was printed"; return 1; fi
+  p shapes config rm sshPrivateKey
+  p shapes config set --secret sshPrivateKey <"$work/id_ed25519"
+  passes shapes
+}
+check "6. a secret set without --secret (plain text in the stack file): refused with the way to set it, the value not shown" plain_secret_refused
 
 printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
 exit $((failures > 0))
