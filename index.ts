@@ -16,7 +16,6 @@ const outputs: Record<string, unknown> = {
   serviceFqdn: cluster.serviceFqdn,
   vips: cluster.vips,
   nodes: cluster.clusterNodes,
-  distros: cluster.distros,
 };
 if (cluster.zimbra) {
   Object.assign(outputs, {

@@ -58,8 +58,6 @@ export class Cluster extends pulumi.ComponentResource {
   public readonly vips: Record<string, string>;
   /** Each node by name: how SSH reaches it and its addresses. */
   public readonly clusterNodes: Record<string, ClusterNodeOutput>;
-  /** The distribution each node reported at its first deploy (ID VERSION_ID). */
-  public readonly distros: pulumi.Output<Record<string, string>>;
 
   public readonly nodes: Node[];
   public readonly drbd: DrbdResource[];
@@ -180,16 +178,11 @@ export class Cluster extends pulumi.ComponentResource {
     this.zimbra = zimbra;
     this.firewall = firewall;
     this.maintenance = maintenance;
-    this.distros = pulumi
-      .all(nodes.map((n) => n.distro))
-      .apply((found) => Object.fromEntries(nodes.map((n, i) => [n.name, found[i]])));
-
     this.registerOutputs({
       clusterName: this.clusterName,
       serviceFqdn: this.serviceFqdn,
       vips: this.vips,
       nodes: this.clusterNodes,
-      distros: this.distros,
     });
   }
 }
