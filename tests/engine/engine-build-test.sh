@@ -14,20 +14,14 @@
 # Usage: bash tests/engine/engine-build-test.sh
 set -euo pipefail
 export NPM_CONFIG_UPDATE_NOTIFIER=false
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/zha-engine-build.XXXXXX)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+# shellcheck source=tests/engine/lib.sh
+source "$(dirname "$0")/lib.sh"
+suite_work engine-build
 built=$repo/.engine/bin
 [[ -x $built/pulumi ]] || { echo "run npm run engine first"; exit 1; }
 sources=${ENGINE_SOURCES:-$repo/../shared/upstream}
 version=$(cut -d' ' -f1 "$built/pulumi.stamp")
 command_version=$(cut -d' ' -f1 "$built/pulumi-resource-command.stamp")
-
-failures=0
-check() {
-  local what=$1; shift
-  if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi
-}
 
 # A user's machine: the CLI and its language host in ~/.pulumi/bin, the provider installed as
 # a plugin; a `go` that fails when called; no project engine folder.
@@ -98,8 +92,4 @@ sources_untouched() {
 }
 check "3. the plugins build from read-only sources through a work copy; the sources are unchanged" sources_untouched
 
-if ((failures > 0)); then
-  echo "engine build: $failures check(s) failed"
-  exit 1
-fi
-echo "engine build: all checks passed"
+finish

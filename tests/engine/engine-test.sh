@@ -23,20 +23,10 @@
 # Nothing leaves the machine: the only SSH target is 127.0.0.1.
 # Usage: npm run test:engine
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/zha-engine-test.XXXXXX)
-[[ -n ${ENGINE_TEST_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
-export ENGINE_HOME=$work/engine PULUMI_CONFIG_PASSPHRASE=engine-test-only
-# shellcheck source=tools/engine/env.sh
-source "$repo/tools/engine/env.sh"
-
-failures=0
-ran=0
-check() {
-  local what=$1; shift
-  ran=$((ran + 1))
-  if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=tests/engine/lib.sh
+source "$(dirname "$0")/lib.sh"
+suite_work engine-test
+suite_engine engine-test
 
 # new_stack NAME VARIANT [MAIN]: a stack in its own project folder.
 new_stack() {
@@ -213,5 +203,4 @@ up_stopped_by_policy() {
 }
 check "8. pulumi up --policy-pack on a production stack breaking a mandatory policy stops at its preview, before any step" up_stopped_by_policy
 
-printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
-exit $((failures > 0))
+finish

@@ -22,20 +22,10 @@
 # Nothing leaves the machine: no preview dials a host.
 # Usage: bash tests/engine/errors-test.sh
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/zha-errors-test.XXXXXX)
-[[ -n ${ENGINE_TEST_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
-export ENGINE_HOME=$work/engine PULUMI_CONFIG_PASSPHRASE=errors-test-only
-# shellcheck source=tools/engine/env.sh
-source "$repo/tools/engine/env.sh"
-
-failures=0
-ran=0
-check() {
-  local what=$1; shift
-  ran=$((ran + 1))
-  if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=tests/engine/lib.sh
+source "$(dirname "$0")/lib.sh"
+suite_work errors-test
+suite_engine errors-test
 
 # new_stack NAME [VARIANT]: a stack in its own project folder; its config from a variant of
 # tests/engine/stack-file.ts, or none.
@@ -244,5 +234,4 @@ plain_secret_refused() {
 }
 check "6. a secret set without --secret (plain text in the stack file): refused with the way to set it, the value not shown" plain_secret_refused
 
-printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
-exit $((failures > 0))
+finish

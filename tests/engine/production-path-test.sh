@@ -27,19 +27,11 @@
 # Usage: bash tests/engine/production-path-test.sh   (npm run engine first; commit README first:
 #        the clone is of HEAD; PRODUCTION_PATH_README=FILE takes the block from FILE instead)
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/engine/lib.sh
+source "$(dirname "$0")/lib.sh"
 [[ -x $repo/.engine/bin/pulumi ]] || { echo "no engine in $repo/.engine/bin: run npm run engine first" >&2; exit 1; }
 [[ -d $repo/node_modules/@pulumi/pulumi ]] || { echo "no node_modules in $repo: run npm ci first" >&2; exit 1; }
-work=$(mktemp -d /tmp/zha-production-path.XXXXXX)
-[[ -n ${PRODUCTION_PATH_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
-
-failures=0
-ran=0
-check() {
-  local what=$1; shift
-  ran=$((ran + 1))
-  if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi
-}
+suite_work production-path
 
 clone=$work/clone home=$work/home
 git clone -q "$repo" "$clone"
@@ -233,5 +225,4 @@ PY
 }
 check "5. every secret from a file, a pipe or a prompt (none on a command line), stored encrypted, never printed" secrets_kept
 
-printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
-exit $((failures > 0))
+finish

@@ -14,20 +14,10 @@
 # Nothing leaves the machine: no SSH connection is made (previews only).
 # Usage: bash tests/engine/review-test.sh
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/zha-review-test.XXXXXX)
-[[ -n ${ENGINE_TEST_KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
-export ENGINE_HOME=$work/engine PULUMI_CONFIG_PASSPHRASE=review-test-only
-# shellcheck source=tools/engine/env.sh
-source "$repo/tools/engine/env.sh"
-
-failures=0
-ran=0
-check() {
-  local what=$1; shift
-  ran=$((ran + 1))
-  if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=tests/engine/lib.sh
+source "$(dirname "$0")/lib.sh"
+suite_work review-test
+suite_engine review-test
 
 p() { (cd "$work/lab" && pulumi --non-interactive "$@" --stack lab); }
 tsx() { (cd "$repo" && npx --no-install tsx "$@"); }
@@ -153,5 +143,4 @@ preview_fails() {
 }
 check "4. a failed preview: non-zero exit, the engine's error text passed through" preview_fails
 
-printf '%d passed, %d failed\n' "$((ran - failures))" "$failures"
-exit $((failures > 0))
+finish
