@@ -186,6 +186,17 @@ export class CorosyncPair {
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   }
 
+  /** `node`'s corosync log once it holds `text`, or as it is after `timeoutMs` (corosync writes it asynchronously). */
+  logWith(node: number, text: string, timeoutMs = 10000): string {
+    const until = Date.now() + timeoutMs;
+    let log = this.log(node);
+    while (!log.includes(text) && Date.now() < until) {
+      spawnSync("sleep", ["0.2"]);
+      log = this.log(node);
+    }
+    return log;
+  }
+
   destroy(): void {
     for (const group of this.daemons.splice(0)) {
       try {
