@@ -5,10 +5,13 @@ failover phase, for faults with timelines) from the fault suite's
 results file.
 
 Usage: bench-report.py [--faults FAULTS_JSON] DEPLOY_EVENTS [ALONE_EVENTS]
+       bench-report.py table RUN_DIR    the table of a recorded run (its meta.json and bench.json)
 """
 import argparse
 import json
+import os
 import re
+import sys
 
 PHASES = [
     ("prepare", r"^(primary|secondary)-(ready|tools|distro|hostname|hosts|apt-sources)$"),
@@ -65,7 +68,38 @@ def failover(results):
             for f in results["faults"]}
 
 
+def table(directory):
+    """The human-readable table of a recorded benchmark run, from its meta.json and bench.json alone."""
+    meta = json.load(open(os.path.join(directory, "meta.json")))
+    b = json.load(open(os.path.join(directory, "bench.json")))
+    m = meta["machine"]
+    rows = [
+        ("fresh nodes booted to SSH", f"{b['boot_to_ssh_s']:.0f} s"),
+        ("first `pulumi up`, wall", f"{b['pulumi_up_wall_s']:.0f} s"),
+        ("first `pulumi up`, engine events first to last", f"{b['deploy_s']:.0f} s"),
+    ]
+    rows += [(f"  phase {name}", f"{b['phases_s'][name]:.0f} s") for name, _ in PHASES]
+    rows += [
+        ("  one node's own steps (primary / secondary)",
+         f"{b['node_prep_s']['primary']:.0f} s / {b['node_prep_s']['secondary']:.0f} s"),
+        ("primary's own steps alone (`--target`, fresh nodes)", f"{b.get('floor_one_node_prep_alone_s', 0):.0f} s"),
+        ("two nodes' steps over one node's alone", f"{b.get('ratio_two_nodes_over_one')}"),
+        ("no-op `pulumi preview`, wall", f"{b['pulumi_preview_noop_s']:.1f} s"),
+        ("no-op `pulumi up`, wall", f"{b['pulumi_up_noop_s']:.1f} s"),
+        ("DRBD resyncs at the first deploy / KiB the secondary received",
+         f"{b['drbd_resyncs_at_first_deploy']} / {b['drbd_kib_received_by_secondary']}"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    head = (f"benchmark run {meta['run']}: started {meta['started']}, commit {str(meta['commit'])[:12]}"
+            f"{'+changes' if meta.get('dirty') else ''}; {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+            f"kernel {m['kernel']}, lab emulation {m['accel']}")
+    return "\n".join([head, ""] + [f"{k:<{width}}  {v}" for k, v in rows]) + "\n"
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["table"]:
+        print(table(sys.argv[2]), end="")
+        sys.exit(0)
     parser = argparse.ArgumentParser(description="Summarise the engine's event logs into deploy figures.")
     parser.add_argument("--faults", help="the fault suite's results file (lab/results/faults.json)")
     parser.add_argument("deploy_events")

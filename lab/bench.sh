@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Deploy benchmark on fresh lab nodes with the real engine. Prints the figures and writes
-# lab/results/bench.json (the engine's event logs in lab/results/bench/; the failover times
-# of the fault suite's last lab/results/faults.json are copied in when there is one):
+# Deploy benchmark on fresh lab nodes with the real engine. Prints the figures and records
+# the run in lab/evidence/bench/RUN/ (tracked: commit it): meta.json (date, commit, machine),
+# bench.json and table.txt (lab/bench-report.py); the engine's event logs and output stay in
+# lab/results/bench/. Every figure of one run is measured side by side in that run:
 #   1. fresh nodes, `pulumi up` of the whole stack (phases from the event log), then, side by
 #      side on the deployed lab, the wall time of `pulumi preview` and of a no-op `pulumi up`;
 #   2. fresh nodes, one node's own steps alone (`pulumi up --target` of primary's steps: the
@@ -13,6 +14,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$LAB_ROOT"
 out=$LAB_RESULTS/bench # outside lab/.state, which each fresh lab removes
 mkdir -p "$out"
+run_id=$(date -u +%Y%m%dT%H%M%SZ)
+evidence=$LAB_ROOT/lab/evidence/bench/$run_id
+mkdir -p "$evidence"
+python3 lab/evidence.py meta "$evidence/meta.json" "$run_id"
 lp() { bash lab/pulumi.sh "$@"; }
 timed() { local t; t=$(now); "$@" >>"$out/bench.out" 2>&1; elapsed "$t"; }
 
@@ -47,8 +52,9 @@ targets=()
 while read -r urn; do targets+=(--target "$urn"); done <<<"$primary_steps"
 bash lab/pulumi.sh --fresh-config up --stack lab --yes --skip-preview "${targets[@]}" --event-log "$out/alone.events.jsonl" >>"$out/bench.out" 2>&1
 
-faults=()
-[ -f "$LAB_RESULTS/faults.json" ] && faults=(--faults "$LAB_RESULTS/faults.json")
-python3 lab/bench-report.py "${faults[@]}" "$out/deploy.events.jsonl" "$out/alone.events.jsonl" |
+python3 lab/bench-report.py "$out/deploy.events.jsonl" "$out/alone.events.jsonl" |
   python3 -c 'import json,sys; r=json.load(sys.stdin); a=sys.argv[1:]; r.update({"boot_to_ssh_s": float(a[0]), "pulumi_up_wall_s": float(a[1]), "pulumi_preview_noop_s": float(a[2]), "pulumi_up_noop_s": float(a[3]), "drbd_resyncs_at_first_deploy": int(a[4]), "drbd_kib_received_by_secondary": int(a[5] or 0)}); print(json.dumps(r, indent=2))' \
-    "$boot_s" "$deploy_s" "$preview_s" "$noop_s" "$resync" "$received_kib" | tee "$LAB_RESULTS/bench.json"
+    "$boot_s" "$deploy_s" "$preview_s" "$noop_s" "$resync" "$received_kib" >"$evidence/bench.json"
+cp "$evidence/bench.json" "$LAB_RESULTS/bench.json"
+python3 lab/bench-report.py table "$evidence" | tee "$evidence/table.txt"
+log "evidence of benchmark run $run_id in ${evidence#"$LAB_ROOT"/}: commit it (git add lab/evidence)"
