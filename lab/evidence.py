@@ -4,13 +4,18 @@
   evidence.py meta OUT RUN [VARIANT]    meta.json: the run id, when it started, the commit
                                         (and whether the tree had changes), the machine, the
                                         lab's stack variant (default base)
-  evidence.py invocation OUT ARGS START FAULTS
+  evidence.py invocation OUT ARGS START PLANNED [RAN]
                                         appends one invocation (its arguments, start and end,
-                                        commit) to invocations.jsonl
-  evidence.py row ROWS FAULT RUN OUTCOME FAILOVER_S NOTE INVOCATION VERIFY_JSON CHECKS_JSON [TIMELINE_JSON]
-                                        appends one fault run: outcome, failover, the mail
-                                        read-back (mailload.py verify's result), every check,
-                                        the failover's timeline (failover-timeline.py) if any
+                                        commit, the fault runs it planned, one fault number
+                                        each, and how many rows it wrote) to invocations.jsonl
+  evidence.py row ROWS FAULT RUN OUTCOME FAILOVER_S NOTE INVOCATION VERIFY_JSON CHECKS_JSON [TIMELINE_JSON [EXTRA_JSON]]
+                                        appends one fault run: the fault's name and those of
+                                        the faults checked inside it (lab/fault_registry.py),
+                                        outcome, failover, the mail read-back (mailload.py
+                                        verify's result), every check, the failover's timeline
+                                        (failover-timeline.py) if any, EXTRA_JSON's fields
+  evidence.py soak OUT COUNT SEED PLANNED DRAWN MAIL_JSON VERIFY_OOS STATUS_RC STOPPED
+                                        soak.json: the soak's draw and how its end checked out
   evidence.py mail-summary VERIFY_JSON  one line for the log
   evidence.py rolling-row ROWS OPERATION OUTCOME UP_S MOVES OUTAGES_JSON VERIFY_JSON CHECKS_JSON NOTE [INVOCATION]
                                         appends one rolling operation (lab/test-rolling.sh)
@@ -23,6 +28,8 @@ import platform
 import subprocess
 import sys
 import time
+
+import fault_registry
 
 
 def now():
@@ -99,17 +106,30 @@ def main(args):
         json.dump({"run": run, "started": now(), **commit(), "machine": machine(), "variant": variant},
                   open(out, "w"), indent=2)
     elif action == "invocation":
-        out, argv, started, faults = args[1:5]
-        append(out, {"args": argv, "started": started, "ended": now(), **commit(), "faults": faults})
+        out, argv, started, planned = args[1:5]
+        record = {"args": argv, "started": started, "ended": now(), **commit(), "planned": planned.split()}
+        if len(args) > 5:
+            record["ran"] = int(args[5])
+        append(out, record)
     elif action == "row":
         rows, fault, run, outcome, failover, note, invocation, verify_path, checks = args[1:10]
-        row = {"fault": fault, "run": int(run), "outcome": outcome,
+        faults = fault_registry.load()
+        inner = {n: f["name"] for n, f in faults.items() if fault in f["inside"]}
+        row = {"fault": fault, "name": faults[fault]["name"], "inner": inner, "run": int(run), "outcome": outcome,
                "failover_s": float(failover) if failover else None, "mail": mail(verify_path),
                "note": note, "checks": json.loads(checks), "invocation": int(invocation), "at": now(), **commit()}
         timeline_path = args[10] if len(args) > 10 else None
         if timeline_path and os.path.exists(timeline_path):
             row["timeline"] = json.load(open(timeline_path))
+        if len(args) > 11:
+            row.update(json.loads(args[11]))
         append(rows, row)
+    elif action == "soak":
+        out, count, seed, planned, drawn, mail_json, oos, status_rc, stopped = args[1:10]
+        json.dump({"count": int(count), "seed": seed, "planned": planned.split(), "drawn": int(drawn),
+                   "stopped": stopped or None, "mail": json.loads(mail_json) if mail_json else None,
+                   "verify_oos_kib": int(oos) if oos.isdigit() else None, "status_healthy": status_rc == "0",
+                   "ended": now(), **commit()}, open(out, "w"), indent=2)
     elif action == "rolling-row":
         rows, operation, outcome, up_s, moves, outages, verify_path, checks, note = args[1:10]
         invocation = int(args[10]) if len(args) > 10 else 1

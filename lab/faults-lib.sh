@@ -29,31 +29,68 @@ expect() {
   return 0
 }
 outcome() { [[ -z $problems ]] && echo pass || echo fail; }
+# baseline VAR DESCRIPTION COMMAND...: a fact read before the fault (an id, a count) into VAR.
+# One that cannot be read, or reads empty, fails the run: it is kept as a failed check, and
+# the caller abandons the run (abandon_run) rather than compare against nothing.
+baseline() {
+  local var=$1 what=$2 value; shift 2
+  if value=$("$@" 2>/dev/null) && [[ -n $value ]]; then
+    printf -v "$var" '%s' "$value"
+    return 0
+  fi
+  expect "read before the fault: $what" false
+  return 1
+}
+# abandon_run: the current fault run ends before its fault, with a failed row.
+abandon_run() {
+  rm -f "$work/verify.json" "$work/timeline.json"
+  record fail "" "abandoned before the fault: ${problems}"
+}
+# Extra fields of every row, as JSON (the soak adds its draw's index).
+row_extra="{}"
 # record OUTCOME FAILOVER_S NOTE: the row of the current fault run, with the last read-back.
 record() {
-  python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]" "$work/timeline.json"
+  python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]" "$work/timeline.json" "$row_extra"
   [[ $1 == pass ]] || failures=$((failures + 1))
   log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $(python3 lab/evidence.py mail-summary "$work/verify.json")) $3"
 }
 
 # ---- mail load ---------------------------------------------------------------------------
-# load_start: records the mailbox (its UIDs), then starts delivering RUN.fFrR.N mails.
-load_pid=""
+# load_start: records the mailbox (its UIDs), then starts delivering RUN.TAG.N mails, TAG the
+# fault run's (fFrR), or in a soak its draw's (sK). A soak's load never pauses: the next
+# draw's load starts before this one's stops (load_stop_and_verify), and load_start adopts it.
+load_pid="" load_stop=$work/stop next_load_pid="" next_load_tag=""
+soak=${soak:-false}
+start_load() { # start_load TAG STOP_FILE: prints the loader's pid
+  rm -f "$2" "$work/$1.acks" && touch "$work/$1.acks"
+  ns python3 lab/mailload.py snapshot "$LAB_VIP" "$work/$1.before.json" >/dev/null ||
+    { log "could not record the mailbox before load $1 (IMAP through $LAB_VIP)"; return 1; }
+  ns python3 lab/mailload.py load "$LAB_VIP" "$run_id" "$1" "$work/$1.acks" "$2" >"$work/$1.load" 2>&1 &
+  echo $!
+}
 load_start() {
-  load_tag=f${fault_no}r$fault_run
-  rm -f "$work/stop" "$work/$load_tag.acks" "$work/verify.json"
-  touch "$work/$load_tag.acks"
-  ns python3 lab/mailload.py snapshot "$LAB_VIP" "$work/$load_tag.before.json" >/dev/null ||
-    die "could not record the mailbox before fault $load_tag (IMAP through $LAB_VIP)"
-  ns python3 lab/mailload.py load "$LAB_VIP" "$run_id" "$load_tag" "$work/$load_tag.acks" "$work/stop" >"$work/$load_tag.load" 2>&1 &
-  load_pid=$!
+  rm -f "$work/verify.json"
+  if $soak; then
+    load_tag=s$soak_index load_stop=$work/$load_tag.stop
+    if [[ $next_load_tag == "$load_tag" ]]; then
+      load_pid=$next_load_pid next_load_pid="" next_load_tag=""
+      return 0
+    fi
+  else
+    load_tag=f${fault_no}r$fault_run load_stop=$work/stop
+  fi
+  load_pid=$(start_load "$load_tag" "$load_stop") || die "could not start the mail load of $load_tag"
   sleep 5
 }
 fault_began() { fault_t0=$(date +%s.%N); }
 # load_stop_and_verify: every acknowledged mail read back by its Message-ID; none lost; some
-# acknowledged after the fault began (fault_began).
+# acknowledged after the fault began (fault_began). In a soak the next draw's load starts first.
 load_stop_and_verify() {
-  touch "$work/stop"
+  if $soak && ((soak_index < soak_count)); then
+    next_load_tag=s$((soak_index + 1))
+    next_load_pid=$(start_load "$next_load_tag" "$work/$next_load_tag.stop") || next_load_tag=""
+  fi
+  touch "$load_stop"
   wait "$load_pid" || true
   local rc=0
   ns python3 lab/mailload.py verify "$LAB_VIP" "$run_id" "$load_tag" "$work/$load_tag.acks" \
@@ -63,6 +100,13 @@ load_stop_and_verify() {
   acked_during() { (($(mail_field acked_since) > 0)); }
   expect "every acknowledged mail read back by its Message-ID ($(python3 lab/evidence.py mail-summary "$work/verify.json"))" read_back
   expect "mail acknowledged after the fault began" acked_during
+}
+# stop_all_loads: every loader of this invocation stops (the suite's end, or its interruption).
+stop_all_loads() {
+  local acks
+  touch "$work/stop"
+  for acks in "$work"/*.acks; do [[ -e $acks ]] && touch "${acks%.acks}.stop"; done
+  return 0
 }
 
 # ---- node and network faults -------------------------------------------------------------
@@ -101,17 +145,34 @@ fence_count() {
   out=$(on "$1" "grep -c \"Operation 'reboot' targeting $2 by [a-z]* for .*: OK\" /var/log/pacemaker/pacemaker.log || true") || return 1
   [[ $out =~ ^[0-9]+$ ]] && echo "$out"
 }
+main_pid() { # main_pid NODE UNIT: the unit's main PID, a number above 0, or a failure
+  local pid; pid=$(on "$1" "systemctl show -p MainPID --value $2") && [[ $pid =~ ^[1-9][0-9]*$ ]] && echo "$pid"
+}
 imap_login_ok() { ns python3 lab/mailload.py wait-login "$LAB_VIP" "$(date +%s)" 20 >/dev/null; }
 # The mailbox answers a read through the VIP (a login alone does not touch the disk).
 mailbox_reads() { ns python3 lab/mailload.py snapshot "$LAB_VIP" /dev/null >/dev/null 2>&1; }
-# Kernel messages on NODE matching PATTERN since epoch SINCE (a rebooted node's journal starts
-# at its boot, which is after SINCE: its earlier messages are gone with it).
+# Kernel messages on NODE matching PATTERN since epoch SINCE, from every boot the node's journal
+# still holds; fails when the journal cannot be read. The lab's journals are volatile: a node
+# that rebooted after SINCE has lost the messages before its boot (journal_covers says so).
 kernel_log_count() {
   local out
-  out=$(on "$1" "journalctl -k -q --no-pager --since @$2 | grep -Ec '$3' || true") || return 1
+  out=$(on "$1" "set -o pipefail; journalctl _TRANSPORT=kernel -q --no-pager -o cat --since @$2 | { grep -Ec '$3' || true; }") || return 1
   [[ $out =~ ^[0-9]+$ ]] && echo "$out"
 }
-no_split_brain_since() { [[ $(kernel_log_count primary "$1" 'Split-Brain detected') == 0 && $(kernel_log_count secondary "$1" 'Split-Brain detected') == 0 ]]; }
+# NODE's journal reaches back to epoch SINCE: it has not rebooted since, or keeps its journal.
+journal_covers() {
+  local out
+  out=$(on "$1" 'echo "$(awk "/^btime/ { print \$2 }" /proc/stat) $(test -d /var/log/journal && echo persistent || echo volatile)"') || return 1
+  [[ $out == *persistent ]] || { [[ ${out%% *} =~ ^[0-9]+$ ]] && ((${out%% *} <= $2)); }
+}
+# No split brain logged on either node since SINCE: both journals read and count 0, and at least
+# one reaches back to SINCE (both peers log a split brain at the same handshake, so one
+# unbroken journal sees every one).
+no_split_brain_since() {
+  local cp cs
+  cp=$(kernel_log_count primary "$1" 'Split-Brain detected') && cs=$(kernel_log_count secondary "$1" 'Split-Brain detected') &&
+    ((cp == 0 && cs == 0)) && { journal_covers primary "$1" || journal_covers secondary "$1"; }
+}
 # KiB the rejoining NODE was told to resync in its last resync ("will sync N KB").
 last_resync_kib() { on "$1" 'dmesg || true' | sed -n 's/.*Began resync as SyncTarget (will sync \([0-9]*\) KB.*/\1/p' | tail -n 1; }
 # KiB the peer had marked changed when NODE last rejoined (handshake "peer ... bits:N", 4 KiB a bit).
@@ -135,32 +196,6 @@ drbd_verify() {
   [[ $verify_oos =~ ^[0-9]+$ ]]
 }
 verified_in_sync() { drbd_verify "$1" && ((verify_oos == 0)); }
-
-# Fault 11, after every fault: the same configuration on both nodes, nothing orphaned,
-# no leftover fence constraint, the stack's resource set unchanged.
-config_fingerprint() {
-  local out
-  out=$(on "$1" 'set -o pipefail; cibadmin -Q --local -o configuration | grep -v "epoch\|num_updates" | md5sum') || return 1
-  echo "${out%% *}"
-}
-same_configuration() {
-  local a b
-  a=$(config_fingerprint primary) && b=$(config_fingerprint secondary) && [[ -n $a && $a == "$b" ]]
-}
-resource_ids() {
-  local out
-  out=$(on_cluster 'cibadmin -Q -o resources') || return 1
-  grep -o '<primitive id="[^"]*"' <<<"$out" | sort | tr '\n' ' '
-}
-same_resources() { local ids; ids=$(resource_ids) && [[ -n $ids && $ids == "$baseline_resources" ]]; }
-no_orphans() { local out; out=$(on_cluster 'crm_mon -1 -r') && [[ $out == *"Node List"* || $out == *"Online:"* ]] && ! grep -qi orphan <<<"$out"; }
-check_fault_11() {
-  expect "fault 11: identical cluster configuration on both nodes" same_configuration
-  expect "fault 11: no orphaned resources" no_orphans
-  expect "fault 11: no fence-peer constraint left" no_fence_constraint
-  expect "fault 11: resource set unchanged" same_resources
-  expect "fault 11: crm_verify -L clean" on_cluster 'crm_verify -L'
-}
 
 settle() {
   local a=$1
@@ -215,3 +250,12 @@ failover_timeline() {
   python3 lab/failover-timeline.py "${opts[@]}" --json >"$work/timeline.json" || { rm -f "$work/timeline.json"; log "  timeline: could not be read"; return 0; }
   python3 lab/failover-timeline.py "${opts[@]}" | sed 's/^/  /' >&2
 }
+
+# ---- the faults ------------------------------------------------------------------------
+# Each file of lab/faults/ defines a fault's body (fault_N) or the checks of a fault made
+# inside others (check_fault_N); lab/fault_registry.py reads their headers.
+for fault_file in "$LAB_DIR"/faults/*.sh; do
+  # shellcheck source=/dev/null
+  source "$fault_file"
+done
+unset fault_file

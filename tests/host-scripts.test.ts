@@ -232,7 +232,7 @@ describe("shellcheck", () => {
   });
   shellTest("every lab, engine and engine-test script is clean under shellcheck (bash, sourced files followed)", () => {
     const root = path.join(__dirname, "..");
-    const scripts = ["lab", "tools/engine", "tests/engine"].flatMap((dir) =>
+    const scripts = ["lab", "lab/faults", "tools/engine", "tests/engine"].flatMap((dir) =>
       fs
         .readdirSync(path.join(root, dir))
         .filter((f) => f.endsWith(".sh"))

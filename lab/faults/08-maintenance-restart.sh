@@ -1,0 +1,31 @@
+# name: maintenance, stack restart
+# needs: one-group
+# runs: 1
+# arbiter runs: 0
+# soak weight: 1
+# Maintenance mode on, corosync and Pacemaker restarted on both nodes, maintenance off: no
+# resource action at all.
+# shellcheck shell=bash disable=SC2154,SC2317  # set by faults.sh; checks run through expect
+
+fault_8() {
+  local a p before n
+  begin_run 8
+  baseline a "the active node" active_node || { abandon_run; return; }
+  p=$(other_node "$a")
+  baseline before "the service on $a" service_snapshot "$a" || { abandon_run; return; }
+  load_start
+  fault_began
+  on "$a" 'crm_attribute --name maintenance-mode --update true' || true
+  for n in "$p" "$a"; do
+    on "$n" 'systemctl stop pacemaker && systemctl restart corosync && systemctl start pacemaker' || true
+  done
+  expect "both nodes back online" wait_for 300 "online" both_online_and_quorate
+  on "$a" 'crm_attribute --name maintenance-mode --delete' || true
+  sleep 45
+  unchanged() { local after; after=$(service_snapshot "$a") && [[ $after == "$before" ]]; }
+  expect "no resource action: same start times, PIDs, mount and role on $a" unchanged
+  expect "healthy" settle "$a"
+  load_stop_and_verify
+  check_fault_11
+  record "$(outcome)" "" "maintenance on, corosync+pacemaker restarted on both, maintenance off; ${problems}"
+}
