@@ -40,7 +40,7 @@ half() {
     die "$name: pulumi up failed: $work/$name.up.out"
   before_runs=$(ls "$runs_dir")
   log "$name: fault 7 x $runs"
-  FAULT_STANDBY_RUNS=$runs bash lab/faults.sh --only 7 >&2 || log "$name: a fault 7 run failed (see above)"
+  FAULT_RUNS_7=$runs bash lab/faults.sh --only 7 >&2 || log "$name: a fault 7 run failed (see above)"
   new=$(comm -13 <(echo "$before_runs") <(ls "$runs_dir") | tail -n 1)
   [[ -n $new ]] || die "$name: the fault suite recorded no run"
   echo "$new"
