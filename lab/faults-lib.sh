@@ -61,12 +61,15 @@ record() {
 # draw's load starts before this one's stops (load_stop_and_verify), and load_start adopts it.
 load_pid="" load_stop=$work/stop next_load_pid="" next_load_tag=""
 soak=${soak:-false}
-start_load() { # start_load TAG STOP_FILE: prints the loader's pid
+# start_load TAG STOP_FILE: snapshot, then the loader in the background of this shell (so that
+# `wait` can wait for it), its pid in started_pid.
+started_pid=""
+start_load() {
   rm -f "$2" "$work/$1.acks" && touch "$work/$1.acks"
   ns python3 lab/mailload.py snapshot "$LAB_VIP" "$work/$1.before.json" >/dev/null ||
     { log "could not record the mailbox before load $1 (IMAP through $LAB_VIP)"; return 1; }
   ns python3 lab/mailload.py load "$LAB_VIP" "$run_id" "$1" "$work/$1.acks" "$2" >"$work/$1.load" 2>&1 &
-  echo $!
+  started_pid=$!
 }
 load_start() {
   rm -f "$work/verify.json"
@@ -79,7 +82,8 @@ load_start() {
   else
     load_tag=f${fault_no}r$fault_run load_stop=$work/stop
   fi
-  load_pid=$(start_load "$load_tag" "$load_stop") || die "could not start the mail load of $load_tag"
+  start_load "$load_tag" "$load_stop" || die "could not start the mail load of $load_tag"
+  load_pid=$started_pid
   sleep 5
 }
 fault_began() { fault_t0=$(date +%s.%N); }
@@ -88,7 +92,7 @@ fault_began() { fault_t0=$(date +%s.%N); }
 load_stop_and_verify() {
   if $soak && ((soak_index < soak_count)); then
     next_load_tag=s$((soak_index + 1))
-    next_load_pid=$(start_load "$next_load_tag" "$work/$next_load_tag.stop") || next_load_tag=""
+    if start_load "$next_load_tag" "$work/$next_load_tag.stop"; then next_load_pid=$started_pid; else next_load_tag=""; fi
   fi
   touch "$load_stop"
   wait "$load_pid" || true
@@ -142,7 +146,7 @@ partition() {
 # fenced node; stonith_admin's history view keeps too little for counting).
 fence_count() {
   local out
-  out=$(on "$1" "grep -c \"Operation 'reboot' targeting $2 by [a-z]* for .*: OK\" /var/log/pacemaker/pacemaker.log || true") || return 1
+  out=$(on "$1" "test -r /var/log/pacemaker/pacemaker.log && { grep -c \"Operation 'reboot' targeting $2 by [a-z]* for .*: OK\" /var/log/pacemaker/pacemaker.log || true; }") || return 1
   [[ $out =~ ^[0-9]+$ ]] && echo "$out"
 }
 main_pid() { # main_pid NODE UNIT: the unit's main PID, a number above 0, or a failure

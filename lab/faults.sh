@@ -19,6 +19,7 @@
 #              the whole soak read back, drbdadm verify, the status screen.
 #   --run ID:  add to suite run ID (an earlier invocation's) instead of starting a new one:
 #              a full list longer than one sitting is one run made of several invocations
+#   --plan:    print the fault runs this invocation would make, and stop (touches nothing)
 # Every run is recorded under lab/evidence/faults/RUN/ (tracked: commit it): meta.json (date,
 # commit, machine), invocations.jsonl (each with the fault runs it planned), rows.jsonl (a
 # row per fault run with every check it asserted), soak.json for a soak, and the report made
@@ -32,14 +33,12 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source=lab/checks.sh
 source "$(dirname "$0")/checks.sh"
 cd "$LAB_ROOT"
-need_root
-apt_deps nftables
 
 variant=$(lab_variant)
 has_arbiter=false
 # shellcheck disable=SC2034  # read by the fault bodies (lab/faults/)
 variant_has_arbiter "$variant" && has_arbiter=true
-run_id="" selection=() soak=false soak_count=0 soak_seed=""
+run_id="" selection=() soak=false soak_count=0 soak_seed="" plan_only=false
 args="$*"
 while (($#)); do
   case $1 in
@@ -54,6 +53,7 @@ while (($#)); do
       soak=true soak_count=$2; shift ;;
     --seed) soak_seed=${2:-}; shift ;;
     --run) run_id=$2; shift ;;
+    --plan) plan_only=true ;;
     --self-test) shift; exec bash lab/faults-selftest.sh "$@" ;;
     *) die "unknown argument $1" ;;
   esac
@@ -67,9 +67,15 @@ if $soak; then
 elif [[ -n $soak_seed ]]; then
   die "--seed goes with --soak"
 fi
-read -ra planned <<<"$(python3 lab/fault_registry.py plan "$variant" "${selection[@]}")" ||
-  die "no plan for the stack variant '$variant' (above)"
+plan_text=$(python3 lab/fault_registry.py plan "$variant" "${selection[@]}") || exit 2
+read -ra planned <<<"$plan_text"
 ((${#planned[@]} > 0)) || die "nothing to run for the stack variant '$variant'"
+if $plan_only; then
+  for f in "${planned[@]}"; do echo "$f $(python3 lab/fault_registry.py name "$f")"; done
+  exit 0
+fi
+need_root
+apt_deps nftables
 
 work=$LAB_STATE/faults
 mkdir -p "$work"
