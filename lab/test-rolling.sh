@@ -16,6 +16,9 @@
 #   --run ID  add to rolling run ID (an earlier invocation's) instead of starting a new one;
 #             its rows carry their invocation number; the table names an operation run
 #             more than once OP #N, its N-th run.
+# Every invocation is recorded at exit, also one that stops early: a line of
+# invocations.jsonl (its number, arguments, start and end, commit, operations, whether it
+# completed, its exit status, the operations that recorded a row), and table.txt rebuilt.
 # shellcheck disable=SC2016,SC2317  # checks are functions called through expect
 set -euo pipefail
 # shellcheck source=lab/lib.sh
@@ -51,14 +54,36 @@ fi
 mkdir -p "$work"
 rows=$evidence/rows.jsonl
 touch "$rows"
-# One more than the last invocation with rows (rows recorded before invocations were count as 1).
-invocation=$(python3 -c 'import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(max([r.get("invocation", 1) for r in rows], default=0) + 1)' "$rows")
+# One more than the last invocation recorded, in invocations.jsonl (its number, or its line's
+# for a line without one) or in the rows (a row without a number counts as invocation 1).
+invocation=$(python3 -c 'import json, os, sys
+rows, invocations = ([json.loads(l) for l in open(p) if l.strip()] if os.path.exists(p) else [] for p in sys.argv[1:3])
+numbers = [r.get("invocation", 1) for r in rows] + [i.get("invocation", n + 1) for n, i in enumerate(invocations)]
+print(max(numbers, default=0) + 1)' "$rows" "$evidence/invocations.jsonl")
 invocation_start=$(date -u +%FT%TZ)
-failures=0
+failures=0 completed=false done_ops=""
 # shellcheck source=lab/faults-lib.sh
 source "$LAB_DIR/faults-lib.sh"
+
+# At exit, however it ends: this invocation's line in invocations.jsonl, and the table rebuilt
+# from the rows (they may have grown before it stopped).
+record_invocation() {
+  local rc=$?
+  trap - EXIT
+  python3 - "$evidence/invocations.jsonl" "$invocation" "$args" "$invocation_start" "$operations" "$completed" "$rc" \
+    "$done_ops" <<'PY' || echo "test:rolling: this invocation could not be recorded in invocations.jsonl" >&2
+import sys
+sys.path.insert(0, "lab")
+import evidence
+out, number, args, started, operations, completed, rc, done = sys.argv[1:9]
+evidence.append(out, {"invocation": int(number), "args": args, "started": started, "ended": evidence.now(),
+                      **evidence.commit(), "faults": operations, "completed": completed == "true",
+                      "exit": int(rc), "recorded": done.split()})
+PY
+  if [[ -s $rows ]]; then python3 lab/evidence.py rolling-table "$rows" >"$evidence/table.txt" || true; fi
+  exit "$rc"
+}
+trap record_invocation EXIT
 lp() { bash lab/pulumi.sh "$@"; }
 
 # ---- what each operation changes in the stack, and what its preview must list ------------
@@ -200,6 +225,7 @@ operation() {
   if declare -F "cleanup_$op" >/dev/null; then "cleanup_$op" || log "  cleanup after $op failed"; fi
   outages=$(ns python3 lab/mailload.py outages "$work/probe")
   python3 lab/evidence.py rolling-row "$rows" "$op" "$(outcome)" "$up_s" "$(moves)" "$outages" "$work/verify.json" "[$checks_json]" "$problems" "$invocation"
+  done_ops+=" $op"
   [[ $(outcome) == pass ]] || failures=$((failures + 1))
   log "$op: $(outcome); up ${up_s} s, $(moves) service move(s), outages $outages; $(python3 lab/evidence.py mail-summary "$work/verify.json")"
 }
@@ -211,7 +237,7 @@ log "rolling run $run_id, invocation $invocation: $operations; evidence in ${evi
 for op in $operations; do
   operation "$op"
 done
-python3 lab/evidence.py invocation "$evidence/invocations.jsonl" "$args" "$invocation_start" "$operations"
+completed=true
 python3 lab/evidence.py rolling-table "$rows" >"$evidence/table.txt"
 cat "$evidence/table.txt"
 log "rolling operations: $failures failed"
