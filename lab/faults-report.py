@@ -149,9 +149,13 @@ def soak_lines(soak, rows, names):
     lines = ["", f"soak: {soak['count']} faults drawn with seed {soak['seed']}: {' '.join(soak['planned'])}",
              f"  ran {soak['drawn']} back to back, {sum(r['outcome'] == 'pass' for r in drawn)} passed"
              + (f"; STOPPED: {soak['stopped']}" if soak.get("stopped") else ", none needed a human")]
+    spread = lambda xs: f"p50 {percentile(xs, 50):.0f} s, p90 {percentile(xs, 90):.0f} s, max {max(xs):.0f} s"
     if logins:
         lines.append(f"  first IMAP login after a fault that moved or restarted the service ({len(logins)} faults): "
-                     f"p50 {percentile(logins, 50):.0f} s, p90 {percentile(logins, 90):.0f} s, max {max(logins):.0f} s")
+                     + spread(logins))
+    for fault in sorted({r["fault"] for r in drawn if r["failover_s"] is not None}, key=int):
+        xs = [r["failover_s"] for r in drawn if r["fault"] == fault and r["failover_s"] is not None]
+        lines.append(f"    {fault}. {names.get(fault, fault)} ({len(xs)}): " + spread(xs))
     by_fault = Counter(r["fault"] for r in drawn)
     lines.append("  drawn: " + ", ".join(f"{f}. {names.get(f, f)} x{by_fault[f]}" for f in sorted(by_fault, key=int)))
     lines.append(f"  mails acknowledged in the draws: {sum(x['acked'] for x in mails)}, lost at each draw's read-back: "

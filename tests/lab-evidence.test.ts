@@ -262,6 +262,7 @@ describe("faults-report.py: plans, names and the soak", () => {
     expect(table).toContain("soak: 6 faults drawn with seed 7: 1 1 1 1 1 4");
     expect(table).toContain("ran 6 back to back, 5 passed, none needed a human");
     expect(table).toContain("(5 faults): p50 100 s, p90 120 s, max 120 s");
+    expect(table).toContain("    1. power-off of the active node (5): p50 100 s, p90 120 s, max 120 s");
     expect(table).toContain("every draw's mails read back again: 1500 acknowledged, 0 lost, 0 draw(s) unreadable");
     expect(table).toContain("drbdadm verify at the end: 0 KiB out of sync; status screen: HEALTHY");
     const stopped = reportOf(drawn.slice(0, 2), [invocation(soak.planned, 2, "--soak 6 --seed 7")], {
