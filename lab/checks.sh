@@ -70,6 +70,7 @@ vip_state() { on "$1" "if ip -4 -o addr show | grep -q ' $LAB_VIP/'; then echo v
 drbd_role() { on "$1" "drbdadm role $DRBD_RES 2>/dev/null || echo down"; } # Primary/Secondary, ..., down
 unit_state() { on "$1" "systemctl is-active $2 || true"; }                    # active | inactive | failed ...
 
+unmounted_everywhere() { [[ $(mount_state primary) == unmounted && $(mount_state secondary) == unmounted ]]; }
 mounted_on_only() { [[ $(mount_state "$1") == /dev/drbd0 && $(mount_state "$(other_node "$1")") == unmounted ]]; }
 vip_on_only() {
   [[ $(vip_state "$1") == vip && $(vip_state "$(other_node "$1")") == no-vip ]] &&

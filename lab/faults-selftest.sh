@@ -6,20 +6,32 @@
 #   1. a mail removed from the mailbox before the read-back      -> "lost", naming its number
 #   2. Dovecot restarted in the no-op window                     -> the service snapshot differs
 #   3. a leftover fence-peer constraint                          -> fault 11's constraint check
-#   4. every negated check with the nodes unreachable            -> fails ("could not ask")
+#   4. every check of lab/negated-checks.txt, with ssh refused   -> fails ("could not ask")
+#      and again with the lab's network namespace gone
 #   5. a failed action recorded for a resource                   -> the agent test's probe check
 #   6. a block written under DRBD on the passive node            -> drbdadm verify finds it
 # --short (CI) runs 1-5; 6 reads the whole disk twice and repairs it.
+# Each run is recorded in lab/evidence/selftest/RUN/ (lab/record-lib.sh; commit it).
 # shellcheck disable=SC2016,SC2317  # commands for the nodes are single-quoted; checks run through catches
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=lab/checks.sh
 source "$LAB_DIR/checks.sh"
+# shellcheck source=lab/record-lib.sh
+source "$LAB_DIR/record-lib.sh"
 cd "$LAB_ROOT"
 need_root
 short=false
 [[ ${1:-} == --short ]] && short=true
+
+# Case 4's checks, one "FILE FUNCTION ARG..." a line.
+mapfile -t negated_checks < <(grep -Ev '^[[:space:]]*(#|$)' "$LAB_DIR/negated-checks.txt")
+# The plan: each holds/catches call that starts a line, two runs of each listed check, and
+# with case 6 its three calls (indented by two spaces, as no other call is).
+planned=$(($(checks_planned "$LAB_DIR/faults-selftest.sh" '^(holds|catches) ') + 2 * ${#negated_checks[@]}))
+$short || planned=$((planned + $(checks_planned "$LAB_DIR/faults-selftest.sh" '^  (holds|catches) ')))
+record_begin selftest "$planned" "$*"
 
 work=$LAB_STATE/faults-selftest
 rm -rf "$work" && mkdir -p "$work"
@@ -30,21 +42,27 @@ source "$LAB_DIR/faults-lib.sh"
 export MAIL_VERIFY_TIMEOUT=20
 
 passed=0 failed=0 start=$(now)
+# counted true|false CHECK: counts and records one check of the self-test.
+counted() {
+  if $1; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  record_check "$2" "$1"
+}
 # catches DESCRIPTION EXPECTED-TEXT COMMAND...: COMMAND (a check) must fail, and what it
 # reported (its output, its NOT MET lines) must contain EXPECTED-TEXT (when not empty).
 catches() {
-  local what=$1 expected=$2 out rc=0; shift 2
+  local what=$1 expected=$2 out rc=0 row; shift 2
+  row="$what: the check must fail${expected:+ and say \"$expected\"}"
   out=$("$@" 2>&1) || rc=$?
   if ((rc != 0)) && [[ $out == *"$expected"* ]]; then
-    printf 'PASS %s: the check failed%s\n' "$what" "${expected:+ and said \"$expected\"}"; passed=$((passed + 1))
+    printf 'PASS %s: the check failed%s\n' "$what" "${expected:+ and said \"$expected\"}"; counted true "$row"
   else
     printf 'FAIL %s: exit %s, expected a failure naming "%s"; it said: %s\n' "$what" "$rc" "$expected" "$(tail -n 3 <<<"$out" | tr '\n' ' ')"
-    failed=$((failed + 1))
+    counted false "$row"
   fi
 }
 holds() { # holds DESCRIPTION COMMAND...: the control: on the healthy lab the check passes
   local what=$1; shift
-  if "$@" >/dev/null 2>&1; then printf 'PASS %s\n' "$what"; passed=$((passed + 1)); else printf 'FAIL %s\n' "$what"; failed=$((failed + 1)); fi
+  if "$@" >/dev/null 2>&1; then printf 'PASS %s\n' "$what"; counted true "$what"; else printf 'FAIL %s\n' "$what"; counted false "$what"; fi
 }
 # A fault run's checks as the suite runs them: the NOT MET lines are the output, failing when any.
 run_checks() { begin_run "$1" 2>/dev/null; shift; "$@" 2>&1; [[ -z $problems ]]; }
@@ -53,6 +71,7 @@ a=$(active_node) || die "cannot ask where the group runs: npm run lab:status"
 [[ -n $a ]] || die "the group runs nowhere: npm run lab"
 p=$(other_node "$a")
 settle "$a" || die "the lab is not healthy: npm run lab:status"
+# shellcheck disable=SC2034  # read by same_resources (lab/faults/11-configuration-consistent.sh)
 baseline_resources=$(resource_ids)
 log "self-test on the healthy lab, group on $a"
 
@@ -94,18 +113,50 @@ on "$a" "cibadmin --create -o constraints -X '$constraint'"
 catches "3. a leftover fence-peer constraint" "NOT MET: fault 11: no fence-peer constraint left" run_checks 93 check_fault_11
 on "$a" "cibadmin --delete -o constraints -X '<rsc_location id=\"drbd-fence-by-handler-$DRBD_RES-selftest\"/>'"
 
-# 4. Nodes that cannot be asked: every negated check fails instead of passing on silence.
+# 4. Nodes that cannot be asked: every check of lab/negated-checks.txt fails instead of
+# passing on silence.
+# unreachable HOW COMMAND...: COMMAND in a subshell in which no node can be asked.
 unreachable() { (
-  # The lab's own ssh options with no known host key: every ssh fails (exit 255).
-  SSH_OPTS=("${SSH_OPTS[@]/#UserKnownHostsFile=*/UserKnownHostsFile=/dev/null}")
+  case $1 in
+    # The lab's own ssh options with no known host key: every ssh fails (exit 255).
+    ssh) SSH_OPTS=("${SSH_OPTS[@]/#UserKnownHostsFile=*/UserKnownHostsFile=/dev/null}") ;;
+    # No such namespace: every command run through ns fails, ssh to the nodes included.
+    namespace) LAB_NS=zha-lab-absent ;;
+  esac
+  shift
   "$@" && echo "passed although no node could be asked"
 ); }
-for negated in no_fence_constraint no_orphans same_configuration same_resources "holds_nothing $p" \
-  "mounted_on_only $a" "vip_on_only $a" "group_runs_on $a" "no_split_brain_since 0" "verified_in_sync $a"; do
-  # shellcheck disable=SC2086  # the function and its argument
-  catches "4. $negated with no node reachable" "" unreachable $negated
+# callable FILE FUNCTION: FILE is a library this test may source, and it defines FUNCTION
+# at its top level; says why not otherwise.
+callable() {
+  case $1 in
+    lab/checks.sh | lab/faults-lib.sh | lab/agent-checks.sh | lab/faults/*.sh) ;;
+    *) echo "$1 is not a library the self-test may source"; return 1 ;;
+  esac
+  # shellcheck source=/dev/null
+  (source "$1" >/dev/null 2>&1 && declare -F "$2" >/dev/null) || { echo "$1 does not define $2 at its top level"; return 1; }
+}
+# listed FILE FUNCTION ARG...: FUNCTION of FILE (sourced here), ACTIVE and PASSIVE the nodes.
+listed() {
+  local file=$1 fn=$2 arg args=(); shift 2
+  for arg; do
+    case $arg in ACTIVE) args+=("$a") ;; PASSIVE) args+=("$p") ;; *) args+=("$arg") ;; esac
+  done
+  # shellcheck source=/dev/null
+  source "$file" && "$fn" "${args[@]}"
+}
+for entry in "${negated_checks[@]}"; do
+  read -ra words <<<"$entry"
+  for how in ssh namespace; do
+    what="4. ${words[*]:1} (${words[0]}), $([[ $how == ssh ]] && echo "ssh to the nodes refused" || echo "the lab's namespace gone")"
+    if why=$(callable "${words[@]:0:2}"); then
+      catches "$what" "" unreachable "$how" listed "${words[@]}"
+    else
+      printf 'FAIL %s: %s\n' "$what" "$why"
+      counted false "$what: the check must fail"
+    fi
+  done
 done
-catches "4. failed_actions_of with no node reachable" "" unreachable failed_actions_of imap
 
 # 5. A failed action (the agent test's probe check reads crm_mon's failures the same way).
 fence_node=$(on "$a" "crm_resource --locate --resource fence-sbd" | sed -n 's/.* is running on: \([a-z]*\).*/\1/p')
@@ -134,5 +185,6 @@ if ! $short; then
 fi
 
 holds "the lab is healthy after the self-test" settle "$a"
-printf '%d passed, %d failed in %s s (fault suite self-test%s)\n' "$passed" "$failed" "$(elapsed "$start")" "$($short && echo ', short')"
+record_done
+printf '%d passed, %d failed in %s s (fault suite self-test%s; evidence %s)\n' "$passed" "$failed" "$(elapsed "$start")" "$($short && echo ', short')" "$(record_where)"
 ((failed == 0))

@@ -6,25 +6,25 @@
 # move it with the group (standby of the active node) leaving nothing behind, and stop it.
 # Everything the test adds (user, tree, resource, constraints) is removed at the end.
 # Needs a deployed lab. Usage: bash lab/test-agent.sh
+# Each run is recorded in lab/evidence/agent/RUN/ (lab/record-lib.sh; commit it).
 # shellcheck disable=SC2016,SC2317  # node commands are single-quoted; checks run through check()
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=lab/checks.sh
 source "$(dirname "$0")/checks.sh"
+# shellcheck source=lab/agent-checks.sh
+source "$(dirname "$0")/agent-checks.sh"
+# shellcheck source=lab/record-lib.sh
+source "$(dirname "$0")/record-lib.sh"
 cd "$LAB_ROOT"
 
-RSC=zimbra-double
-TREE=$MOUNT_POINT/zimbra-double
-USER_NAME=zhadouble
-USER_ID=5100
 failures=0
 ran=0
-check() { local what=$1; shift; ran=$((ran + 1)); if "$@"; then printf 'PASS %s\n' "$what"; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); fi; }
-
-double_pids() { on "$1" "pgrep -u $USER_NAME || true" | tr '\n' ' '; }
-runs_on() { [[ -n $(double_pids "$1") ]] && [[ -z $(double_pids "$(other_node "$1")") ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q "running on: $1"; }
-stopped_everywhere() { [[ -z $(double_pids primary) && -z $(double_pids secondary) ]] && on_cluster "crm_resource --locate --resource $RSC 2>&1" | grep -q 'NOT running'; }
+check() {
+  local what=$1; shift; ran=$((ran + 1))
+  if "$@"; then printf 'PASS %s\n' "$what"; record_check "$what" true; else printf 'FAIL %s\n' "$what"; failures=$((failures + 1)); record_check "$what" false; fi
+}
 
 cleanup() {
   on_cluster "crm_resource --resource $RSC --meta --set-parameter target-role --parameter-value Stopped >/dev/null 2>&1 || true
@@ -38,9 +38,11 @@ cleanup() {
       userdel $USER_NAME 2>/dev/null || true; groupdel $USER_NAME 2>/dev/null || true" || true
   done
 }
-trap cleanup EXIT
 
 start=$(now)
+# Every check call starts a line of this script: the plan is their number.
+record_begin agent "$(checks_planned "$LAB_DIR/test-agent.sh" '^check ')" "$*"
+trap 'record_end; cleanup' EXIT
 a=$(active_node)
 [[ -n $a ]] || die "the group runs nowhere: deploy the lab first"
 b=$(other_node "$a")
@@ -79,7 +81,7 @@ check "the probe on $b (no data filesystem there) reports not running, not an er
 before=$(failcount "$a" "$RSC"); before=${before:-0}
 victim=$(on "$a" "cat $TREE/data/double/mailbox.pid")
 on "$a" "kill -9 $victim"
-restarted() { [[ $(failcount "$a" "$RSC") == $((before + 1)) ]] && runs_on "$a" && ! on "$a" "kill -0 $victim 2>/dev/null"; }
+restarted() { [[ $(failcount "$a" "$RSC") == $((before + 1)) ]] && runs_on "$a" && process_gone "$a" "$victim"; }
 check "monitor notices the killed daemon; restarted in place, fail count $before -> $((before + 1))" wait_for 300 "restart" restarted
 on "$a" "crm_resource --cleanup --resource $RSC" >/dev/null
 
@@ -88,13 +90,13 @@ on "$a" "crm_standby --node $a --update on"
 moved() { runs_on "$b" && group_runs_on "$b"; }
 check "standby of $a: the stand-in moves with the group to $b" wait_for 600 "move" moved
 log "moved in $(elapsed "$t") s"
-left_nothing() { [[ -z $(double_pids "$a") ]] && ! on "$a" "findmnt -n $MOUNT_POINT" >/dev/null; }
-check "nothing left on $a: no stand-in process, the data filesystem unmounted" left_nothing
+check "nothing left on $a: no stand-in process, the data filesystem unmounted" left_nothing "$a"
 on "$a" "crm_standby --node $a --update off"
 
 on "$b" "crm_resource --resource $RSC --meta --set-parameter target-role --parameter-value Stopped" >/dev/null
 check "target-role=Stopped: the agent stops every stand-in process" wait_for 300 "stop" stopped_everywhere
 check "the group kept running on $b" healthy_on "$b"
 
-printf '%d passed, %d failed (%ss, agent test)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
+record_done
+printf '%d passed, %d failed (%ss, agent test; evidence %s)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")" "$(record_where)"
 exit $((failures > 0))

@@ -17,19 +17,22 @@
 #   h. a renamed command: the engine creates the new name and then deletes the old one on the
 #      same host; the program's delete sees the new owner and undoes nothing (a plain
 #      command, the control, loses its directory);
-# --quick (CI) runs a, b, f and h.
+# --quick (CI) runs a, b, f and h. Each run is recorded in lab/evidence/test-lab/RUN/
+# (lab/record-lib.sh; commit it).
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=lab/checks.sh
 source "$(dirname "$0")/checks.sh"
+# shellcheck source=lab/record-lib.sh
+source "$(dirname "$0")/record-lib.sh"
 cd "$LAB_ROOT"
 out=$LAB_STATE/e2e
 mkdir -p "$out"
 failures=0
 ran=0
-pass() { printf 'PASS %s\n' "$*"; }
-fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); }
+pass() { printf 'PASS %s\n' "$*"; record_check "$*" true; }
+fail() { printf 'FAIL %s\n' "$*"; failures=$((failures + 1)); record_check "$*" false; }
 check() { local what=$1; shift; ran=$((ran + 1)); log "check: $what"; if "$@"; then pass "$what"; else fail "$what"; fi; }
 mail() { ns python3 lab/mailcheck.py "$@"; }
 lp() { bash lab/pulumi.sh "$@"; }
@@ -73,18 +76,26 @@ last_update_changes() {
 }
 
 start=$(now)
-tracked_before=$(git status --porcelain --untracked-files=no 2>/dev/null || true)
+# The plan: every check call of the full run starts a line; --quick's are those before c.,
+# its own untouched check (indented) included.
+if [[ ${1:-} == --quick ]]; then
+  planned=$(checks_planned "$LAB_DIR/test-e2e.sh" '^ *check "' '^# ---- c[.] ')
+else
+  planned=$(checks_planned "$LAB_DIR/test-e2e.sh" '^check "')
+fi
+record_begin test-lab "$planned" "$*"
+tracked_files() { git status --porcelain --untracked-files=no; }
+# No porcelain line reads like this: when git cannot say, the check below cannot pass.
+tracked_before=$(tracked_files) || tracked_before="git status failed before the test"
 
 # ---- a. fresh deploy ----------------------------------------------------------------------
 # After `npm run lab` (CI) the stack is deployed already: this up then changes nothing, and
 # npm run lab's own exit status stood for the fresh deploy.
 resources_before=$( (lp stack export --stack lab 2>/dev/null || echo '{}') |
   python3 -c 'import json,sys; print(len((json.load(sys.stdin).get("deployment") or {}).get("resources") or []))')
-if ((resources_before > 0)); then
-  check "a. pulumi up on the lab already deployed ($resources_before resources) succeeds" deploy up apply-1
-else
-  check "a. pulumi up on fresh nodes succeeds" deploy up apply-1
-fi
+first_up="a. pulumi up on fresh nodes succeeds"
+((resources_before == 0)) || first_up="a. pulumi up on the lab already deployed ($resources_before resources) succeeds"
+check "$first_up" deploy up apply-1
 check "a. both nodes online and quorate" both_online_and_quorate
 active=$(active_node)
 check "a. the group runs on the preferred node (primary) after a fresh deploy" test "$active" = primary
@@ -123,16 +134,21 @@ check "b. nothing restarted or moved: start times and PIDs of the group units an
 
 # ---- f. no plaintext secret ---------------------------------------------------------------
 no_plaintext_secrets() {
-  local authkey keyline hits=0 f
+  local authkey keyline hits=0 f rc backend_files
   authkey=$(on primary 'base64 -w0 /etc/corosync/authkey') || return 1
   keyline=$(sed -n 2p "$LAB_SSH_KEY")
   [[ ${#authkey} -gt 300 && ${#keyline} -gt 40 ]] || { echo "could not read the secrets to look for"; return 1; }
-  lp stack export --stack lab >"$out/stack-export.json"
-  for f in "$out"/*.out "$out"/*.events.jsonl "$out/stack-export.json" $(find "$LAB_PULUMI/state" "$LAB_PULUMI/home" -type f -name '*.json*'); do
+  lp stack export --stack lab >"$out/stack-export.json" || { echo "could not export the stack"; return 1; }
+  backend_files=$(find "$LAB_PULUMI/state" "$LAB_PULUMI/home" -type f -name '*.json*') || { echo "could not list the backend's files"; return 1; }
+  for f in "$out"/*.out "$out"/*.events.jsonl "$out/stack-export.json" $backend_files; do
     # the authkey also in 40-character pieces, in case a line break or a JSON escape cut it
-    if grep -qF -e "$keyline" -e "${authkey:0:40}" -e "${authkey:100:40}" -e "${authkey:200:40}" "$f"; then
-      echo "plaintext secret in $f"; hits=$((hits + 1))
-    fi
+    rc=0
+    grep -qF -e "$keyline" -e "${authkey:0:40}" -e "${authkey:100:40}" -e "${authkey:200:40}" "$f" || rc=$?
+    case $rc in
+      0) echo "plaintext secret in $f"; hits=$((hits + 1)) ;;
+      1) ;;
+      *) echo "could not read $f"; hits=$((hits + 1)) ;;
+    esac
   done
   echo "searched $(find "$out" -type f | wc -l) outputs and logs, the stack export and the backend's files"
   ((hits == 0))
@@ -172,10 +188,11 @@ rename_setup >>"$out/rename.out" 2>&1 || log "rename stack setup failed: $out/re
 check "h. control: a plain command renamed -> the engine runs the old name's delete after the new create (the directory is gone)" rename_unguarded
 check "h. the program's hostCommand renamed -> the old delete sees the new owner and keeps the directory; destroy still removes it" rename_guarded
 
-untouched() { [[ $(git status --porcelain --untracked-files=no 2>/dev/null || true) == "$tracked_before" ]]; }
+untouched() { local files; files=$(tracked_files) && [[ $files == "$tracked_before" ]]; }
 if [[ ${1:-} == --quick ]]; then
   check "no tracked file was written by the lab commands (git status as before)" untouched
-  printf '%d passed, %d failed (%ss, --quick)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
+  record_done
+  printf '%d passed, %d failed (%ss, --quick; evidence %s)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")" "$(record_where)"
   exit $((failures > 0))
 fi
 
@@ -227,9 +244,6 @@ check "d. its file is gone on both nodes; the second is still there" first_gone
 check "d. no other file touched (mtime, size)" test -n "$before" -a "$before" = "$(file_stats primary "$others /etc/zimbra-ha-e2e/second.conf"; file_stats secondary "$others /etc/zimbra-ha-e2e/second.conf")"
 
 # ---- e. destroy and rebuild ---------------------------------------------------------------
-unmounted_everywhere() {
-  ! on primary 'findmnt -n /opt/zimbra' >/dev/null && ! on secondary 'findmnt -n /opt/zimbra' >/dev/null
-}
 check "e. pulumi destroy succeeds" deploy destroy destroy
 check "e. after destroy the filesystem is unmounted everywhere" unmounted_everywhere
 check "e. pulumi up after destroy succeeds" deploy up apply-after-destroy
@@ -258,5 +272,6 @@ agent_test() { bash lab/test-agent.sh >"$out/agent.out" 2>&1 || { cat "$out/agen
 check "no tracked file was written by the lab commands (git status as before)" untouched
 check "g. the Zimbra OCF agent runs a stand-in tree on DRBD under Pacemaker: start, monitor, failover, stop (lab/test-agent.sh)" agent_test
 
-printf '%d passed, %d failed (%ss)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")"
+record_done
+printf '%d passed, %d failed (%ss; evidence %s)\n' "$((ran - failures))" "$failures" "$(elapsed "$start")" "$(record_where)"
 exit $((failures > 0))
