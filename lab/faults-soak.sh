@@ -35,7 +35,9 @@ run_soak() {
     # shellcheck disable=SC2034  # read by record (faults-lib.sh)
     row_extra="{\"soak\": $soak_index}"
     log "soak draw $soak_index of $soak_count: fault $f ($(python3 lab/fault_registry.py name "$f"))"
-    "fault_$f"
+    # A command of the body that fails ends that fault run's commands, not the soak: its
+    # checks are kept in its row, and the heal below decides whether the soak goes on.
+    "fault_$f" || log "soak draw $soak_index: fault $f's body ended with an error"
     if ! wait_for 900 "the cluster healed after draw $soak_index" soak_heals; then
       stopped="the cluster did not heal within 900 s after draw $soak_index (fault $f): it needs a human"
       log "soak stopped: $stopped"
