@@ -44,7 +44,9 @@ urns = set()
 for line in open(sys.argv[1]):
     meta = json.loads(line).get("resourcePreEvent", {}).get("metadata", {})
     name = meta.get("urn", "").split("::")[-1]
-    if name == "primary" or name.startswith("primary-"): urns.add(meta["urn"])
+    # the steps of primary, its Node component, and the root component they descend from
+    if name == "primary" or name.startswith("primary-") or meta.get("type") == "zimbra-ha:index:Cluster":
+        urns.add(meta["urn"])
 print("\n".join(sorted(urns)))' "$out/deploy.events.jsonl")
 log "fresh lab for the one-node floor ($(wc -l <<<"$primary_steps") resources)"
 fresh_lab >/dev/null
