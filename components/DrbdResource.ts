@@ -65,9 +65,10 @@ export class DrbdResource extends pulumi.ComponentResource {
     });
 
     const designated = perNode.find((p) => p.node.name === args.initialPrimary)!;
+    // (A node's step left out of `pulumi up --target`, never created, has no output.)
     const reports = pulumi
       .all(perNode.map((p) => p.metadata.stdout))
-      .apply((outs) => outs.map((o) => o.trim().split("\n").pop()).join("\n") + "\n");
+      .apply((outs) => outs.map((o) => (o ?? "").trim().split("\n").pop()).join("\n") + "\n");
     const init = steps.once(
       designated.node,
       "initialize",

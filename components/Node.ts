@@ -92,7 +92,7 @@ export class Node extends pulumi.ComponentResource {
       },
     );
     if (args.arbiter) {
-      this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
+      this.distro = detect.stdout.apply((out) => (out ?? "").replace(/^distro: /, "").trim());
       this.ready = [tools, packages];
       this.registerOutputs({ distro: this.distro });
       return;
@@ -124,7 +124,8 @@ export class Node extends pulumi.ComponentResource {
       ),
     );
 
-    this.distro = detect.stdout.apply((out) => out.replace(/^distro: /, "").trim());
+    // A step left out of `pulumi up --target` that was never created has no output at all.
+    this.distro = detect.stdout.apply((out) => (out ?? "").replace(/^distro: /, "").trim());
     this.ready = [tools, hostname, hosts, packages, bootServices, drbdModule, ...files];
     this.registerOutputs({ distro: this.distro });
   }
