@@ -18,6 +18,14 @@ run_id=$(date -u +%Y%m%dT%H%M%SZ)
 evidence=$LAB_ROOT/lab/evidence/bench/$run_id
 mkdir -p "$evidence"
 python3 lab/evidence.py meta "$evidence/meta.json" "$run_id"
+# A run that stops before its figures says so in its folder, with the step it stopped in.
+bench_step=start
+step() { bench_step=$*; log "$*"; }
+stopped_early() {
+  local rc=$?
+  [[ -f $evidence/bench.json ]] || printf 'stopped early (exit %s) during: %s\n' "$rc" "$bench_step" >"$evidence/STOPPED"
+}
+trap stopped_early EXIT
 lp() { bash lab/pulumi.sh "$@"; }
 timed() { local t; t=$(now); "$@" >>"$out/bench.out" 2>&1; elapsed "$t"; }
 
@@ -29,13 +37,13 @@ fresh_lab() {
 }
 
 : >"$out/bench.out"
-log "fresh lab for the full deploy"
+step "fresh lab for the full deploy"
 boot_s=$(fresh_lab)
-log "pulumi up (log: $out/bench.out)"
+step "pulumi up (log: $out/bench.out)"
 deploy_s=$(timed bash lab/deploy.sh up --log "$out/deploy.events.jsonl")
-resync=$(lab_ssh secondary 'dmesg | grep -c "Began resync" || true')
+resync=$(lab_ssh secondary 'set -o pipefail; dmesg | { grep -c "Began resync" || true; }')
 received_kib=$(lab_ssh secondary "sed -n 's/.* nr:\([0-9]*\).*/\1/p' /proc/drbd")
-log "pulumi preview, then a no-op pulumi up"
+step "pulumi preview, then a no-op pulumi up"
 preview_s=$(timed lp preview --stack lab --expect-no-changes)
 noop_s=$(timed lp up --stack lab --yes --skip-preview --event-log "$out/noop.events.jsonl")
 primary_steps=$(python3 -c '
@@ -48,7 +56,7 @@ for line in open(sys.argv[1]):
     if name == "primary" or name.startswith("primary-") or meta.get("type") == "zimbra-ha:index:Cluster":
         urns.add(meta["urn"])
 print("\n".join(sorted(urns)))' "$out/deploy.events.jsonl")
-log "fresh lab for the one-node floor ($(wc -l <<<"$primary_steps") resources)"
+step "fresh lab for the one-node floor ($(wc -l <<<"$primary_steps") resources)"
 fresh_lab >/dev/null
 targets=()
 while read -r urn; do targets+=(--target "$urn"); done <<<"$primary_steps"
