@@ -44,7 +44,6 @@ run_soak() {
       break
     fi
   done
-  touch "$work/stop"
   stop_all_loads
   log "soak: reading back every acknowledged mail of the $soak_index draws"
   final_mail=$(soak_read_back_all) || final_ok=false
