@@ -1,20 +1,47 @@
 /**
  * Prints, as JSON, every resource the program registers under the mock runtime for a set of
- * stacks (the lab, both examples, a quorum-device stack, a Zimbra + firewall stack), sorted by
- * URN: names, parents, inputs, dependencies, options. Two checkouts' outputs compared show
+ * stacks (the lab and each of its variants, every example, a quorum-device stack, a Zimbra +
+ * firewall stack), sorted by URN: names, parents, inputs, dependencies, options. Two checkouts' outputs compared show
  * whether a refactor moved or changed anything a `pulumi up` would act on.
  * Usage: npx tsx tools/registrations.ts [CHECKOUT] > registrations.json
  *        (CHECKOUT: the repository whose program is registered; default this one)
  */
+import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import type { RawSettings } from "../components/stackfile";
+import { mergeSettings } from "../lab/stack-variant";
 
 type Variant = [name: string, stackFile: string, overrides?: (raw: RawSettings) => void];
 
+const ROOT = path.join(__dirname, "..");
+
+/** The lab with one of lab/variants/ merged over it, as `npm run lab -- --stack NAME` deploys it. */
+function labVariant(name: string): Variant {
+  const overlay = YAML.parse(fs.readFileSync(path.join(ROOT, "lab", "variants", `${name}.yaml`), "utf8"));
+  return [
+    `lab-${name}`,
+    "Pulumi.lab.yaml",
+    (raw) => {
+      const merged = mergeSettings(raw, overlay);
+      for (const key of Object.keys(raw)) delete raw[key];
+      Object.assign(raw, merged);
+    },
+  ];
+}
+
 const VARIANTS: Variant[] = [
   ["lab", "Pulumi.lab.yaml"],
-  ["kopano", "examples/kopano.yaml"],
-  ["ox", "examples/open-xchange.yaml"],
+  ...fs
+    .readdirSync(path.join(ROOT, "lab", "variants"))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => labVariant(f.replace(/\.yaml$/, ""))),
+  ...fs
+    .readdirSync(path.join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f): Variant => [f.replace(/\.yaml$/, ""), `examples/${f}`]),
   [
     "qdevice",
     "Pulumi.lab.yaml",
