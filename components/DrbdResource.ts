@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { HostSteps, sha256, tool } from "./remote";
-import { DrbdView, drbdResPath } from "./render/drbd";
+import { DrbdView } from "./render/drbd";
+import { drbdResPath } from "./host-paths";
 
 export interface DrbdResourceArgs {
   nodes: Node[];

@@ -2,15 +2,19 @@
  * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk
  * unless it runs diskless, /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
  * agents read (root-only files, written from secret stdin); on every node the unit that restarts a fencer which
- * started without the cluster configuration. The STONITH resources themselves are part of the Pacemaker
- * configuration (render/cib.ts).
+ * started without the cluster configuration. What each mode asks of the hosts comes from components/fencing/; the
+ * STONITH resources themselves are part of the Pacemaker configuration (render/cib.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { SBD_DEFAULTS, WATCHDOG_MODULES_LOAD } from "./host-paths";
+import {
+  fencePasswordFile,
+  SBD_DEFAULTS,
+  WATCHDOG_MODULES_LOAD,
+  FENCER_CHECK_UNIT,
+  FENCER_CHECK_UNIT_NAME,
+} from "./host-paths";
 import { HostSteps, tool } from "./remote";
-import { fencePasswordFile } from "./render/cib";
-import { FENCER_CHECK_UNIT, FENCER_CHECK_UNIT_NAME } from "./render/fencer-check";
 
 export interface FencingArgs {
   nodes: Node[];

@@ -5,10 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { APT_SOURCES_LIST, DRBD_MODULES_LOAD } from "./host-paths";
+import { APT_SOURCES_LIST, DRBD_MODULES_LOAD, TOOLS_DIR, OCF_DIR } from "./host-paths";
 import { Distro } from "./packages";
 import { Connection, HostSteps, sha256, shq, tool } from "./remote";
-import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
 
 export interface NodeArgs {
   /** Corosync/Pacemaker node name; also the host name. */

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
 import { HostSteps, sha256, tool } from "./remote";
-import { TOOLS_DIR } from "./render/bundle";
+import { TOOLS_DIR } from "./host-paths";
 
 export interface PacemakerGroupArgs {
   /** The command runs on the first node; the CIB is cluster-wide. */

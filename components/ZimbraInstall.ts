@@ -15,10 +15,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { cibIds } from "./cib-ids";
-import { UPLOAD_DIR } from "./host-paths";
+import { UPLOAD_DIR, ZIMBRA_CRON_D } from "./host-paths";
 import { Node } from "./Node";
 import { HostSteps, tool } from "./remote";
-import { installerPath, renderZmsetupFor, ZIMBRA_CRON_D, ZmsetupPlainView } from "./render/zimbra";
+import { installerPath, renderZmsetupFor, ZmsetupPlainView } from "./render/zimbra";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { SUPPORTED_DISTROS } from "./packages";
 import { FirewallSchema } from "./firewall-config";
 import { ZimbraSchema } from "./zimbra-config";
+import { withFencingDefaults } from "./fencing";
 
 const name = z
   .string()
@@ -46,20 +47,31 @@ export const SshSchema = z.strictObject({
     .optional(),
 });
 
-export const FenceDeviceSchema = z.strictObject({
-  /** Fence agent of this node's management controller. */
-  agent: z.enum(["fence_ipmilan", "fence_redfish"]),
+/** What every management controller's fence device has. */
+const bmcFields = {
   /** Address of the BMC (iLO/iDRAC/IPMI/Redfish endpoint). */
   address: z.string().min(1),
   username: z.string().min(1),
   port: port.optional(),
-  /** IPMI: use lanplus (IPMI 2.0). */
-  lanplus: z.boolean().default(true),
-  /** Redfish: systems URI, e.g. /redfish/v1/Systems/1. */
-  systemsUri: z.string().optional(),
-  /** Accept a self-signed BMC certificate (Redfish). */
-  sslInsecure: z.boolean().default(false),
-});
+};
+
+/** A node's management controller, by the fence agent that speaks to it (components/fencing/fence-agents.ts). */
+export const FenceDeviceSchema = z.discriminatedUnion("agent", [
+  z.strictObject({
+    agent: z.literal("fence_ipmilan"),
+    ...bmcFields,
+    /** IPMI: use lanplus (IPMI 2.0). */
+    lanplus: z.boolean().default(true),
+  }),
+  z.strictObject({
+    agent: z.literal("fence_redfish"),
+    ...bmcFields,
+    /** Redfish: systems URI, e.g. /redfish/v1/Systems/1. */
+    systemsUri: z.string().optional(),
+    /** Accept a self-signed BMC certificate (Redfish). */
+    sslInsecure: z.boolean().default(false),
+  }),
+]);
 
 export const NodeDiskSchema = z.strictObject({
   /** Backing block device of the DRBD resource on this node. */
@@ -419,39 +431,14 @@ const ClusterFields = z.strictObject({
   maintenance: MaintenanceSchema.default(MaintenanceSchema.parse({})),
 });
 
-/** The margin over the quorum device's sync timeout that crmsh also gives diskless SBD's watchdog. */
-export const QDEVICE_SYNC_MARGIN_S = 5;
+/** The fencing settings as the schema reads them, before the defaults that depend on other fields. */
+export type FencingInput = z.output<typeof FencingSchema>;
 
-/** Diskless SBD's watchdog timeout when the stack does not set one. */
-export const defaultWatchdogTimeout = (quorumDevice?: { syncTimeoutMs: number }) =>
-  quorumDevice ? Math.ceil(quorumDevice.syncTimeoutMs / 1000) + QDEVICE_SYNC_MARGIN_S : 5;
-
-/**
- * Defaults that depend on another field: without a quorum device two nodes race to fence each other, and the delays
- * decide the race; diskless SBD's watchdog waits out the quorum device's sync, and a watchdog fence is confirmed only
- * after stonith-watchdog-timeout (twice the watchdog timeout).
- */
-export const ClusterSchema = ClusterFields.transform((cfg) => {
-  const race = !cfg.quorumDevice;
-  const f = cfg.fencing;
-  const timers = {
-    delayMax: f.delayMax ?? (race ? 10 : 0),
-    priorityFencingDelay: f.priorityFencingDelay ?? (race ? 20 : 0),
-  };
-  if (f.mode === "watchdog") {
-    const watchdogTimeout = f.sbd.watchdogTimeout ?? defaultWatchdogTimeout(cfg.quorumDevice);
-    return {
-      ...cfg,
-      fencing: {
-        ...f,
-        ...timers,
-        sbd: { ...f.sbd, watchdogTimeout },
-        stonithTimeout: f.stonithTimeout ?? Math.max(60, 2 * watchdogTimeout + 10),
-      },
-    };
-  }
-  return { ...cfg, fencing: { ...f, ...timers, stonithTimeout: f.stonithTimeout ?? 60 } };
-});
+/** Fencing's defaults depend on the quorum device: each mode sets its own (components/fencing/). */
+export const ClusterSchema = ClusterFields.transform((cfg) => ({
+  ...cfg,
+  fencing: withFencingDefaults(cfg.fencing, cfg.quorumDevice),
+}));
 
 export type ClusterInput = z.input<typeof ClusterSchema>;
 export type ClusterConfig = z.output<typeof ClusterSchema>;
@@ -462,3 +449,4 @@ export type GroupConfig = PacemakerConfig["groups"][number];
 export type PrimitiveConfig = PacemakerConfig["primitives"][number];
 export type VipConfig = PacemakerConfig["vips"][number];
 export type FencingConfig = ClusterConfig["fencing"];
+export type FenceDeviceConfig = z.output<typeof FenceDeviceSchema>;

@@ -3,16 +3,22 @@
  * a mount point that would overwrite or hide one of them.
  */
 import { ClusterConfig } from "./config";
-import { TOOLS_DIR, OCF_DIR } from "./render/bundle";
-import { fencePasswordFile } from "./render/cib";
-import { FENCER_CHECK_UNIT } from "./render/fencer-check";
-import { drbdResPath } from "./render/drbd";
-import { ZIMBRA_CRON_D } from "./render/zimbra";
-import { OWNERS_DIR } from "./remote";
 
+/** The host scripts, the CIB merge stylesheet and what else the tools bundle installs. */
+export const TOOLS_DIR = "/usr/local/lib/zimbra-ha";
+/** The stack's OCF resource agents. */
+export const OCF_DIR = "/usr/lib/ocf/resource.d/zimbra-ha";
+/** Where each host records which command (by resource name) owns what a delete would undo. */
+export const OWNERS_DIR = "/var/lib/zimbra-ha/owners";
+export const FENCER_CHECK_UNIT_NAME = "zimbra-ha-fencer-check.service";
+export const FENCER_CHECK_UNIT = `/etc/systemd/system/${FENCER_CHECK_UNIT_NAME}`;
+export const ZIMBRA_CRON_D = "/etc/cron.d/zimbra-ha-crontab";
+export const drbdResPath = (name: string) => `/etc/drbd.d/${name}.res`;
 export const COROSYNC_CONF = "/etc/corosync/corosync.conf";
 export const COROSYNC_AUTHKEY = "/etc/corosync/authkey";
 export const SBD_DEFAULTS = "/etc/default/sbd";
+/** Where fence agents read a node's BMC password (written by the Fencing component, root-only). */
+export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}.password`;
 export const APT_SOURCES_LIST = "/etc/apt/sources.list.d/zimbra-ha.list";
 export const DRBD_MODULES_LOAD = "/etc/modules-load.d/drbd.conf";
 export const WATCHDOG_MODULES_LOAD = "/etc/modules-load.d/zimbra-ha-watchdog.conf";

@@ -23,18 +23,20 @@ import {
   FIREWALL_PACKAGES,
   packagesFor,
   QDEVICE_PACKAGES,
-  SBD_PACKAGES,
 } from "./packages";
-import { renderToolsBundle, TOOLS_DIR } from "./render/bundle";
+import { fencingFor } from "./fencing";
+import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncRunningValues, corosyncView, renderCorosyncConf } from "./render/corosync";
-import { drbdHolders, drbdView, renderDrbdRes } from "./render/drbd";
+import { drbdView, renderDrbdRes } from "./render/drbd";
 import { renderFencerCheckUnit } from "./render/fencer-check";
 import { firewallView, renderFirewall } from "./render/firewall";
 import { hostsView, renderHostsBlock } from "./render/hosts";
-import { renderSbdDefaults, sbdView } from "./render/sbd";
+import { renderSbdDefaults } from "./render/sbd";
 import { renderZimbraCronD, zmsetupPlainView } from "./render/zimbra";
 import { zimbraResource } from "./zimbra-cluster";
+import { TOOLS_DIR } from "./host-paths";
+import { drbdHolders } from "./drbd-holders";
 
 /** A host's arguments without its secret key. */
 export type HostPlan = Omit<NodeArgs, "privateKey">;
@@ -59,31 +61,14 @@ export interface ClusterPlan {
   maintenance: Omit<RollingMaintenanceArgs, "nodes" | "after">;
 }
 
-/** Packages the fencing mode needs on top of the cluster packages. */
-function fencingPackages(cfg: ClusterConfig, distro: Distro): string[] {
-  switch (cfg.fencing.mode) {
-    case "disabled-unsafe":
-      return [];
-    case "watchdog": // Pacemaker fences through the watchdog itself: no fence agent
-      return SBD_PACKAGES;
-    case "sbd":
-      return [...DISTRO_PACKAGES[distro].fenceAgents, ...SBD_PACKAGES];
-    case "devices":
-      return DISTRO_PACKAGES[distro].fenceAgents;
-  }
-}
-
 function fencingPlan(cfg: ClusterConfig): ClusterPlan["fencing"] {
-  const f = cfg.fencing;
-  if (f.mode === "disabled-unsafe") return undefined;
-  const sbd = sbdView(cfg);
+  const mode = fencingFor(cfg);
+  if (!mode.fences) return undefined;
+  const sbd = mode.sbd;
   return {
-    sbd:
-      sbd && (f.mode === "sbd" || f.mode === "watchdog")
-        ? { defaults: renderSbdDefaults(sbd), ...f.sbd, disk: f.mode === "sbd" ? f.sbd : undefined }
-        : undefined,
-    devicePasswords: f.mode === "devices",
-    fencedNodes: cfg.nodes.filter((n) => n.fence).map((n) => n.name),
+    sbd: sbd && { defaults: renderSbdDefaults(sbd), ...sbd },
+    devicePasswords: mode.passwordNodes.length > 0,
+    fencedNodes: mode.passwordNodes,
     fencerCheckUnit: renderFencerCheckUnit(),
   };
 }
@@ -148,7 +133,7 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
       hostsBlock,
       aptSources: cfg.apt.sources,
       packages: packagesFor(distro, [
-        ...fencingPackages(cfg, distro),
+        ...fencingFor(cfg).packages(distro),
         ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
         ...(cfg.zimbra ? DISTRO_PACKAGES[distro].zimbraPrerequisites : []),
         ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),

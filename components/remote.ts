@@ -2,10 +2,9 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { OWNERS_DIR, TOOLS_DIR } from "./host-paths";
 
 export type Connection = command.types.input.remote.ConnectionArgs;
-
-import { TOOLS_DIR } from "./render/bundle";
 
 export function sha256(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
@@ -42,9 +41,6 @@ export interface HostCommandArgs {
 function privileged(line: string, sudo: boolean): string {
   return sudo ? `sudo -n -- sh -c ${shq(line)}` : line;
 }
-
-/** Where each host records which command (by resource name) owns what a delete would undo. */
-export const OWNERS_DIR = "/var/lib/zimbra-ha/owners";
 
 /** One marker per distinct delete command: two commands with the same delete undo the same thing. */
 function ownerMarker(deleteLine: string, dir: string): string {

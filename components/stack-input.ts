@@ -44,12 +44,6 @@ export function readStackInput(): StackInput {
   const cfg = parseClusterConfig(cluster, secrets.presence, [...problems, ...secrets.problems]);
 
   const warnings = crossFieldWarnings(cfg);
-  if (cfg.fencing.mode === "disabled-unsafe") {
-    warnings.push(
-      "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service " +
-        "on both nodes and lose mail. Lab use only.",
-    );
-  }
   return {
     config: cfg,
     secrets: {

@@ -3,9 +3,10 @@
  * path or a service used twice, or in a role it cannot play. Each message names the field.
  */
 import { ClusterConfig, NodeConfig } from "./config";
-import { drbdHolders } from "./render/drbd";
+import { fencingFor } from "./fencing";
 import { ZIMBRA_INTERNAL_TCP, ZIMBRA_PUBLIC_TCP } from "./zimbra-config";
 import { isBelow, ownedPathAt, ownedPathUnder, SYSTEM_FOLDERS, VOLATILE_FOLDERS } from "./host-paths";
+import { drbdHolders } from "./drbd-holders";
 
 type At = (path: string, message: string) => void;
 
@@ -65,7 +66,9 @@ function checkFenceControllers(cfg: ClusterConfig, at: At) {
     const p = `nodes[${i}].fence.address`;
     const address = fence.address.toLowerCase();
     // A chassis may serve several systems on one Redfish address; they differ by systems URI.
-    const key = [fence.agent, address, fence.port ?? "", fence.systemsUri ?? ""].join(" ");
+    const key = [fence.agent, address, fence.port ?? "", "systemsUri" in fence ? (fence.systemsUri ?? "") : ""].join(
+      " ",
+    );
     const prior = controllers.get(key);
     if (prior !== undefined) {
       at(
@@ -126,8 +129,8 @@ function checkDevices(cfg: ClusterConfig, at: At) {
         });
     }
   });
-  const sbd = cfg.fencing.mode === "sbd" ? cfg.fencing.sbd : undefined;
-  if (sbd) for (const node of cfg.nodes) uses.push({ node: node.name, device: sbd.device, path: "fencing.sbd.device" });
+  const fencing = fencingFor(cfg);
+  uses.push(...fencing.disks);
 
   const reported = new Set<string>();
   const once = (path: string, key: string, message: string) => {
@@ -147,7 +150,7 @@ function checkDevices(cfg: ClusterConfig, at: At) {
         use.device,
         `${use.device} is a DRBD device: it must be the disk below DRBD, not DRBD's own device`,
       );
-    if (sbd && use.device === sbd.watchdogDevice)
+    if (use.device === fencing.watchdogDevice)
       once(
         use.path,
         use.device,

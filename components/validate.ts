@@ -4,15 +4,15 @@
  */
 import { RunError } from "@pulumi/pulumi";
 import { drbdResourceIds, GENERATED_ID_PREFIXES } from "./cib-ids";
-import { ClusterConfig, ClusterSchema, defaultWatchdogTimeout } from "./config";
+import { ClusterConfig, ClusterSchema } from "./config";
+import { checkFencing, fencingFor, fencingWarnings } from "./fencing";
+import { MANAGED_PROPERTIES } from "./fencing/properties";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
 import { checkZimbra } from "./validate-zimbra";
-import { setFencePassword } from "./validate-secrets";
-import { stonithWatchdogTimeout } from "./render/cib";
-import { drbdHolders } from "./render/drbd";
 import { checkLists, listWarnings } from "./validate-lists";
 import { addressesOf, checkRoles } from "./validate-roles";
+import { drbdHolders } from "./drbd-holders";
 
 export const CONFIG_KEY = "cluster";
 
@@ -65,13 +65,7 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
         "zimbraAdminPassword` (it is prompted for, never on the command line)",
     );
   }
-  if (cfg.fencing.mode === "devices") {
-    for (const node of cfg.nodes) {
-      if (node.fence && !(secrets.fencePasswords ?? []).includes(node.name)) {
-        problems.push(`fencePasswords.${node.name}: missing: set it with ${setFencePassword(node.name)}`);
-      }
-    }
-  }
+  problems.push(...fencingFor(cfg).missingSecrets(secrets.fencePasswords ?? []));
   return problems;
 }
 
@@ -143,23 +137,7 @@ export function crossFieldProblems(cfg: ClusterConfig): string[] {
 
 /** Combinations that are legal but unusual: the program says them at preview, never refuses them. */
 export function crossFieldWarnings(cfg: ClusterConfig): string[] {
-  const warnings = listWarnings(cfg);
-  const f = cfg.fencing;
-  if (cfg.quorumDevice && f.mode !== "disabled-unsafe") {
-    for (const [field, value] of [
-      ["priorityFencingDelay", f.priorityFencingDelay],
-      ["delayMax", f.delayMax],
-    ] as const) {
-      if (value > 0) {
-        warnings.push(
-          `${CONFIG_KEY}.fencing.${field}: ${value} s delays every fence, also of a node that is already dead; with ` +
-            `a quorum device only the partition that keeps quorum fences, so there is no race for the delay to ` +
-            `decide: remove it (the default is 0 with a quorum device)`,
-        );
-      }
-    }
-  }
-  return warnings;
+  return [...listWarnings(cfg), ...fencingWarnings(cfg, CONFIG_KEY)];
 }
 
 type At = (path: string, message: string) => void;
@@ -169,99 +147,6 @@ function duplicates<T>(values: T[]): Set<T> {
   const dup = new Set<T>();
   for (const v of values) (seen.has(v) ? dup : seen).add(v);
   return dup;
-}
-
-function checkFencing(cfg: ClusterConfig, at: At) {
-  const f = cfg.fencing;
-  if (cfg.production && f.mode === "disabled-unsafe") {
-    at(
-      "fencing.mode",
-      "disabled-unsafe is refused on a production stack (production: true): a two-node cluster without fencing " +
-        "loses data in a split brain",
-    );
-  }
-  if (f.mode === "disabled-unsafe") return;
-  if (!cfg.quorumDevice && f.priorityFencingDelay < 2 * f.delayMax) {
-    at(
-      "fencing.priorityFencingDelay",
-      `${f.priorityFencingDelay} s is less than twice delayMax (${2 * f.delayMax} s): the node running the promoted ` +
-        `side would not reliably win a fence race`,
-    );
-  }
-  if (f.mode === "sbd") {
-    if (f.sbd.msgwait < 2 * f.sbd.watchdogTimeout)
-      at(
-        "fencing.sbd.msgwait",
-        `${f.sbd.msgwait} s is less than twice watchdogTimeout (${2 * f.sbd.watchdogTimeout} s)`,
-      );
-    if (f.stonithTimeout < 2 * f.sbd.msgwait)
-      at(
-        "fencing.stonithTimeout",
-        `${f.stonithTimeout} s is less than twice sbd.msgwait (${2 * f.sbd.msgwait} s): fencing would be reported ` +
-          `failed while the victim may still be alive`,
-      );
-    const device = f.sbd.device;
-    cfg.drbd.resources.forEach((r, i) => {
-      const disks = cfg.nodes
-        .map((n) => n.disks[r.name]?.disk ?? r.disk)
-        .concat(cfg.nodes.map((n) => n.disks[r.name]?.metaDisk ?? r.metaDisk));
-      if (disks.includes(device))
-        at("fencing.sbd.device", `${device} is also a disk of drbd.resources[${i}]; SBD needs its own shared device`);
-    });
-  }
-  if (f.mode === "watchdog") {
-    if (!cfg.quorumDevice && cfg.nodes.length < 3) {
-      at(
-        "fencing.mode",
-        "watchdog (diskless SBD) needs a quorum device (quorumDevice) or three or more nodes: with two nodes and no " +
-          "third vote, both halves of a split would keep quorum (two_node) and neither would reset itself, so the " +
-          "fence the other side counts on would never happen",
-      );
-    }
-    const q = cfg.quorumDevice;
-    if (q && Math.floor(q.syncTimeoutMs / 1000) > f.sbd.watchdogTimeout) {
-      at(
-        "fencing.sbd.watchdogTimeout",
-        `${f.sbd.watchdogTimeout} s is shorter than quorumDevice.syncTimeoutMs (${q.syncTimeoutMs} ms): sbd ` +
-          `distrusts a quorum device whose vote may come later than the watchdog fires, and does not start. ` +
-          `Leave watchdogTimeout unset (${defaultWatchdogTimeout(q)} s with this device) or lower ` +
-          `quorumDevice.syncTimeoutMs`,
-      );
-    }
-    const swt = stonithWatchdogTimeout(f.sbd.watchdogTimeout);
-    if (f.stonithTimeout <= swt) {
-      at(
-        "fencing.stonithTimeout",
-        `${f.stonithTimeout} s must exceed stonith-watchdog-timeout (${swt} s, twice sbd.watchdogTimeout): a ` +
-          `watchdog fence is confirmed only after that long`,
-      );
-    }
-  }
-  if (f.mode === "devices") {
-    cfg.nodes.forEach((n, i) => {
-      if (!n.fence) at(`nodes[${i}].fence`, `fencing.mode is devices but node '${n.name}' has no fence device`);
-    });
-  } else {
-    cfg.nodes.forEach((n, i) => {
-      if (n.fence) at(`nodes[${i}].fence`, `is set but fencing.mode is ${f.mode}; set fencing.mode: devices to use it`);
-    });
-  }
-  if (f.fencePeerTimeout <= f.stonithTimeout) {
-    at(
-      "fencing.fencePeerTimeout",
-      `${f.fencePeerTimeout} s must exceed fencing.stonithTimeout (${f.stonithTimeout} s): DRBD freezes I/O while ` +
-        `its fence-peer handler waits for the cluster to fence the peer`,
-    );
-  }
-  cfg.drbd.resources.forEach((r, i) => {
-    if (r.promoteTimeout <= f.fencePeerTimeout) {
-      at(
-        `drbd.resources[${i}].promoteTimeout`,
-        `${r.promoteTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s): a promotion waits ` +
-          `for the fence-peer handler`,
-      );
-    }
-  });
 }
 
 /** A production stack logs in only to the hosts it knows: every SSH endpoint's host key pinned. */
@@ -492,19 +377,16 @@ function checkPacemaker(cfg: ClusterConfig, serviceSubnet: Subnet | undefined, a
   pm.primitives.forEach((p, i) => claimUserId(p.id, `pacemaker.primitives[${i}].id`));
   pm.groups.forEach((g, i) => claimUserId(g.id, `pacemaker.groups[${i}].id`));
   pm.clones.forEach((c, i) => claimUserId(c.id, `pacemaker.clones[${i}].id`));
-  for (const name of [
-    "stonith-enabled",
-    "stonith-timeout",
-    "priority-fencing-delay",
-    "no-quorum-policy",
-    "stonith-watchdog-timeout",
-  ]) {
+  for (const name of MANAGED_PROPERTIES) {
     if (name in pm.properties)
-      at(
-        `pacemaker.properties.${name}`,
-        `is set by zimbra-ha from the fencing settings (or never, for no-quorum-policy); remove it here`,
-      );
+      at(`pacemaker.properties.${name}`, `is set by zimbra-ha from the fencing settings; remove it here`);
   }
+  // Pacemaker's default (stop) is the only safe one with two_node or a quorum device: never overridden.
+  if ("no-quorum-policy" in pm.properties)
+    at(
+      "pacemaker.properties.no-quorum-policy",
+      "is left at Pacemaker's default (stop), which a partition without quorum needs; remove it here",
+    );
   for (const name of ["have-watchdog", "dc-version", "cluster-infrastructure", "cluster-name"]) {
     if (name in pm.properties)
       at(

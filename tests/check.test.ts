@@ -8,8 +8,7 @@ import * as path from "path";
 import { formatReport, missingJudges, runCheck } from "../tools/check/index";
 import { CheckResult } from "../tools/check/types";
 import { loadStack, renderStack, ZMSETUP } from "../tools/check/render";
-import { FIREWALL_CONF } from "../components/host-paths";
-import { TOOLS_DIR, OCF_DIR } from "../components/render/bundle";
+import { FIREWALL_CONF, TOOLS_DIR, OCF_DIR } from "../components/host-paths";
 import { runStack, plainCreate } from "./harness/program";
 import { LAB, ROOT, stackFiles, tempOut, testWithJudges } from "./fixtures/check/judges";
 

@@ -316,7 +316,7 @@ const cases: [string, (raw: any) => void, RegExp][] = [
       r.fencing = { mode: "devices" };
       r.nodes[0].fence = { agent: "fence_virsh", address: "h", username: "f" };
     },
-    /^cluster\.nodes\[0\]\.fence\.agent: Invalid option: expected one of "fence_ipmilan"\|"fence_redfish"/,
+    /^cluster\.nodes\[0\]\.fence\.agent: Invalid discriminator value\. Expected 'fence_ipmilan' \| 'fence_redfish'/,
   ],
   [
     "resync rate out of DRBD's range",

@@ -4,10 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { OCF_DIR, TOOLS_DIR } from "../host-paths";
 import { ASSETS_DIR, readAsset } from "./template";
 
-export const TOOLS_DIR = "/usr/local/lib/zimbra-ha";
-export const OCF_DIR = "/usr/lib/ocf/resource.d/zimbra-ha";
 const DELIMITER = "ZIMBRA_HA_END_OF_FILE";
 
 export interface BundledFile {

@@ -3,37 +3,13 @@
  * merges it into the live CIB (or an offline CIB file) with assets/cib-merge.xsl.
  */
 import { cibIds } from "../cib-ids";
+import { ColocationView, LocationView, NameValue, nv, OpView, primitive, PrimitiveView } from "../cib-model";
 import { ClusterConfig, DrbdResourceConfig, PrimitiveConfig, VipConfig } from "../config";
+import { fencingFor } from "../fencing";
+import { orderedProperties } from "../fencing/properties";
 import { parseSubnet } from "../net";
 import { renderTemplate } from "./template";
-import { drbdHolders } from "./drbd";
-
-export interface NameValue {
-  name: string;
-  value: string;
-}
-
-export interface OpView {
-  id: string;
-  name: string;
-  interval: number;
-  timeout?: number;
-  role?: string;
-}
-
-export interface PrimitiveView {
-  id: string;
-  class: string;
-  provider?: string;
-  type: string;
-  params: NameValue[];
-  hasParams: boolean;
-  /** Parameters that differ per node, applied by a #uname rule. */
-  nodeParams: { node: string; params: NameValue[] }[];
-  meta: NameValue[];
-  hasMeta: boolean;
-  ops: OpView[];
-}
+import { drbdHolders } from "../drbd-holders";
 
 export interface CibView {
   tag: string;
@@ -48,8 +24,8 @@ export interface CibView {
   promotables: { id: string; meta: NameValue[]; primitive: PrimitiveView }[];
   groups: { id: string; members: PrimitiveView[] }[];
   clones: { id: string; primitive: PrimitiveView }[];
-  locations: { id: string; rsc: string; node: string; score: number | string; role?: string }[];
-  colocations: { id: string; rsc: string; withRsc: string; withRole?: string; score: number | "INFINITY" }[];
+  locations: LocationView[];
+  colocations: ColocationView[];
   orders: { id: string; first: string; firstAction: string; then: string }[];
   ownedIds: string[];
 }
@@ -57,39 +33,6 @@ export interface CibView {
 /** Tag that lists every CIB object this stack owns; the merge replaces exactly those. */
 export function ownerTag(cfg: ClusterConfig): string {
   return cibIds.ownerTag(cfg.name);
-}
-
-function nv(record: Record<string, string | number | undefined>): NameValue[] {
-  return Object.entries(record)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => ({ name, value: String(value) }));
-}
-
-function primitive(
-  id: string,
-  agent: string,
-  params: NameValue[],
-  meta: NameValue[],
-  ops: Omit<OpView, "id">[],
-  perNode: { node: string; params: NameValue[] }[] = [],
-): PrimitiveView {
-  const [cls, ...rest] = agent.split(":");
-  const [provider, type] = cls === "ocf" ? [rest[0], rest[1]] : [undefined, rest.join(":")];
-  return {
-    id,
-    class: cls,
-    provider,
-    type,
-    params,
-    hasParams: params.length > 0,
-    nodeParams: perNode,
-    meta,
-    hasMeta: meta.length > 0,
-    ops: ops.map((op) => ({
-      ...op,
-      id: `${id}-${op.name}${op.role ? `-${op.role.toLowerCase()}` : ""}-${op.interval}s`,
-    })),
-  };
 }
 
 function vipPrimitive(cfg: ClusterConfig, vip: VipConfig): PrimitiveView {
@@ -172,91 +115,8 @@ function appPrimitive(p: PrimitiveConfig): PrimitiveView {
 }
 
 function clusterProperties(cfg: ClusterConfig): (NameValue & { id: string })[] {
-  const f = cfg.fencing;
-  const fencing: Record<string, string> =
-    f.mode === "disabled-unsafe"
-      ? { "stonith-enabled": "false" }
-      : {
-          "stonith-enabled": "true",
-          "stonith-timeout": `${f.stonithTimeout}s`,
-          "priority-fencing-delay": `${f.priorityFencingDelay}s`,
-          // Diskless SBD: a node out of quorum stops feeding its watchdog; after this long the others may count it
-          // reset.
-          ...(f.mode === "watchdog"
-            ? { "stonith-watchdog-timeout": `${stonithWatchdogTimeout(f.sbd.watchdogTimeout)}s` }
-            : {}),
-        };
+  const fencing = orderedProperties(fencingFor(cfg).properties());
   return nv({ ...fencing, ...cfg.pacemaker.properties }).map((p) => ({ ...p, id: cibIds.property(p.name) }));
-}
-
-/** Pacemaker's advice: twice the watchdog timeout SBD runs with. */
-export const stonithWatchdogTimeout = (watchdogTimeout: number) => 2 * watchdogTimeout;
-
-/** Where fence agents read a node's BMC password (written by the Fencing component, root-only). */
-export const fencePasswordFile = (node: string) => `/etc/zimbra-ha/fence/${node}.password`;
-
-/** A preference, not a ban: alone on a node the device still runs there. */
-const FENCE_SBD_AWAY_SCORE = -100;
-
-/** STONITH resources, each kept off the node it fences; the one SBD device kept off the service's node. */
-function stonithResources(cfg: ClusterConfig): {
-  primitives: PrimitiveView[];
-  locations: CibView["locations"];
-  colocations: CibView["colocations"];
-} {
-  const f = cfg.fencing;
-  // A fence agent starts by asking its device, as its monitor does: Pacemaker's default start
-  // timeout (20 s) fails on a busy node, and the device then stays stopped.
-  const ops = [
-    { name: "start", interval: 0, timeout: f.monitorTimeout },
-    { name: "monitor", interval: 60, timeout: f.monitorTimeout },
-  ];
-  if (f.mode === "sbd") {
-    const params = nv({
-      devices: f.sbd.device,
-      pcmk_delay_max: `${f.delayMax}s`,
-      // A static list: the fencer does not run the agent's `list` on the device before it fences.
-      pcmk_host_list: cfg.nodes.map((n) => n.name).join(" "),
-    });
-    const meta = nv({ "resource-stickiness": 0 });
-    // On the passive node the device is already where a failure of the active node is handled: the
-    // survivor fences without first starting and probing it.
-    const colocations = cfg.pacemaker.groups.map((g) => ({
-      id: cibIds.fenceSbdAwayFrom(g.id),
-      rsc: cibIds.fenceSbd,
-      withRsc: g.id,
-      score: FENCE_SBD_AWAY_SCORE,
-    }));
-    return {
-      primitives: [primitive(cibIds.fenceSbd, "stonith:fence_sbd", params, meta, ops)],
-      locations: [],
-      colocations,
-    };
-  }
-  if (f.mode !== "devices") return { primitives: [], locations: [], colocations: [] };
-  const primitives = cfg.nodes.map((n) => {
-    const d = n.fence!;
-    const common = {
-      pcmk_host_list: n.name,
-      pcmk_delay_max: `${f.delayMax}s`,
-      ip: d.address,
-      username: d.username,
-      password_script: `cat ${fencePasswordFile(n.name)}`,
-      ipport: d.port,
-    };
-    const specific =
-      d.agent === "fence_ipmilan"
-        ? { lanplus: d.lanplus ? "1" : undefined }
-        : { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
-    return primitive(cibIds.fenceDevice(n.name), `stonith:${d.agent}`, nv({ ...common, ...specific }), [], ops);
-  });
-  const locations = cfg.nodes.map((n) => ({
-    id: cibIds.fenceDeviceAvoidsItsNode(n.name),
-    rsc: cibIds.fenceDevice(n.name),
-    node: n.name,
-    score: "-INFINITY",
-  }));
-  return { primitives, locations, colocations: [] };
 }
 
 export function cibView(cfg: ClusterConfig): CibView {
@@ -331,11 +191,12 @@ export function cibView(cfg: ClusterConfig): CibView {
   const groups = pm.groups.map((g) => ({ id: g.id, members: g.members.map(member) }));
   const clones = pm.clones.map((c) => ({ id: c.id, primitive: appPrimitive(primById.get(c.primitive)!) }));
   const properties = clusterProperties(cfg);
-  const stonith = stonithResources(cfg);
+  const fencing = fencingFor(cfg);
+  const stonith = fencing.stonith();
   locations.push(...stonith.locations);
   colocations.push(...stonith.colocations);
   // With priority-fencing-delay, the node holding more (and the promoted) resources wins a fence race.
-  const priority = cfg.fencing.mode === "disabled-unsafe" ? undefined : 1;
+  const priority = fencing.fences ? 1 : undefined;
   const rscDefaults = nv({
     "resource-stickiness": pm.resourceStickiness,
     "migration-threshold": pm.migrationThreshold,

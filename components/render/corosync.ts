@@ -1,7 +1,7 @@
 /** corosync.conf: one file, identical on every node. */
 import { ClusterConfig } from "../config";
-import { TOOLS_DIR } from "./bundle";
 import { renderTemplate } from "./template";
+import { TOOLS_DIR } from "../host-paths";
 
 export interface CorosyncView {
   clusterName: string;

@@ -1,5 +1,7 @@
 /** /etc/drbd.d/<resource>.res: one file per resource, identical on every node. */
 import { ClusterConfig, DrbdResourceConfig } from "../config";
+import { drbdHolders } from "../drbd-holders";
+import { fencingFor } from "../fencing";
 import { renderTemplate } from "./template";
 
 export interface DrbdNodeView {
@@ -43,7 +45,7 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
     after0pri: res.splitBrain.after0pri,
     after1pri: res.splitBrain.after1pri,
     after2pri: res.splitBrain.after2pri,
-    fencing: cfg.fencing.mode === "disabled-unsafe" ? undefined : { fencePeerTimeout: cfg.fencing.fencePeerTimeout },
+    fencing: fencingFor(cfg).fences ? { fencePeerTimeout: cfg.fencing.fencePeerTimeout } : undefined,
     nodes: drbdHolders(cfg, res).map((node) => {
       const override = node.disks[res.name] ?? {};
       const metaDisk = res.metaDiskMode === "internal" ? "internal" : (override.metaDisk ?? res.metaDisk)!;
@@ -60,15 +62,6 @@ export function drbdView(cfg: ClusterConfig, res: DrbdResourceConfig): DrbdView 
   };
 }
 
-/** The nodes that hold a resource: the ones it names, else every node (a two-node cluster). */
-export function drbdHolders(cfg: ClusterConfig, res: DrbdResourceConfig) {
-  return cfg.nodes.filter((n) => !res.nodes || res.nodes.includes(n.name));
-}
-
 export function renderDrbdRes(view: DrbdView): string {
   return renderTemplate("drbd.res.mustache", view);
-}
-
-export function drbdResPath(name: string): string {
-  return `/etc/drbd.d/${name}.res`;
 }

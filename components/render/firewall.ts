@@ -7,10 +7,10 @@
  * resource's TCP port from the other node that holds it (on link 0, where DRBD runs).
  */
 import { ClusterConfig } from "../config";
-import { drbdHolders } from "./drbd";
 import { FirewallConfig } from "../firewall-config";
 import { ZIMBRA_INTERNAL_TCP, ZIMBRA_INTERNAL_UDP, ZIMBRA_PUBLIC_TCP } from "../zimbra-config";
 import { renderTemplate } from "./template";
+import { drbdHolders } from "../drbd-holders";
 
 export const FIREWALL_TABLE = "zimbra_ha";
 

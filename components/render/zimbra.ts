@@ -94,8 +94,6 @@ export function installerPath(sha256: string): string {
   return `/var/lib/zimbra-ha/zimbra/installer/zcs-${sha256.slice(0, 16)}.tgz`;
 }
 
-export const ZIMBRA_CRON_D = "/etc/cron.d/zimbra-ha-crontab";
-
 /** /etc/cron.d/zimbra-ha-crontab on every node: runs zimbra-cron-sync.sh each minute. */
 export function renderZimbraCronD(toolsDir: string): string {
   return renderTemplate("zimbra-cron.d.mustache", { tools: toolsDir });

@@ -3,7 +3,7 @@ import { installRecordingMocks, NewResource, echoInputs, Registration } from "..
 import { readStackFile } from "../../components/stackfile";
 import { parseClusterConfig } from "../../components/validate";
 import { ClusterConfig, ClusterSchema } from "../../components/config";
-import { OWNERS_DIR } from "../../components/remote";
+import { OWNERS_DIR } from "../../components/host-paths";
 
 /** The corosync authkey the mock runs use (a config secret in real stacks). */
 export const TEST_AUTHKEY_BASE64 = Buffer.alloc(256, 7).toString("base64");

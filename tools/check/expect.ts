@@ -5,8 +5,9 @@
  */
 import { ClusterConfig } from "../../components/config";
 import { cibIds } from "../../components/cib-ids";
-import { drbdHolders } from "../../components/render/drbd";
+import { fencingFor } from "../../components/fencing";
 import { findAction, GraphAction, Placement, Round, waitsFor } from "./simulate";
+import { drbdHolders } from "../../components/drbd-holders";
 
 export interface DrbdMember {
   res: string;
@@ -66,7 +67,7 @@ export function model(cfg: ClusterConfig): Model {
     drbd,
     migrationThreshold: threshold && threshold > 0 ? threshold : undefined,
     stickiness: cfg.pacemaker.resourceStickiness,
-    fenceSbd: cfg.fencing.mode === "sbd" ? cibIds.fenceSbd : undefined,
+    fenceSbd: fencingFor(cfg).stonith().keptOffService,
   };
 }
 

@@ -8,10 +8,15 @@ import { ClusterConfig } from "../../components/config";
 import { RawSettings, readStackFile, resolveStackFile } from "../../components/stackfile";
 import { ConfigError, parseClusterConfig } from "../../components/validate";
 import { bundledFiles } from "../../components/render/bundle";
-import { drbdResPath } from "../../components/render/drbd";
-import { renderZmsetupFor, ZIMBRA_CRON_D } from "../../components/render/zimbra";
-import { COROSYNC_CONF, FIREWALL_CONF, SBD_DEFAULTS } from "../../components/host-paths";
-import { FENCER_CHECK_UNIT } from "../../components/render/fencer-check";
+import { renderZmsetupFor } from "../../components/render/zimbra";
+import {
+  COROSYNC_CONF,
+  FIREWALL_CONF,
+  SBD_DEFAULTS,
+  drbdResPath,
+  ZIMBRA_CRON_D,
+  FENCER_CHECK_UNIT,
+} from "../../components/host-paths";
 import { planCluster } from "../../components/plan";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");

@@ -13,11 +13,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
-import { drbdHolders, drbdResPath } from "../../../components/render/drbd";
 import { lines, judgeNotInstalled } from "../exec";
 import { runInNetns } from "../netns";
 import { nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, Section } from "../types";
+import { drbdHolders } from "../../../components/drbd-holders";
+import { drbdResPath } from "../../../components/host-paths";
 
 /** The DRBD module in the kernels of debian-12, ubuntu-22.04 and ubuntu-24.04. */
 export const KERNEL_DRBD_VERSION = "8.4.11";

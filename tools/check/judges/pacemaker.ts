@@ -10,10 +10,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
-import { TOOLS_DIR } from "../../../components/render/bundle";
 import { lines, judgeNotInstalled, run, unique } from "../exec";
 import { FRAGMENT, nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, pass, Section } from "../types";
+import { TOOLS_DIR } from "../../../components/host-paths";
 
 export const FACTS_XSL = path.join(__dirname, "..", "cib-facts.xsl");
 

@@ -11,8 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ClusterConfig } from "../../../components/config";
-import { FIREWALL_CONF } from "../../../components/host-paths";
-import { ZIMBRA_CRON_D } from "../../../components/render/zimbra";
+import { FIREWALL_CONF, ZIMBRA_CRON_D } from "../../../components/host-paths";
 import { judgeNotInstalled, lines } from "../exec";
 import { runInNetns } from "../netns";
 import { nodePath, REPO_ROOT, RenderedFiles, ZMSETUP } from "../render";

@@ -1,0 +1,26 @@
+/** The parameters each fence agent takes beyond those every BMC device shares: one builder per agent. */
+import type { FenceDeviceConfig } from "../config";
+import { unhandled } from "./common";
+
+type Device<A extends FenceDeviceConfig["agent"]> = Extract<FenceDeviceConfig, { agent: A }>;
+
+/** IPMI over LAN; lanplus is IPMI 2.0 (RMCP+), which every current BMC speaks. */
+function ipmilanParams(d: Device<"fence_ipmilan">) {
+  return { lanplus: d.lanplus ? "1" : undefined };
+}
+
+/** Redfish over HTTPS; ssl_insecure accepts a BMC's self-signed certificate. */
+function redfishParams(d: Device<"fence_redfish">) {
+  return { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
+}
+
+export function agentParams(d: FenceDeviceConfig): Record<string, string | undefined> {
+  switch (d.agent) {
+    case "fence_ipmilan":
+      return ipmilanParams(d);
+    case "fence_redfish":
+      return redfishParams(d);
+    default:
+      return unhandled(d, "fence agent");
+  }
+}
