@@ -13,6 +13,7 @@ import { ClusterConfig } from "../../../components/config";
 import { lines, judgeNotInstalled, run, unique } from "../exec";
 import { FRAGMENT, nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, pass, Section } from "../types";
+import { fencingFor } from "../../../components/fencing";
 import { TOOLS_DIR } from "../../../components/host-paths";
 
 export const FACTS_XSL = path.join(__dirname, "..", "cib-facts.xsl");
@@ -74,8 +75,8 @@ export async function judgePacemaker(
   const emptyFile = path.join(cibDir, "empty.xml");
   const cibFile = path.join(cibDir, "cib.xml");
   fs.writeFileSync(emptyFile, empty.stdout);
-  if (cfg.fencing.mode === "watchdog") {
-    // As on a live node, where the controller records that sbd runs with a watchdog.
+  if (fencingFor(cfg).sbd) {
+    // As on a live node, where the controller records that sbd runs with a watchdog (disk SBD feeds one too).
     const watchdog = await run(
       "crm_attribute",
       ["--type", "crm_config", "--name", "have-watchdog", "--update", "true"],
