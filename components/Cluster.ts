@@ -102,7 +102,7 @@ export class Cluster extends pulumi.ComponentResource {
             nodes,
             sbd: plan.fencing.sbd,
             passwords: plan.fencing.devicePasswords ? fencePasswords : undefined,
-            fencedNodes: plan.fencing.fencedNodes,
+            passwordFiles: plan.fencing.passwordFiles,
             fencerCheckUnit: plan.fencing.fencerCheckUnit,
           },
           child,

@@ -4,13 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { COROSYNC_AUTHKEY, COROSYNC_CONF } from "./host-paths";
-import { HostSteps, sha256, tool } from "./remote";
+import { HostFile, SecretHostFile } from "./host-paths";
+import { HostSteps, putFile, sha256, tool } from "./remote";
 
 export interface CorosyncRingArgs {
   nodes: Node[];
-  /** Rendered corosync.conf, identical on every node. */
-  conf: string;
+  /** corosync.conf, rendered, identical on every node. */
+  conf: HostFile;
+  /** Where the authkey lands: its content is the secret authkeyBase64. */
+  authkeyFile: SecretHostFile;
   /** What the running corosync must report once it took `conf` (`cmap-key=value`). */
   runningValues: string[];
   /** How many links `conf` declares. */
@@ -33,19 +35,11 @@ export class CorosyncRing extends pulumi.ComponentResource {
     super("zimbra-ha:corosync:CorosyncRing", name, {}, opts);
     const steps = new HostSteps(this, name);
     const files = args.nodes.map((node) => {
-      const authkey = steps.on(
-        node,
-        "authkey",
-        tool("put-file.sh", "--base64", COROSYNC_AUTHKEY, "0400", "root:root"),
-        node.ready,
-        {
-          stdin: pulumi.secret(args.authkeyBase64),
-          secret: true,
-        },
-      );
-      const conf = steps.on(node, "conf", tool("put-file.sh", COROSYNC_CONF, "0644", "root:root"), node.ready, {
-        stdin: args.conf,
+      const authkey = steps.on(node, "authkey", putFile(args.authkeyFile, "--base64"), node.ready, {
+        stdin: pulumi.secret(args.authkeyBase64),
+        secret: true,
       });
+      const conf = steps.on(node, "conf", putFile(args.conf), node.ready, { stdin: args.conf.content });
       return [authkey, conf];
     });
     const allFiles = files.flat();
@@ -63,7 +57,7 @@ export class CorosyncRing extends pulumi.ComponentResource {
       tool("corosync-reload.sh", args.membershipTimeout, args.links, ...args.runningValues),
       starts,
       {
-        rerunOn: [sha256(args.conf)],
+        rerunOn: [sha256(args.conf.content)],
         // A new authkey re-runs the reload as an update: its fingerprint, a secret, is the
         // step's stdin (the script does not read it).
         stdin: pulumi.secret(args.authkeyBase64).apply((key) => sha256(`corosync authkey ${key}`)),

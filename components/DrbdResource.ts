@@ -5,16 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import { HostSteps, sha256, tool } from "./remote";
+import { HostSteps, putFile, sha256, tool } from "./remote";
 import { DrbdView } from "./render/drbd";
-import { drbdResPath } from "./host-paths";
+import { HostFile } from "./host-paths";
 
 export interface DrbdResourceArgs {
   nodes: Node[];
   /** Plain view of the resource (render/drbd.ts). */
   view: DrbdView;
-  /** The rendered .res file, identical on every node. */
-  resFile: string;
+  /** The .res file, rendered, identical on every node that holds the resource. */
+  resFile: HostFile;
   minor: number;
   mountPoint: string;
   fsType: string;
@@ -37,21 +37,15 @@ export class DrbdResource extends pulumi.ComponentResource {
     const steps = new HostSteps(this, name);
     const res = args.view.name;
     this.resourceName = res;
-    const resHash = sha256(args.resFile);
+    const resHash = sha256(args.resFile.content);
 
     const holders = args.nodes.filter((node) => args.view.nodes.some((n) => n.name === node.name));
     const perNode = holders.map((node) => {
       const nodeView = args.view.nodes.find((n) => n.name === node.name)!;
-      const conf = steps.on(
-        node,
-        "conf",
-        `mkdir -p ${args.mountPoint} && ${tool("put-file.sh", drbdResPath(res), "0644", "root:root")}`,
-        node.ready,
-        {
-          stdin: args.resFile,
-          delete: `rm -f ${drbdResPath(res)}`,
-        },
-      );
+      const conf = steps.on(node, "conf", `mkdir -p ${args.mountPoint} && ${putFile(args.resFile)}`, node.ready, {
+        stdin: args.resFile.content,
+        delete: `rm -f ${args.resFile.path}`,
+      });
       const metadata = steps.on(
         node,
         "metadata",

@@ -7,20 +7,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Node } from "./Node";
-import {
-  fencePasswordFile,
-  SBD_DEFAULTS,
-  WATCHDOG_MODULES_LOAD,
-  FENCER_CHECK_UNIT,
-  FENCER_CHECK_UNIT_NAME,
-} from "./host-paths";
-import { HostSteps, tool } from "./remote";
+import { FENCER_CHECK_UNIT_NAME, HostFile, SecretHostFile, WATCHDOG_MODULES_LOAD } from "./host-paths";
+import { HostSteps, putFile, tool } from "./remote";
 
 export interface FencingArgs {
   nodes: Node[];
   sbd?: {
-    /** Rendered /etc/default/sbd. */
-    defaults: string;
+    /** /etc/default/sbd, rendered. */
+    defaults: HostFile;
     watchdogModule: string;
     watchdogDevice: string;
     watchdogTimeout: number;
@@ -29,10 +23,10 @@ export interface FencingArgs {
   };
   /** BMC password per fenced node (secret); written on every node. */
   passwords?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Node names that have a fence device. */
-  fencedNodes: string[];
-  /** Rendered zimbra-ha-fencer-check.service, installed on every node. */
-  fencerCheckUnit: string;
+  /** Per node that has a fence device, the file its password lands in on every node (content: passwords[node]). */
+  passwordFiles: Record<string, SecretHostFile>;
+  /** zimbra-ha-fencer-check.service, rendered, installed on every node. */
+  fencerCheckUnit: HostFile;
 }
 
 export class Fencing extends pulumi.ComponentResource {
@@ -49,14 +43,14 @@ export class Fencing extends pulumi.ComponentResource {
         steps.on(
           node,
           "fencer-check",
-          `${tool("put-file.sh", FENCER_CHECK_UNIT, "0644", "root:root")} && systemctl daemon-reload && ` +
+          `${putFile(args.fencerCheckUnit)} && systemctl daemon-reload && ` +
             `systemctl enable ${unit} && ` +
             // On a running cluster, check the fencer now rather than at pacemaker's next start.
             `{ ! systemctl is-active --quiet pacemaker.service || systemctl start --no-block ${unit}; }`,
           node.ready,
           {
-            stdin: args.fencerCheckUnit,
-            delete: `systemctl disable ${unit}; rm -f ${FENCER_CHECK_UNIT}; systemctl daemon-reload`,
+            stdin: args.fencerCheckUnit.content,
+            delete: `systemctl disable ${unit}; rm -f ${args.fencerCheckUnit.path}; systemctl daemon-reload`,
           },
         ),
       );
@@ -84,10 +78,10 @@ export class Fencing extends pulumi.ComponentResource {
         const defaults = steps.on(
           node,
           "sbd-config",
-          `${tool("put-file.sh", SBD_DEFAULTS, "0644", "root:root")} && systemctl enable sbd.service`,
+          `${putFile(sbd.defaults)} && systemctl enable sbd.service`,
           [watchdog, ...(header ?? [])],
           {
-            stdin: sbd.defaults,
+            stdin: sbd.defaults.content,
             delete: "systemctl disable sbd.service",
           },
         );
@@ -97,19 +91,13 @@ export class Fencing extends pulumi.ComponentResource {
     if (args.passwords) {
       const passwords = pulumi.output(args.passwords);
       for (const node of args.nodes) {
-        for (const target of args.fencedNodes) {
+        for (const [target, file] of Object.entries(args.passwordFiles)) {
           ready.push(
-            steps.on(
-              node,
-              `password-${target}-on`,
-              tool("put-file.sh", fencePasswordFile(target), "0600", "root:root"),
-              node.ready,
-              {
-                stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
-                delete: `rm -f ${fencePasswordFile(target)}`,
-                secret: true,
-              },
-            ),
+            steps.on(node, `password-${target}-on`, putFile(file), node.ready, {
+              stdin: pulumi.secret(passwords.apply((p) => p[target] ?? "")),
+              delete: `rm -f ${file.path}`,
+              secret: true,
+            }),
           );
         }
       }

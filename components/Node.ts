@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { APT_SOURCES_LIST, DRBD_MODULES_LOAD, TOOLS_DIR, OCF_DIR } from "./host-paths";
+import { DRBD_MODULES_LOAD, HostFile, TOOLS_DIR, OCF_DIR } from "./host-paths";
 import { Distro } from "./packages";
-import { Connection, HostSteps, sha256, shq, tool } from "./remote";
+import { Connection, HostSteps, putFile, sha256, shq, tool } from "./remote";
 
 export interface NodeArgs {
   /** Corosync/Pacemaker node name; also the host name. */
@@ -29,11 +29,13 @@ export interface NodeArgs {
   hostsBlock: string;
   /** apt source lines; none leaves the host's sources alone. */
   aptSources: string[];
+  /** The file that holds them (absent with none). */
+  aptSourcesFile?: HostFile;
   packages: string[];
   /** Units whose boot-time start is disabled. */
   clusterManagedUnits: string[];
   /** Application configuration files, written after the packages. */
-  files: { path: string; content: string; mode: string; owner: string }[];
+  files: HostFile[];
   /** The quorum device's host: no hostname, /etc/hosts block, boot services, DRBD or files. */
   arbiter?: boolean;
 }
@@ -73,11 +75,12 @@ export class Node extends pulumi.ComponentResource {
       delete: `rm -rf ${TOOLS_DIR} ${OCF_DIR}`,
     });
     const detect = steps.once(this, "distro", tool("detect-distro.sh", args.name, args.distro), [tools]);
-    const aptSources: command.remote.Command[] = args.aptSources.length
+    const sourcesFile = args.aptSourcesFile;
+    const aptSources: command.remote.Command[] = sourcesFile
       ? [
-          steps.once(this, "apt-sources", tool("put-file.sh", APT_SOURCES_LIST, "0644", "root:root"), [detect], {
-            stdin: args.aptSources.join("\n") + "\n",
-            delete: `rm -f ${APT_SOURCES_LIST}`,
+          steps.once(this, "apt-sources", putFile(sourcesFile), [detect], {
+            stdin: sourcesFile.content,
+            delete: `rm -f ${sourcesFile.path}`,
           }),
         ]
       : [];
@@ -113,8 +116,7 @@ export class Node extends pulumi.ComponentResource {
       steps.once(
         this,
         `file-${fileStepId(file.path)}`,
-        tool("put-file.sh", file.path, file.mode, file.owner) +
-          (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""),
+        putFile(file) + (file.path.startsWith("/etc/systemd/") ? " && systemctl daemon-reload" : ""),
         [packages],
         {
           stdin: file.content,

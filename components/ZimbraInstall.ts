@@ -15,9 +15,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { cibIds } from "./cib-ids";
-import { UPLOAD_DIR, ZIMBRA_CRON_D } from "./host-paths";
+import { HostFile, UPLOAD_DIR } from "./host-paths";
 import { Node } from "./Node";
-import { HostSteps, tool } from "./remote";
+import { HostSteps, putFile, tool } from "./remote";
 import { installerPath, renderZmsetupFor, ZmsetupPlainView } from "./render/zimbra";
 
 /** Where a local installer is uploaded before it is verified (owned by the SSH user, 0700). */
@@ -50,7 +50,7 @@ export interface ZimbraInstallArgs {
   /** zmsetup.pl configuration without its secrets (render/zimbra.ts). */
   config: ZmsetupPlainView;
   /** /etc/cron.d file on every node that can run Zimbra (render/zimbra.ts). */
-  cronD: string;
+  cronD: HostFile;
   /** Admin password (secret, from the stack config). */
   adminPassword: pulumi.Input<string>;
   /** Done first: the DRBD resource's initialisation (DrbdResource.ready). */
@@ -198,9 +198,9 @@ export class ZimbraInstall extends pulumi.ComponentResource {
     );
 
     const cron = (node: Node, deps: pulumi.Resource[]) =>
-      steps.on(node, "cron", tool("put-file.sh", ZIMBRA_CRON_D, "0644", "root:root"), deps, {
-        stdin: args.cronD,
-        delete: `rm -f ${ZIMBRA_CRON_D}`,
+      steps.on(node, "cron", putFile(args.cronD), deps, {
+        stdin: args.cronD.content,
+        delete: `rm -f ${args.cronD.path}`,
       });
     const ready: pulumi.Resource[] = [
       release,

@@ -1,6 +1,7 @@
 /**
- * What the stack writes on every host, in one list: validation refuses a `files[]` entry or
- * a mount point that would overwrite or hide one of them.
+ * Where the stack writes on every host, in one place: each file's path, mode and owner, the
+ * folders it owns, and the lookups with which validation refuses a `files[]` entry or a mount
+ * point that would overwrite or hide one of them.
  */
 import { ClusterConfig } from "./config";
 
@@ -24,9 +25,43 @@ export const DRBD_MODULES_LOAD = "/etc/modules-load.d/drbd.conf";
 export const WATCHDOG_MODULES_LOAD = "/etc/modules-load.d/zimbra-ha-watchdog.conf";
 /** Upload folder of a Zimbra installer given as a local path. */
 export const UPLOAD_DIR = "/var/tmp/zimbra-ha-upload";
-/** The host firewall's persisted ruleset and unit (assets/scripts/firewall-*.sh). */
+/** The host firewall's persisted ruleset (assets/scripts/firewall-*.sh). */
 export const FIREWALL_CONF = "/etc/zimbra-ha/firewall.nft";
-const FIREWALL_FILES = [FIREWALL_CONF, "/etc/systemd/system/zimbra-ha-firewall.service"];
+
+/** Where a file of the stack's lands on a host, its mode and owner; `by` names it in validation's messages. */
+export interface HostFileSpot {
+  path: string;
+  mode: string;
+  owner: string;
+  by: string;
+  /** The host script that writes it from stdin, when that is not put-file.sh. */
+  script?: string;
+}
+
+const rootFile = (path: string, mode: string, by: string): HostFileSpot => ({ path, mode, owner: "root:root", by });
+
+/**
+ * Every file the stack writes on a node, by kind, stated once: the plan's per-node host-file list
+ * (components/plan.ts) takes its places from here, the components write what that list holds, and
+ * validation keeps the stack's own files[] and mount points off every one of them.
+ */
+export const HOST_FILES = {
+  corosyncConf: rootFile(COROSYNC_CONF, "0644", "the corosync configuration"),
+  corosyncAuthkey: rootFile(COROSYNC_AUTHKEY, "0400", "the corosync authkey"),
+  drbdRes: (resource: string) => rootFile(drbdResPath(resource), "0644", `DRBD resource '${resource}'`),
+  sbdDefaults: rootFile(SBD_DEFAULTS, "0644", "the SBD configuration"),
+  fencerCheckUnit: rootFile(FENCER_CHECK_UNIT, "0644", "the fencer check"),
+  fencePassword: (node: string) => rootFile(fencePasswordFile(node), "0600", "the fence passwords"),
+  aptSources: rootFile(APT_SOURCES_LIST, "0644", "apt.sources"),
+  zimbraCron: rootFile(ZIMBRA_CRON_D, "0644", "Zimbra's cluster-wide crontab"),
+  firewallRuleset: { ...rootFile(FIREWALL_CONF, "0644", "the host firewall"), script: "firewall-apply.sh" },
+  // Written by host scripts from their arguments, not from content of the plan's.
+  firewallUnit: rootFile("/etc/systemd/system/zimbra-ha-firewall.service", "0644", "the host firewall"),
+  drbdModulesLoad: rootFile(DRBD_MODULES_LOAD, "0644", "the DRBD module load"),
+  watchdogModulesLoad: rootFile(WATCHDOG_MODULES_LOAD, "0644", "the watchdog module load"),
+  hosts: rootFile("/etc/hosts", "0644", "the cluster's /etc/hosts block"),
+  hostname: rootFile("/etc/hostname", "0644", "the node name"),
+};
 
 export interface OwnedPath {
   path: string;
@@ -39,22 +74,19 @@ export interface OwnedPath {
 
 const parentOf = (file: string) => file.slice(0, file.lastIndexOf("/"));
 
+/** Every place of HOST_FILES this stack could write: each kind, per DRBD resource and per node where it varies. */
+function everyHostFile(cfg: ClusterConfig): HostFileSpot[] {
+  return Object.values(HOST_FILES).flatMap((kind) => {
+    if (typeof kind !== "function") return [kind];
+    if (kind === HOST_FILES.drbdRes) return cfg.drbd.resources.map((r) => kind(r.name));
+    return cfg.nodes.map((n) => kind(n.name));
+  });
+}
+
 export function ownedPaths(cfg: ClusterConfig): OwnedPath[] {
-  const file = (path: string, by: string): OwnedPath => ({ path, folder: false, by });
   const folder = (path: string, by: string): OwnedPath => ({ path, folder: true, by });
   return [
-    file(COROSYNC_CONF, "the corosync configuration"),
-    file(COROSYNC_AUTHKEY, "the corosync authkey"),
-    ...cfg.drbd.resources.map((r) => file(drbdResPath(r.name), `DRBD resource '${r.name}'`)),
-    file(SBD_DEFAULTS, "the SBD configuration"),
-    file(FENCER_CHECK_UNIT, "the fencer check"),
-    file(APT_SOURCES_LIST, "apt.sources"),
-    file(DRBD_MODULES_LOAD, "the DRBD module load"),
-    file(WATCHDOG_MODULES_LOAD, "the watchdog module load"),
-    file("/etc/hosts", "the cluster's /etc/hosts block"),
-    file("/etc/hostname", "the node name"),
-    file(ZIMBRA_CRON_D, "Zimbra's cluster-wide crontab"),
-    ...FIREWALL_FILES.map((f) => file(f, "the host firewall")),
+    ...everyHostFile(cfg).map((f) => ({ path: f.path, folder: false, by: f.by })),
     // drbdadm reads every .res there: one the stack does not manage would join every adjust.
     { path: parentOf(drbdResPath("x")), folder: true, by: "DRBD's resource files", only: ".res" },
     folder(parentOf(fencePasswordFile("x")), "the fence passwords"),
@@ -120,3 +152,13 @@ export const SYSTEM_FOLDERS = [
 
 /** Kernel and runtime filesystems: nothing the stack writes or mounts belongs below them. */
 export const VOLATILE_FOLDERS = ["/proc", "/sys", "/dev", "/run", "/tmp"];
+
+/** A file of the plan's per-node list with the content the plan rendered for it. */
+export interface HostFile extends HostFileSpot {
+  content: string;
+}
+
+/** A file of that list whose content is one of the program's secrets: the plan never holds it. */
+export interface SecretHostFile extends HostFileSpot {
+  secret: string;
+}

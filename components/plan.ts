@@ -35,7 +35,7 @@ import { hostsView, renderHostsBlock } from "./render/hosts";
 import { renderSbdDefaults } from "./render/sbd";
 import { renderZimbraCronD, zmsetupPlainView } from "./render/zimbra";
 import { zimbraResource } from "./zimbra-cluster";
-import { TOOLS_DIR } from "./host-paths";
+import { HOST_FILES, HostFile, SecretHostFile, TOOLS_DIR } from "./host-paths";
 import { drbdHolders } from "./drbd-holders";
 
 /** A host's arguments without its secret key. */
@@ -59,6 +59,16 @@ export interface ClusterPlan {
   };
   pacemaker: Omit<PacemakerGroupArgs, "nodes" | "after">;
   maintenance: Omit<RollingMaintenanceArgs, "nodes" | "after">;
+  /**
+   * Per host (the cluster nodes and an arbiter), every file the components write there (each placed by HOST_FILES in
+   * host-paths.ts), with the content rendered here or the secret that fills it: the offline check renders these.
+   */
+  hostFiles: Record<string, (HostFile | SecretHostFile)[]>;
+}
+
+function aptSourcesFile(cfg: ClusterConfig): HostFile | undefined {
+  const lines = cfg.apt.sources;
+  return lines.length ? { ...HOST_FILES.aptSources, content: lines.join("\n") + "\n" } : undefined;
 }
 
 function fencingPlan(cfg: ClusterConfig): ClusterPlan["fencing"] {
@@ -66,10 +76,12 @@ function fencingPlan(cfg: ClusterConfig): ClusterPlan["fencing"] {
   if (!mode.fences) return undefined;
   const sbd = mode.sbd;
   return {
-    sbd: sbd && { defaults: renderSbdDefaults(sbd), ...sbd },
+    sbd: sbd && { ...sbd, defaults: { ...HOST_FILES.sbdDefaults, content: renderSbdDefaults(sbd) } },
     devicePasswords: mode.passwordNodes.length > 0,
-    fencedNodes: mode.passwordNodes,
-    fencerCheckUnit: renderFencerCheckUnit(),
+    passwordFiles: Object.fromEntries(
+      mode.passwordNodes.map((n) => [n, { ...HOST_FILES.fencePassword(n), secret: `fencePasswords.${n}` }]),
+    ),
+    fencerCheckUnit: { ...HOST_FILES.fencerCheckUnit, content: renderFencerCheckUnit() },
   };
 }
 
@@ -110,7 +122,7 @@ function zimbraPlan(cfg: ClusterConfig): ClusterPlan["zimbra"] {
     installTimeout: zimbra.installTimeout,
     configureTimeout: zimbra.configureTimeout,
     config: zmsetupPlainView(cfg, zimbra),
-    cronD: renderZimbraCronD(TOOLS_DIR),
+    cronD: { ...HOST_FILES.zimbraCron, content: renderZimbraCronD(TOOLS_DIR) },
   };
 }
 
@@ -132,6 +144,7 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
       toolsBundle,
       hostsBlock,
       aptSources: cfg.apt.sources,
+      aptSourcesFile: aptSourcesFile(cfg),
       packages: packagesFor(distro, [
         ...fencingFor(cfg).packages(distro),
         ...(cfg.quorumDevice ? QDEVICE_PACKAGES : []),
@@ -139,7 +152,7 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
         ...(cfg.firewall?.enabled ? FIREWALL_PACKAGES : []),
         ...cfg.apt.extraPackages,
       ]),
-      files: cfg.files,
+      files: cfg.files.map((f, i) => ({ ...f, by: `files[${i}]` })),
       clusterManagedUnits: [
         ...CLUSTER_MANAGED_UNITS,
         ...cfg.disableAtBoot,
@@ -155,7 +168,7 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
     return {
       name: res.name,
       view,
-      resFile: renderDrbdRes(view),
+      resFile: { ...HOST_FILES.drbdRes(res.name), content: renderDrbdRes(view) },
       minor: res.minor,
       mountPoint: res.mountPoint,
       fsType: res.fsType,
@@ -167,7 +180,8 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
 
   const corosyncConfig = corosyncView(cfg);
   const corosync = {
-    conf: renderCorosyncConf(corosyncConfig),
+    conf: { ...HOST_FILES.corosyncConf, content: renderCorosyncConf(corosyncConfig) },
+    authkeyFile: { ...HOST_FILES.corosyncAuthkey, secret: "corosyncAuthkey" },
     runningValues: corosyncRunningValues(corosyncConfig),
     links: corosyncConfig.links.length,
     membershipTimeout: cfg.corosync.membershipTimeout,
@@ -187,13 +201,14 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
           toolsBundle,
           hostsBlock,
           aptSources: cfg.apt.sources,
+          aptSourcesFile: aptSourcesFile(cfg),
           packages: ARBITER_PACKAGES,
           files: [],
           clusterManagedUnits: [],
           arbiter: true,
         },
         clusterName: cfg.name,
-        corosyncConf: corosync.conf,
+        corosyncConf: corosync.conf.content,
         voteTimeout: cfg.corosync.membershipTimeout,
       }
     : undefined;
@@ -234,15 +249,38 @@ export function planCluster(cfg: ClusterConfig): ClusterPlan {
     drbdResources: cfg.drbd.resources.map((r) => r.name),
   };
 
+  const fencing = fencingPlan(cfg);
+  const zimbra = zimbraPlan(cfg);
+  const arbiter = quorum?.arbiter;
+  const hostFiles = Object.fromEntries([
+    ...(arbiter?.aptSourcesFile ? [[arbiter.name, [arbiter.aptSourcesFile]]] : []),
+    ...nodes.map((n) => [
+      n.name,
+      [
+        corosync.conf,
+        corosync.authkeyFile,
+        ...drbd.filter((r) => r.view.nodes.some((v) => v.name === n.name)).map((r) => r.resFile),
+        ...(fencing ? [fencing.fencerCheckUnit] : []),
+        ...(fencing?.sbd ? [fencing.sbd.defaults] : []),
+        ...Object.values(fencing?.passwordFiles ?? {}),
+        ...(n.aptSourcesFile ? [n.aptSourcesFile] : []),
+        ...n.files,
+        ...(firewall ? [{ ...HOST_FILES.firewallRuleset, content: firewall.rulesets[n.name] }] : []),
+        ...(zimbra?.nodeNames.includes(n.name) ? [zimbra.cronD] : []),
+      ],
+    ]),
+  ]);
+
   return {
     nodes,
     drbd,
-    fencing: fencingPlan(cfg),
+    fencing,
     corosync,
     quorum,
     firewall,
-    zimbra: zimbraPlan(cfg),
+    zimbra,
     pacemaker,
     maintenance,
+    hostFiles,
   };
 }

@@ -2,7 +2,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { OWNERS_DIR, TOOLS_DIR } from "./host-paths";
+import { HostFileSpot, OWNERS_DIR, TOOLS_DIR } from "./host-paths";
 
 export type Connection = command.types.input.remote.ConnectionArgs;
 
@@ -19,6 +19,11 @@ export function shq(word: string | number): string {
 /** A command line that runs one of the installed host scripts. */
 export function tool(script: string, ...args: (string | number)[]): string {
   return [`${TOOLS_DIR}/${script}`, ...args.map(shq)].join(" ");
+}
+
+/** The step command that writes FILE from stdin at its path, with its mode and owner (put-file.sh). */
+export function putFile(file: HostFileSpot, ...flags: string[]): string {
+  return tool("put-file.sh", ...flags, file.path, file.mode, file.owner);
 }
 
 export interface HostCommandArgs {

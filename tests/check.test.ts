@@ -150,10 +150,9 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))(
       const { cfg } = loadStack(file);
       const files = renderStack(cfg!);
       const run = await runStack(file);
-      const nodeOf = (c: any) => cfg!.nodes.find((n) => n.ssh.host === c.inputs.connection?.host)!.name;
+      const hosts = [...cfg!.nodes, ...(cfg!.quorumDevice ? [cfg!.quorumDevice] : [])];
+      const nodeOf = (c: any) => hosts.find((n) => n.ssh.host === c.inputs.connection?.host)!.name;
       const written = new Set<string>();
-      // apt sources are joined inline in Node.ts, not by a renderer the check could call.
-      const notRendered = ["/etc/apt/sources.list.d/zimbra-ha.list"];
       // Secret files (authkey, fence passwords) are not rendered: the judges use throwaway ones.
       // zmsetup.pl's configuration is secret stdin (the admin password): compared without that line.
       const withoutPassword = (text: unknown) => String(text).replace(/^CREATEADMINPASS=.*$/m, "CREATEADMINPASS=…");
@@ -171,7 +170,7 @@ describe.each(stackFiles().map((f) => [path.relative(ROOT, f), f]))(
         else if (/firewall-apply\.sh \d/.test(create)) key = `${nodeOf(c)}${FIREWALL_CONF}`;
         else if (/cib-apply\.sh(?! --remove)/.test(create)) key = "cib/fragment.xml";
         else if (/hosts-block\.sh$/.test(create.replace(/ #.*$/, ""))) key = `${nodeOf(c)}/etc/hosts.zimbra-ha-block`;
-        else if (put && !notRendered.includes(put[1])) key = `${nodeOf(c)}${put[1]}`;
+        else if (put) key = `${nodeOf(c)}${put[1]}`;
         if (!key) continue;
         written.add(key);
         expect({ key, content: files[key] }).toEqual({ key, content: c.inputs.stdin });

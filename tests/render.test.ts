@@ -23,16 +23,16 @@ const load = (file: string) => {
 function renderAll(cfg: ClusterConfig): Record<string, string> {
   const plan = planCluster(cfg);
   const files: Record<string, string> = {
-    "corosync.conf": plan.corosync.conf,
+    "corosync.conf": plan.corosync.conf.content,
     "hosts-block": plan.nodes[0].hostsBlock,
     "cib-fragment.xml": plan.pacemaker.fragment,
   };
-  for (const res of plan.drbd) files[`${res.name}.res`] = res.resFile;
-  if (plan.fencing?.sbd) files["sbd"] = plan.fencing.sbd.defaults;
+  for (const res of plan.drbd) files[`${res.name}.res`] = res.resFile.content;
+  if (plan.fencing?.sbd) files["sbd"] = plan.fencing.sbd.defaults.content;
   for (const [node, ruleset] of Object.entries(plan.firewall?.rulesets ?? {})) files[`firewall-${node}.nft`] = ruleset;
   if (plan.zimbra) {
     files["zmsetup.conf"] = renderStack(cfg)[ZMSETUP]; // with the check's placeholder admin password
-    files["zimbra-ha-crontab"] = plan.zimbra.cronD;
+    files["zimbra-ha-crontab"] = plan.zimbra.cronD.content;
   }
   return files;
 }

@@ -27,6 +27,8 @@ export interface RunOptions {
    * config through.
    */
   unvalidated?: boolean;
+  /** How long nothing must happen before the run counts as settled (ms; a loaded machine registers late). */
+  quietMs?: number;
 }
 
 export async function runStack(stackFile: string, opts: RunOptions = {}): Promise<ProgramRun> {
@@ -50,7 +52,7 @@ export async function runStack(stackFile: string, opts: RunOptions = {}): Promis
     fencePasswords: pulumi.secret(fencePasswords),
     zimbraAdminPassword: cfg.zimbra ? pulumi.secret(TEST_ADMIN_PASSWORD) : undefined,
   });
-  await settled();
+  await settled(opts.quietMs);
   const commands = registrations.filter((r) => r.type === "command:remote:Command");
   const byName = (name: string) => {
     const found = registrations.find((r) => r.name === name);

@@ -9,14 +9,6 @@ import { RawSettings, readStackFile, resolveStackFile } from "../../components/s
 import { ConfigError, parseClusterConfig } from "../../components/validate";
 import { bundledFiles } from "../../components/render/bundle";
 import { renderZmsetupFor } from "../../components/render/zimbra";
-import {
-  COROSYNC_CONF,
-  FIREWALL_CONF,
-  SBD_DEFAULTS,
-  drbdResPath,
-  ZIMBRA_CRON_D,
-  FENCER_CHECK_UNIT,
-} from "../../components/host-paths";
 import { planCluster } from "../../components/plan";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
@@ -81,19 +73,13 @@ export function renderStack(cfg: ClusterConfig): RenderedFiles {
   const plan = planCluster(cfg);
   const files: RenderedFiles = {};
   const tools = bundledFiles();
+  for (const [host, hostFiles] of Object.entries(plan.hostFiles))
+    for (const file of hostFiles) if ("content" in file) files[nodePath(host, file.path)] = file.content;
   for (const node of plan.nodes) {
     const put = (file: string, content: string) => (files[nodePath(node.name, file)] = content);
-    put(COROSYNC_CONF, plan.corosync.conf);
-    for (const res of plan.drbd.filter((r) => r.view.nodes.some((n) => n.name === node.name)))
-      put(drbdResPath(res.name), res.resFile);
     // The block hosts-block.sh keeps between its marker lines in /etc/hosts.
     put("/etc/hosts.zimbra-ha-block", node.hostsBlock);
-    if (plan.fencing?.sbd) put(SBD_DEFAULTS, plan.fencing.sbd.defaults);
-    if (plan.fencing) put(FENCER_CHECK_UNIT, plan.fencing.fencerCheckUnit);
     for (const tool of tools) put(tool.path, tool.content);
-    for (const file of node.files) put(file.path, file.content);
-    if (plan.firewall) put(FIREWALL_CONF, plan.firewall.rulesets[node.name]);
-    if (plan.zimbra?.nodeNames.includes(node.name)) put(ZIMBRA_CRON_D, plan.zimbra.cronD);
   }
   files[FRAGMENT] = plan.pacemaker.fragment;
   files[BUNDLE] = plan.nodes[0].toolsBundle;
