@@ -2,7 +2,7 @@
  * Host side of fencing, before the cluster starts: SBD (watchdog, header on the shared disk
  * unless it runs diskless, /etc/default/sbd, sbd enabled so it starts with corosync) or the BMC passwords that fence
  * agents read (root-only files, written from secret stdin); on every node the unit that restarts a fencer which
- * started without the cluster configuration. What each mode asks of the hosts comes from components/fencing/; the
+ * started without the cluster configuration. What each mode asks of the hosts comes from components/fencing-modes/; the
  * STONITH resources themselves are part of the Pacemaker configuration (render/cib.ts).
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { SUPPORTED_DISTROS } from "./packages";
 import { FirewallSchema } from "./firewall-config";
 import { ZimbraSchema } from "./zimbra-config";
-import { withFencingDefaults } from "./fencing";
+import { withFencingDefaults } from "./fencing-modes";
 
 const name = z
   .string()
@@ -55,7 +55,7 @@ const bmcFields = {
   port: port.optional(),
 };
 
-/** A node's management controller, by the fence agent that speaks to it (components/fencing/fence-agents.ts). */
+/** A node's management controller, by the fence agent that speaks to it (components/fencing-modes/fence-agents.ts). */
 export const FenceDeviceSchema = z.discriminatedUnion("agent", [
   z.strictObject({
     agent: z.literal("fence_ipmilan"),
@@ -434,7 +434,7 @@ const ClusterFields = z.strictObject({
 /** The fencing settings as the schema reads them, before the defaults that depend on other fields. */
 export type FencingInput = z.output<typeof FencingSchema>;
 
-/** Fencing's defaults depend on the quorum device: each mode sets its own (components/fencing/). */
+/** Fencing's defaults depend on the quorum device: each mode sets its own (components/fencing-modes/). */
 export const ClusterSchema = ClusterFields.transform((cfg) => ({
   ...cfg,
   fencing: withFencingDefaults(cfg.fencing, cfg.quorumDevice),

@@ -24,7 +24,7 @@ import {
   packagesFor,
   QDEVICE_PACKAGES,
 } from "./packages";
-import { fencingFor } from "./fencing";
+import { fencingFor } from "./fencing-modes";
 import { renderToolsBundle } from "./render/bundle";
 import { cibView, ownerTag, renderCibFragment, renderCibStopFragment } from "./render/cib";
 import { corosyncRunningValues, corosyncView, renderCorosyncConf } from "./render/corosync";

@@ -3,7 +3,7 @@
  * path or a service used twice, or in a role it cannot play. Each message names the field.
  */
 import { ClusterConfig, NodeConfig } from "./config";
-import { fencingFor } from "./fencing";
+import { fencingFor } from "./fencing-modes";
 import { ZIMBRA_INTERNAL_TCP, ZIMBRA_PUBLIC_TCP } from "./zimbra-config";
 import { isBelow, ownedPathAt, ownedPathUnder, SYSTEM_FOLDERS, VOLATILE_FOLDERS } from "./host-paths";
 import { drbdHolders } from "./drbd-holders";

@@ -5,8 +5,8 @@
 import { RunError } from "@pulumi/pulumi";
 import { drbdResourceIds, GENERATED_ID_PREFIXES } from "./cib-ids";
 import { ClusterConfig, ClusterSchema } from "./config";
-import { checkFencing, fencingFor, fencingWarnings } from "./fencing";
-import { MANAGED_PROPERTIES } from "./fencing/properties";
+import { checkFencing, fencingFor, fencingWarnings } from "./fencing-modes";
+import { MANAGED_PROPERTIES } from "./fencing-modes/properties";
 import { isIpv4, parseSubnet, subnetContains, Subnet } from "./net";
 import { checkFirewall } from "./validate-firewall";
 import { checkZimbra } from "./validate-zimbra";

@@ -1,5 +1,5 @@
 /**
- * Fencing, one module per mode (components/fencing/): a mode the switches do not handle
+ * Fencing, one module per mode (components/fencing-modes/): a mode the switches do not handle
  * fails to compile; what each mode renders and reserves comes from one list; each fence
  * agent has its own settings.
  */
@@ -7,8 +7,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FenceDeviceSchema } from "../components/config";
-import { fencingFor } from "../components/fencing";
-import { MANAGED_PROPERTIES } from "../components/fencing/properties";
+import { fencingFor } from "../components/fencing-modes";
+import { MANAGED_PROPERTIES } from "../components/fencing-modes/properties";
 import { cibView } from "../components/render/cib";
 import { labCluster, problemsOf } from "./harness/lab-config";
 import { parseClusterConfig } from "../components/validate";
@@ -65,7 +65,7 @@ describe("a fencing mode added to the schema", () => {
       output = String((e as { stdout?: string }).stdout ?? e);
     }
     const files = [...output.matchAll(/^(\S+?)\(\d+,\d+\): error/gm)].map((m) => path.relative(dir, m[1]));
-    expect(new Set(files)).toEqual(new Set(["components/fencing/index.ts"]));
+    expect(new Set(files)).toEqual(new Set(["components/fencing-modes/index.ts"]));
     expect(output).toMatch(/not assignable to parameter of type 'never'/);
   }, 120_000);
 });

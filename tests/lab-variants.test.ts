@@ -8,7 +8,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { mergeSettings, variantStackFile } from "../lab/stack-variant";
 import { parseClusterConfig } from "../components/validate";
-import { stonithWatchdogTimeout } from "../components/fencing/diskless-watchdog";
+import { stonithWatchdogTimeout } from "../components/fencing-modes/diskless-watchdog";
 
 const ROOT = path.join(__dirname, "..");
 const BASE = fs.readFileSync(path.join(ROOT, "Pulumi.lab.yaml"), "utf8");

@@ -20,7 +20,7 @@ function loadedBy(entry: string): string[] {
 test.each([
   "components/validate.ts",
   "components/config.ts",
-  "components/fencing/index.ts",
+  "components/fencing-modes/index.ts",
   "components/host-paths.ts",
 ])("%s loads no renderer and no host command", (entry) => {
   const loaded = loadedBy(entry);

@@ -5,8 +5,8 @@
 import { cibIds } from "../cib-ids";
 import { ColocationView, LocationView, NameValue, nv, OpView, primitive, PrimitiveView } from "../cib-model";
 import { ClusterConfig, DrbdResourceConfig, PrimitiveConfig, VipConfig } from "../config";
-import { fencingFor } from "../fencing";
-import { orderedProperties } from "../fencing/properties";
+import { fencingFor } from "../fencing-modes";
+import { orderedProperties } from "../fencing-modes/properties";
 import { parseSubnet } from "../net";
 import { renderTemplate } from "./template";
 import { drbdHolders } from "../drbd-holders";

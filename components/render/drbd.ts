@@ -1,7 +1,7 @@
 /** /etc/drbd.d/<resource>.res: one file per resource, identical on every node. */
 import { ClusterConfig, DrbdResourceConfig } from "../config";
 import { drbdHolders } from "../drbd-holders";
-import { fencingFor } from "../fencing";
+import { fencingFor } from "../fencing-modes";
 import { renderTemplate } from "./template";
 
 export interface DrbdNodeView {

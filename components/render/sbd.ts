@@ -1,4 +1,4 @@
-/** /etc/default/sbd, identical on every node; what it says comes from the SBD modes (components/fencing/). */
+/** /etc/default/sbd, identical on every node; what it says comes from the SBD modes (components/fencing-modes/). */
 import { renderTemplate } from "./template";
 
 export interface SbdView {

@@ -5,7 +5,7 @@
  */
 import { ClusterConfig } from "../../components/config";
 import { cibIds } from "../../components/cib-ids";
-import { fencingFor } from "../../components/fencing";
+import { fencingFor } from "../../components/fencing-modes";
 import { findAction, GraphAction, Placement, Round, waitsFor } from "./simulate";
 import { drbdHolders } from "../../components/drbd-holders";
 

@@ -13,7 +13,7 @@ import { ClusterConfig } from "../../../components/config";
 import { lines, judgeNotInstalled, run, unique } from "../exec";
 import { FRAGMENT, nodePath, RenderedFiles } from "../render";
 import { fail, Item, judged, pass, Section } from "../types";
-import { fencingFor } from "../../../components/fencing";
+import { fencingFor } from "../../../components/fencing-modes";
 import { TOOLS_DIR } from "../../../components/host-paths";
 
 export const FACTS_XSL = path.join(__dirname, "..", "cib-facts.xsl");

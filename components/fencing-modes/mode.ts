@@ -1,4 +1,4 @@
-/** What every fencing mode provides; components/fencing/index.ts picks the stack's. */
+/** What every fencing mode provides; components/fencing-modes/index.ts picks the stack's. */
 import type { ColocationView, LocationView, PrimitiveView } from "../cib-model";
 import type { ClusterConfig } from "../config";
 import type { Distro } from "../packages";
