@@ -62,6 +62,11 @@ export const FenceDeviceSchema = z.discriminatedUnion("agent", [
     ...bmcFields,
     /** IPMI: use lanplus (IPMI 2.0). */
     lanplus: z.boolean().default(true),
+    /**
+     * IPMI: the cipher suite (ipmitool -C). Unset, ipmitool first asks the BMC which suites it offers; a BMC that does
+     * not answer that (OpenIPMI's ipmi_sim, some older controllers) costs ~10 s on every call of the fence agent.
+     */
+    cipher: z.number().int().min(0).max(17).optional(),
   }),
   z.strictObject({
     agent: z.literal("fence_redfish"),

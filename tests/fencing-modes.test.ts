@@ -116,7 +116,7 @@ describe("fence devices, one shape per agent", () => {
   test("each agent's device gets its own parameters in the CIB", () => {
     const cfg = labConfig((r) => {
       r.fencing = { mode: "devices", fencePeerTimeout: 90 };
-      r.nodes[0].fence = { agent: "fence_ipmilan", ...base, port: 6230 };
+      r.nodes[0].fence = { agent: "fence_ipmilan", ...base, port: 6230, cipher: 3 };
       r.nodes[1].fence = { agent: "fence_redfish", ...base, address: "10.9.9.2", systemsUri: "/redfish/v1/Systems/2" };
     });
     const params = fencingFor(cfg)
@@ -125,7 +125,13 @@ describe("fence devices, one shape per agent", () => {
     expect(params).toEqual([
       [
         "fence_ipmilan",
-        expect.objectContaining({ ip: "10.9.9.1", ipport: "6230", lanplus: "1", pcmk_host_list: "primary" }),
+        expect.objectContaining({
+          ip: "10.9.9.1",
+          ipport: "6230",
+          lanplus: "1",
+          cipher: "3",
+          pcmk_host_list: "primary",
+        }),
       ],
       ["fence_redfish", expect.objectContaining({ ip: "10.9.9.2", systems_uri: "/redfish/v1/Systems/2", ssl: "1" })],
     ]);

@@ -5,16 +5,16 @@ import { unhandled } from "./common";
 type Device<A extends FenceDeviceConfig["agent"]> = Extract<FenceDeviceConfig, { agent: A }>;
 
 /** IPMI over LAN; lanplus is IPMI 2.0 (RMCP+), which every current BMC speaks. */
-function ipmilanParams(d: Device<"fence_ipmilan">) {
-  return { lanplus: d.lanplus ? "1" : undefined };
+function ipmilanParams(d: Device<"fence_ipmilan">): Record<string, string | number | undefined> {
+  return { lanplus: d.lanplus ? "1" : undefined, cipher: d.cipher };
 }
 
 /** Redfish over HTTPS; ssl_insecure accepts a BMC's self-signed certificate. */
-function redfishParams(d: Device<"fence_redfish">) {
+function redfishParams(d: Device<"fence_redfish">): Record<string, string | number | undefined> {
   return { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
 }
 
-export function agentParams(d: FenceDeviceConfig): Record<string, string | undefined> {
+export function agentParams(d: FenceDeviceConfig): Record<string, string | number | undefined> {
   switch (d.agent) {
     case "fence_ipmilan":
       return ipmilanParams(d);
