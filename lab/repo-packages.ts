@@ -6,6 +6,7 @@ import { ARBITER_PACKAGES, DISTRO_PACKAGES, packagesFor, QDEVICE_PACKAGES, SBD_P
 const labExtra = [
   ...DISTRO_PACKAGES["debian-12"].fenceAgents,
   ...SBD_PACKAGES,
+  "ipmitool", // fence_ipmilan's (the ipmi variant)
   ...QDEVICE_PACKAGES,
   ...ARBITER_PACKAGES,
   "postfix",

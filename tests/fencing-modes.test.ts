@@ -138,4 +138,16 @@ describe("fence devices, one shape per agent", () => {
     expect(params[0][1]).not.toHaveProperty("ssl");
     expect(params[1][1]).not.toHaveProperty("lanplus");
   });
+
+  test("fence_ipmilan brings ipmitool, which no fence-agents package pulls in; Redfish alone does not", () => {
+    const packages = (agents: string[]) =>
+      fencingFor(
+        labConfig((r) => {
+          r.fencing = { mode: "devices", fencePeerTimeout: 90 };
+          agents.forEach((agent, i) => (r.nodes[i].fence = { agent, ...base, address: `10.9.9.${i + 1}` }));
+        }),
+      ).packages("debian-12");
+    expect(packages(["fence_ipmilan", "fence_redfish"])).toEqual(["fence-agents", "ipmitool"]);
+    expect(packages(["fence_redfish", "fence_redfish"])).toEqual(["fence-agents"]);
+  });
 });

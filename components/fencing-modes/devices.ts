@@ -10,13 +10,18 @@ import { fencePasswordFile } from "../host-paths";
 import { DISTRO_PACKAGES } from "../packages";
 import { setFencePassword } from "../validate-secrets";
 import { fencingProperties, stonithOps } from "./common";
-import { agentParams } from "./fence-agents";
+import { agentPackages, agentParams } from "./fence-agents";
 import type { FencingMode, FencingOf } from "./mode";
 
 export function fenceDevices(cfg: ClusterConfig, f: FencingOf<"devices">): FencingMode {
   return {
     fences: true,
-    packages: (distro) => DISTRO_PACKAGES[distro].fenceAgents,
+    packages: (distro) => [
+      ...new Set([
+        ...DISTRO_PACKAGES[distro].fenceAgents,
+        ...cfg.nodes.flatMap((n) => (n.fence ? agentPackages(n.fence) : [])),
+      ]),
+    ],
     properties: () => fencingProperties(f),
     stonith: () => {
       const primitives = cfg.nodes.map((n) => {

@@ -14,6 +14,18 @@ function redfishParams(d: Device<"fence_redfish">): Record<string, string | numb
   return { systems_uri: d.systemsUri, ssl_insecure: d.sslInsecure ? "1" : undefined, ssl: "1" };
 }
 
+/** Packages an agent needs beyond fence-agents: fence_ipmilan runs ipmitool, which no fence-agents package pulls in. */
+export function agentPackages(d: FenceDeviceConfig): string[] {
+  switch (d.agent) {
+    case "fence_ipmilan":
+      return ["ipmitool"];
+    case "fence_redfish":
+      return [];
+    default:
+      return unhandled(d, "fence agent");
+  }
+}
+
 export function agentParams(d: FenceDeviceConfig): Record<string, string | number | undefined> {
   switch (d.agent) {
     case "fence_ipmilan":
