@@ -188,6 +188,7 @@ export function checkSecrets(raw: RawSecrets, nodeNames: readonly string[]): Che
     presence: {
       sshPrivateKey: !!sshKey,
       fencePasswords: fence.names,
+      fencePasswordBytes: fence.bytes,
       corosyncAuthkey,
       zimbraAdminPassword: raw.zimbraAdminPassword !== undefined,
     },
@@ -199,7 +200,7 @@ export function checkSecrets(raw: RawSecrets, nodeNames: readonly string[]): Che
 function checkFencePasswords(
   text: string | undefined,
   nodeNames: readonly string[],
-): { names: string[]; problems: string[]; value?: Record<string, unknown> } {
+): { names: string[]; bytes?: Record<string, number>; problems: string[]; value?: Record<string, unknown> } {
   if (text === undefined) return { names: [], problems: [] };
   let value: unknown;
   try {
@@ -236,5 +237,8 @@ function checkFencePasswords(
         "under zimbra-ha:fencePasswords; remove each with `pulumi config rm --path 'fencePasswords.NAME'`",
     );
   }
-  return { names, problems, value: value as Record<string, unknown> };
+  const bytes = Object.fromEntries(
+    entries.filter(([, p]) => typeof p === "string").map(([name, p]) => [name, Buffer.byteLength(p as string)]),
+  );
+  return { names, bytes, problems, value: value as Record<string, unknown> };
 }

@@ -35,6 +35,8 @@ export interface SecretPresence {
   sshPrivateKey: boolean;
   /** Node names for which `fencePasswords.<node>` is set. */
   fencePasswords?: string[];
+  /** Each set fence password's length in bytes (never the password). */
+  fencePasswordBytes?: Record<string, number>;
   /**
    * The `corosyncAuthkey` config secret: its decoded length in bytes, -1 if it is not base64, "missing"; undefined: not
    * checked.
@@ -65,7 +67,7 @@ function secretProblems(cfg: ClusterConfig, secrets: SecretPresence): string[] {
         "zimbraAdminPassword` (it is prompted for, never on the command line)",
     );
   }
-  problems.push(...fencingFor(cfg).missingSecrets(secrets.fencePasswords ?? []));
+  problems.push(...fencingFor(cfg).secretProblems(secrets));
   return problems;
 }
 

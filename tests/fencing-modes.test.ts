@@ -11,7 +11,8 @@ import { fencingFor } from "../components/fencing-modes";
 import { MANAGED_PROPERTIES } from "../components/fencing-modes/properties";
 import { cibView } from "../components/render/cib";
 import { labCluster, problemsOf } from "./harness/lab-config";
-import { parseClusterConfig } from "../components/validate";
+import { ConfigError, parseClusterConfig } from "../components/validate";
+import { checkSecrets } from "../components/validate-secrets";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -149,5 +150,34 @@ describe("fence devices, one shape per agent", () => {
       ).packages("debian-12");
     expect(packages(["fence_ipmilan", "fence_redfish"])).toEqual(["fence-agents", "ipmitool"]);
     expect(packages(["fence_redfish", "fence_redfish"])).toEqual(["fence-agents"]);
+  });
+});
+
+describe("fence passwords the agent cannot send", () => {
+  const ipmiLab = (r: any) => {
+    r.fencing = { mode: "devices", fencePeerTimeout: 90 };
+    r.nodes[0].fence = { agent: "fence_ipmilan", address: "10.9.9.1", username: "fence" };
+    r.nodes[1].fence = { agent: "fence_redfish", address: "10.9.9.2", username: "fence" };
+  };
+  const problemsWith = (passwords: Record<string, string>) => {
+    const secrets = checkSecrets({ fencePasswords: JSON.stringify(passwords) }, ["primary", "secondary"]);
+    const raw = labCluster();
+    ipmiLab(raw);
+    try {
+      parseClusterConfig(raw, { ...secrets.presence, sshPrivateKey: true, corosyncAuthkey: undefined });
+      return [];
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+  };
+
+  test("an IPMI password over 20 bytes is refused by its length, never shown; Redfish has no such limit", () => {
+    const long = "L0ng-BMC-Passw0rd-xyz"; // 21 bytes
+    const problems = problemsWith({ primary: long, secondary: long + long });
+    expect(problems).toEqual([
+      expect.stringMatching(/^fencePasswords\.primary: is 21 bytes; fence_ipmilan takes at most 20 \(ipmitool/),
+    ]);
+    expect(problems.join("\n")).not.toContain("L0ng");
+    expect(problemsWith({ primary: long.slice(1), secondary: long })).toEqual([]);
   });
 });

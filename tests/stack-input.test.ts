@@ -57,7 +57,8 @@ function goodSecrets() {
   const config = {
     sshPrivateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${rnd.pick(BASE64, 280)}\n-----END OPENSSH PRIVATE KEY-----\n`,
     corosyncAuthkey: Buffer.from(rnd.pick(BASE64, 256)).toString("base64"),
-    fencePasswords: JSON.stringify({ primary: text(), secondary: text() }),
+    // IPMI (the stack's fence_ipmilan) sends at most 20 bytes.
+    fencePasswords: JSON.stringify({ primary: text(20), secondary: text(20) }),
     zimbraAdminPassword: adminPassword(),
   };
   const values = [
@@ -116,7 +117,7 @@ function cases(): Case[] {
       /^fencePasswords\.primary: missing/,
       /^fencePasswords\.secondary: missing/,
     ]);
-    const [p, q, r] = [text(), text(), text()];
+    const [p, q, r] = [text(20), text(), text()];
     add(
       `fencePasswords an object with a stray name and a non-text value ${i}`,
       "fencePasswords",

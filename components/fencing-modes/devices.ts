@@ -10,7 +10,7 @@ import { fencePasswordFile } from "../host-paths";
 import { DISTRO_PACKAGES } from "../packages";
 import { setFencePassword } from "../validate-secrets";
 import { fencingProperties, stonithOps } from "./common";
-import { agentPackages, agentParams } from "./fence-agents";
+import { agentPackages, agentParams, agentPasswordLimit } from "./fence-agents";
 import type { FencingMode, FencingOf } from "./mode";
 
 export function fenceDevices(cfg: ClusterConfig, f: FencingOf<"devices">): FencingMode {
@@ -51,10 +51,20 @@ export function fenceDevices(cfg: ClusterConfig, f: FencingOf<"devices">): Fenci
       cfg.nodes.forEach((n, i) => {
         if (!n.fence) at(`nodes[${i}].fence`, `fencing.mode is devices but node '${n.name}' has no fence device`);
       }),
-    missingSecrets: (fencePasswords) =>
-      cfg.nodes
-        .filter((n) => n.fence && !fencePasswords.includes(n.name))
-        .map((n) => `fencePasswords.${n.name}: missing: set it with ${setFencePassword(n.name)}`),
+    secretProblems: (secrets) =>
+      cfg.nodes.flatMap((n) => {
+        if (!n.fence) return [];
+        if (!(secrets.fencePasswords ?? []).includes(n.name))
+          return [`fencePasswords.${n.name}: missing: set it with ${setFencePassword(n.name)}`];
+        const bytes = secrets.fencePasswordBytes?.[n.name];
+        const limit = agentPasswordLimit(n.fence);
+        if (bytes === undefined || limit === undefined || bytes <= limit) return [];
+        return [
+          `fencePasswords.${n.name}: is ${bytes} bytes; ${n.fence.agent} takes at most ${limit} (ipmitool refuses a ` +
+            `longer password, so every fence would fail): give the BMC a shorter one, then set it with ` +
+            setFencePassword(n.name),
+        ];
+      }),
     warnings: () => [],
   };
 }

@@ -18,7 +18,7 @@ export function noFencing(cfg: ClusterConfig): FencingMode {
             "loses data in a split brain",
         );
     },
-    missingSecrets: () => [],
+    secretProblems: () => [],
     warnings: () => [
       "FENCING IS DISABLED (fencing.mode: disabled-unsafe). Without STONITH a split brain can run the mail service " +
         "on both nodes and lose mail. Lab use only.",

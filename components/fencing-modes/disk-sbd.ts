@@ -72,7 +72,7 @@ export function diskSbd(cfg: ClusterConfig, f: FencingOf<"sbd">): FencingMode {
       });
       checkNoFenceDevices(cfg, at);
     },
-    missingSecrets: () => [],
+    secretProblems: () => [],
     warnings: () => [],
   };
 }

@@ -82,7 +82,7 @@ export function disklessSbd(cfg: ClusterConfig, f: FencingOf<"watchdog">): Fenci
       }
       checkNoFenceDevices(cfg, at);
     },
-    missingSecrets: () => [],
+    secretProblems: () => [],
     warnings: () => [],
   };
 }

@@ -26,6 +26,18 @@ export function agentPackages(d: FenceDeviceConfig): string[] {
   }
 }
 
+/** The longest password the agent can send, in bytes: IPMI 2.0's is 20. */
+export function agentPasswordLimit(d: FenceDeviceConfig): number | undefined {
+  switch (d.agent) {
+    case "fence_ipmilan":
+      return 20;
+    case "fence_redfish":
+      return undefined;
+    default:
+      return unhandled(d, "fence agent");
+  }
+}
+
 export function agentParams(d: FenceDeviceConfig): Record<string, string | number | undefined> {
   switch (d.agent) {
     case "fence_ipmilan":

@@ -8,6 +8,12 @@ export type FencingConfig = ClusterConfig["fencing"];
 export type FencingOf<M extends FencingConfig["mode"]> = Extract<FencingConfig, { mode: M }>;
 export type At = (path: string, message: string) => void;
 
+/** What validation knows of the fence passwords: which are set, and each one's length in bytes. */
+export interface FenceSecrets {
+  fencePasswords?: string[];
+  fencePasswordBytes?: Record<string, number>;
+}
+
 /** SBD on the hosts: the watchdog it feeds, /etc/default/sbd, and the header of its shared disk (disk SBD only). */
 export interface SbdHost {
   watchdogModule: string;
@@ -43,8 +49,8 @@ export interface FencingMode {
   watchdogDevice?: string;
   /** The mode's own cross-field rules. */
   check(at: At): void;
-  /** Secrets the mode needs that are not set. */
-  missingSecrets(fencePasswords: readonly string[]): string[];
+  /** Secrets the mode needs that are not set, or whose length its devices refuse (never their values). */
+  secretProblems(secrets: FenceSecrets): string[];
   /** Said at preview, never refused. */
   warnings(): string[];
 }
