@@ -11,6 +11,7 @@ Prints the screen; exit 0 when everything is healthy, 1 otherwise (each problem 
 
 Usage: status-screen.py DIR
 """
+import itertools
 import json
 import os
 import re
@@ -303,6 +304,19 @@ def render(lab, nodes, mail, now=None):
         pending = [h for h in history if h.get("status") == "pending"]
         if pending:
             last += f"; PENDING: {', '.join(h.get('action', '?') + ' of ' + h.get('target', '?') for h in pending)}"
+        # A fence that failed (a BMC that refuses the password, a controller that does not answer) and
+        # has not succeeded since: crm_mon lists the history newest first.
+        for target in dict.fromkeys(h.get("target") for h in history if h.get("status") not in ("success", "pending")):
+            events = [h for h in history if h.get("target") == target and h.get("status") != "pending"]
+            failed = list(itertools.takewhile(lambda h: h.get("status") != "success", events))
+            if not failed:
+                continue
+            h = failed[0]
+            reason = h.get("exit-reason") or h.get("extended-status") or h.get("status")
+            last += (f"; FAILED: {h.get('action')} of {target} by {h.get('delegate') or '?'}, {len(failed)} time(s), "
+                     f"last at {h.get('completed', '?')} ({reason})")
+            problems.append(f"fencing of {target} failed {len(failed)} time(s) and has not succeeded since "
+                            f"(last: {reason}): the cluster waits for it; check that node's fence device")
         row(f"{'FENCING':<10} " + ("; ".join(desc) or "NO DEVICE") + f"; stonith-enabled={'true' if enabled else 'FALSE'}"
             + (last or "; no fencing so far"))
 

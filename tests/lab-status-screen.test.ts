@@ -148,6 +148,41 @@ const faults: Array<[string, Edit, RegExp]> = [
   ],
 ];
 
+/** crm_mon's fence history (--fence-history=3) on both nodes, newest first. */
+const fenceHistory =
+  (...events: string[]) =>
+  (f: Record<string, string>) => {
+    for (const node of ["primary.out", "secondary.out"])
+      replace(f, node, '  <status code="0"', `  <fence_history>${events.join("")}</fence_history>\n  <status code="0"`);
+  };
+const fenceEvent = (status: string, completed: string, extra = "") =>
+  `<fence_event action="reboot" target="secondary" client="pacemaker-controld.1021" origin="primary" ` +
+  `status="${status}" ${extra} delegate="primary" completed="${completed}"/>`;
+
+test("a fence that failed and has not succeeded since: NOT HEALTHY, named with its reason", () => {
+  const failed = fenceEvent(
+    "failed",
+    "2026-12-07 04:10:00 +00:00",
+    'exit-reason="Unable to obtain correct plug status"',
+  );
+  const { status, out } = run(fenceHistory(failed, fenceEvent("failed", "2026-12-07 04:08:00 +00:00")));
+  expect(out).toMatch(/FAILED: reboot of secondary by primary, 2 time\(s\), last at 2026-12-07 04:10:00/);
+  expect(out).toMatch(/NOT HEALTHY:.*fencing of secondary failed 2 time\(s\) .*Unable to obtain correct plug status/s);
+  expect(status).toBe(1);
+});
+
+test("a fence that failed, then succeeded: the success is what counts", () => {
+  const { status, out } = run(
+    fenceHistory(
+      fenceEvent("success", "2026-12-07 04:12:00 +00:00"),
+      fenceEvent("failed", "2026-12-07 04:10:00 +00:00", 'exit-reason="Unable to obtain correct plug status"'),
+    ),
+  );
+  expect(out).toContain("last fencing: reboot of secondary by primary at 2026-12-07 04:12:00");
+  expect(out).not.toContain("FAILED:");
+  expect(status).toBe(0);
+});
+
 test.each(faults)("%s: NOT HEALTHY, named, exit 1", (_what, edit, named) => {
   const { status, out } = run(edit);
   expect(out).toContain("NOT HEALTHY:");
