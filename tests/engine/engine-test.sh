@@ -73,8 +73,8 @@ check "3. an ssh-rsa host key is refused at preview, naming cluster.nodes[0].ssh
 # 4 ---------------------------------------------------------------------------------------
 new_stack secrets secrets
 p secrets config set --secret sshPrivateKey <"$work/id_ed25519"
-fence_primary="fence-pw-$(openssl rand -hex 12)"
-fence_secondary="fence-pw-$(openssl rand -hex 12)"
+fence_primary="fence-$(openssl rand -hex 7)" # IPMI: at most 20 bytes
+fence_secondary="fence-$(openssl rand -hex 7)"
 # Secrets go in on stdin (printf is a shell builtin: no process lists them).
 printf '%s' "$fence_primary" | p secrets config set --secret --path fencePasswords.primary
 printf '%s' "$fence_secondary" | p secrets config set --secret --path fencePasswords.secondary
@@ -169,7 +169,7 @@ check "6. a production stack breaching each mandatory policy fails the preview, 
 # 7 ---------------------------------------------------------------------------------------
 new_stack leak secrets
 p leak config set --secret sshPrivateKey <"$work/id_ed25519"
-leaked="leak-pw-$(openssl rand -hex 12)"
+leaked="leak-pw-$(openssl rand -hex 6)"
 printf '%s' "$leaked" | p leak config set --secret --path fencePasswords.primary
 printf '%s' "$fence_secondary" | p leak config set --secret --path fencePasswords.secondary
 printf '%s' "$admin_password" | p leak config set --secret zimbraAdminPassword

@@ -108,7 +108,7 @@ example_flow() {
   printf '%s' "$authkey" | p kopano config set --secret corosyncAuthkey
   local node
   for node in kopano1 kopano2; do
-    openssl rand -hex 16 | p kopano config set --secret --path "fencePasswords.$node"
+    openssl rand -hex 10 | tr -d '\n' | p kopano config set --secret --path "fencePasswords.$node" # IPMI: <= 20 bytes
   done
   passes kopano
 }
@@ -146,8 +146,9 @@ values = {
     "fence-whole": '{"%s": "%s", "%s": [%s' % (word(), text(120), word(), text(150)),
     "ssh-key": json.dumps({word(): text(140), word(): [text(100)]}),
     "authkey": text(),
-    "fence-primary": '{"a": %s}' % text(280),
-    "fence-secondary": text(),
+    # Set per node on an IPMI stack: at most 20 bytes each (longer ones are refused by length).
+    "fence-primary": '{"a": %s}' % text(12),
+    "fence-secondary": text(20),
     "fence-spare": text(),
     "admin": text(),
 }

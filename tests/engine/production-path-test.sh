@@ -83,7 +83,7 @@ pulumi() {
     fi
     if ((${#keys[@]} == 1)) && [[ /dev/stdin -ef $PP_WORK/keyboard ]]; then
       ((secret)) || { echo "production-path: ${keys[0]} is prompted for, and is no secret: what to type?" >&2; return 1; }
-      local typed="typed-$(openssl rand -hex 16)"
+      local typed="typed-$(openssl rand -hex 7)" # 20 bytes: an IPMI password takes no more
       printf '%s' "$typed" >"$PP_WORK/typed/${keys[0]}"
       command pulumi "$@" < <(printf '%s' "$typed")
       return
