@@ -3,6 +3,7 @@
 // replaces, and null removes the key (the base's own value goes, the program's default applies).
 // Usage: tsx lab/stack-variant.ts Pulumi.lab.yaml lab/variants/NAME.yaml   (prints the stack file)
 import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, RawSettings } from "../components/stackfile";
 
@@ -20,6 +21,19 @@ export function mergeSettings(base: RawSettings, overlay: RawSettings): RawSetti
     else out[key] = mergeSettings(base[key], value);
   }
   return out;
+}
+
+/**
+ * The variant NAME (lab/variants/NAME.yaml) as an override of the stack's cluster settings, which it changes in place
+ * (how the mock runs and the offline check take overrides).
+ */
+export function applyVariant(name: string): (raw: RawSettings) => void {
+  const overlay: unknown = YAML.parse(fs.readFileSync(path.join(__dirname, "variants", `${name}.yaml`), "utf8"));
+  return (raw) => {
+    const merged = mergeSettings(raw, overlay);
+    for (const key of Object.keys(raw)) delete raw[key];
+    Object.assign(raw, merged);
+  };
 }
 
 /** The stack file (without encryptionsalt) of the variant whose settings are `variantYaml`. */

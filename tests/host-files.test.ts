@@ -6,25 +6,23 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { ownedPathAt } from "../components/host-paths";
 import { planCluster } from "../components/plan";
-import { mergeSettings } from "../lab/stack-variant";
+import { applyVariant } from "../lab/stack-variant";
 import { runStack } from "./harness/program";
 import { loadStack } from "../tools/check/render";
 
 const ROOT = path.join(__dirname, "..");
-const variant = (name: string) => (raw: any) => {
-  const merged = mergeSettings(raw, YAML.parse(fs.readFileSync(path.join(ROOT, "lab", "variants", name), "utf8")));
-  for (const key of Object.keys(raw)) delete raw[key];
-  Object.assign(raw, merged);
-};
 // Three entries each: jest hands a test with more parameters than its row a `done` callback.
 const STACKS: [string, string, ((raw: any) => void) | undefined][] = [
   ["lab", "Pulumi.lab.yaml", undefined],
   ...fs
     .readdirSync(path.join(ROOT, "lab", "variants"))
-    .map((f): [string, string, (raw: any) => void] => [`lab ${f}`, "Pulumi.lab.yaml", variant(f)]),
+    .map((f): [string, string, (raw: any) => void] => [
+      `lab ${f}`,
+      "Pulumi.lab.yaml",
+      applyVariant(f.replace(/\.yaml$/, "")),
+    ]),
   ...fs
     .readdirSync(path.join(ROOT, "examples"))
     .map((f): [string, string, undefined] => [f, `examples/${f}`, undefined]),

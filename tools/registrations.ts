@@ -8,9 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import type { RawSettings } from "../components/stackfile";
-import { mergeSettings } from "../lab/stack-variant";
+import { applyVariant } from "../lab/stack-variant";
 
 type Variant = [name: string, stackFile: string, overrides?: (raw: RawSettings) => void];
 
@@ -18,16 +17,7 @@ const ROOT = path.join(__dirname, "..");
 
 /** The lab with one of lab/variants/ merged over it, as `npm run lab -- --stack NAME` deploys it. */
 function labVariant(name: string): Variant {
-  const overlay = YAML.parse(fs.readFileSync(path.join(ROOT, "lab", "variants", `${name}.yaml`), "utf8"));
-  return [
-    `lab-${name}`,
-    "Pulumi.lab.yaml",
-    (raw) => {
-      const merged = mergeSettings(raw, overlay);
-      for (const key of Object.keys(raw)) delete raw[key];
-      Object.assign(raw, merged);
-    },
-  ];
+  return [`lab-${name}`, "Pulumi.lab.yaml", applyVariant(name)];
 }
 
 const VARIANTS: Variant[] = [
