@@ -87,6 +87,16 @@ load_start() {
   sleep 5
 }
 fault_began() { fault_t0=$(date +%s.%N); }
+# hold SECONDS SOAK_SECONDS WHAT: a fault's deliberate wait (an outage that lasts, a minute in
+# which nothing may happen). A soak holds for the shorter time, so that thirty draws fit one
+# sitting; the checks after the hold are the same.
+# The seconds held are in $held.
+held=""
+hold() {
+  held=$1; $soak && held=$2
+  log "  holding $held s: $3"
+  sleep "$held"
+}
 # load_stop_and_verify: every acknowledged mail read back by its Message-ID; none lost; some
 # acknowledged after the fault began (fault_began). In a soak the next draw's load starts first.
 load_stop_and_verify() {

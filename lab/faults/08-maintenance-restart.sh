@@ -21,7 +21,7 @@ fault_8() {
   done
   expect "both nodes back online" wait_for 300 "online" both_online_and_quorate
   on "$a" 'crm_attribute --name maintenance-mode --delete' || true
-  sleep 45
+  hold 45 20 "maintenance off: the cluster re-probes and must not act"
   unchanged() { local after; after=$(service_snapshot "$a") && [[ $after == "$before" ]]; }
   expect "no resource action: same start times, PIDs, mount and role on $a" unchanged
   expect "healthy" settle "$a"

@@ -36,7 +36,7 @@ fault_13() {
   reaction="stopped the service"
   boot_a_now=$(boot_id "$a") || boot_a_now=""
   [[ -n $boot_a_now && $boot_a_now != "$boot_a_before" ]] && reaction="reset itself (watchdog)"
-  sleep 30 # the outage lasts
+  hold 30 15 "the outage lasts"
   expect "$a still holds nothing" holds_nothing "$a"
   boot
   service_back() { local n; n=$(active_node) && [[ -n $n ]]; }
