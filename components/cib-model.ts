@@ -15,6 +15,8 @@ export interface OpView {
   interval: number;
   timeout?: number;
   role?: string;
+  /** OCF_CHECK_LEVEL of a monitor: how deep the agent looks (the Filesystem agent: 20 writes and reads a file). */
+  checkLevel?: number;
 }
 
 export interface PrimitiveView {

@@ -196,7 +196,14 @@ export const DrbdResourceSchema = z.strictObject({
   fsStartTimeout: seconds.default(60),
   fsStopTimeout: seconds.default(60),
   fsMonitorInterval: seconds.default(40),
-  fsMonitorTimeout: seconds.default(40),
+  /**
+   * How deep the filesystem monitor looks: 20 writes and reads a status file on the mounted resource, so a node whose
+   * replicated disk has frozen (I/O suspended and never resumed) fails its monitor, cannot stop, and is fenced; 0 only
+   * checks that it is mounted, and such a node keeps the service address while serving nothing.
+   */
+  fsMonitorCheckLevel: z.union([z.literal(0), z.literal(20)]).default(20),
+  /** With check level 20 and fencing, it must outlast fencing.fencePeerTimeout: DRBD freezes I/O while it fences. */
+  fsMonitorTimeout: seconds.default(120),
 });
 
 export const OpSchema = z.strictObject({ interval: z.number().int().min(0).optional(), timeout: seconds.optional() });

@@ -48,8 +48,24 @@ abandon_run() {
 }
 # Extra fields of every row, as JSON (the soak adds its draw's index).
 row_extra="{}"
+# postmortem NAME: what a failed run leaves to diagnose it, into $evidence/postmortem/NAME/: for
+# each node, its console's last lines (kernel messages reach it even when ssh does not) and,
+# where ssh answers, crm_mon, /proc/drbd and the last kernel messages of its current boot.
+postmortem() {
+  local dir=$evidence/postmortem/$1 n
+  mkdir -p "$dir"
+  for n in "${LAB_NODES[@]}"; do
+    if [[ -f $LAB_STATE/$n.console.log ]]; then
+      tail -n 300 "$LAB_STATE/$n.console.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/\r$//' >"$dir/$n.console.txt"
+    fi
+    on "$n" 'timeout 50 sh -c "crm_mon -1rf; echo; cat /proc/drbd; echo; journalctl -k -b -q --no-pager -o short-iso | tail -n 200"' \
+      >"$dir/$n.state.txt" 2>&1 || echo "(ssh to $n did not answer, or the commands did not finish in 50 s)" >>"$dir/$n.state.txt"
+  done
+  log "  post-mortem of the nodes kept in ${dir#"$LAB_ROOT"/}"
+}
 # record OUTCOME FAILOVER_S NOTE: the row of the current fault run, with the last read-back.
 record() {
+  [[ $1 == pass ]] || postmortem "f${fault_no}r$fault_run${soak_index:+-s$soak_index}"
   python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]" "$work/timeline.json" "$row_extra"
   [[ $1 == pass ]] || failures=$((failures + 1))
   log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $(python3 lab/evidence.py mail-summary "$work/verify.json")) $3"
@@ -124,6 +140,27 @@ stop_all_loads() {
 }
 
 # ---- node and network faults -------------------------------------------------------------
+# act WHAT NODES COMMAND: a step of the fault itself (maintenance on, a restart, a standby), run
+# on the first of NODES (space-separated) that runs it. ssh that did not reach a node (exit 255:
+# a node busy booting or resyncing on emulated CPUs can miss the banner timeout) is tried again,
+# up to 4 times. A step that ran nowhere, or failed, is a failed check of the run (a fault whose
+# step did not happen is not that fault) and returns 1: a body goes on with `|| true`.
+act() {
+  local what=$1 nodes=$2 node rc=0 try
+  shift 2
+  for node in $nodes; do
+    for try in 1 2 3 4; do
+      rc=0
+      on "$node" "$@" >/dev/null || rc=$?
+      ((rc == 255)) || break
+      log "  $what: ssh to $node failed (try $try of 4)"
+      sleep 10
+    done
+    ((rc == 0)) && return 0
+  done
+  expect "$what (on ${nodes// / or }: exit $rc)" false
+  return 1
+}
 power_off() { bash lab/poweroff.sh "$1"; }
 boot() { bash lab/up.sh >"$work/up.log" 2>&1; }
 boot_id() { on "$1" 'cat /proc/sys/kernel/random/boot_id'; }

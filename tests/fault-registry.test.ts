@@ -53,15 +53,15 @@ describe("lab/faults/", () => {
   });
 
   test("the registry holds the suite's faults by number", () => {
-    expect(Object.keys(names)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"]);
+    expect(Object.keys(names)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"]);
     expect(names["1"]).toBe("power-off of the active node");
   });
 });
 
 describe("plans", () => {
   test("the full list per stack variant, with repetitions", () => {
-    expect(plan("base").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10");
-    expect(plan("sbd-qdevice").stdout).toBe("1 1 1 1 1 4 4 4 12 13");
+    expect(plan("base").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10 14");
+    expect(plan("sbd-qdevice").stdout).toBe("1 1 1 1 1 4 4 4 12 13 14");
     expect(plan("base", "--reduced").stdout).toBe("1 1 2 3 7");
     expect(plan("sbd-qdevice", "--only", "4 12").stdout).toBe("4 4 4 12");
     expect(registry(["plan", "base", "--only", "2"], lab, { FAULT_RUNS_2: "3" }).stdout).toBe("2 2 2");

@@ -299,6 +299,14 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     /^cluster\.drbd\.resources\[0\]\.promoteTimeout: 90 s must exceed fencing\.fencePeerTimeout \(90 s\)/,
   ],
   [
+    "a Filesystem write test that would time out inside a fence-peer freeze",
+    (r) => {
+      r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 60, sbd: { device: "/dev/vdc" } };
+      r.drbd.resources[0].fsMonitorTimeout = 60;
+    },
+    /^cluster\.drbd\.resources\[0\]\.fsMonitorTimeout: 60 s must exceed fencing\.fencePeerTimeout \(90 s\) with fsMonitorCheckLevel 20/,
+  ],
+  [
     "fence-peer timeout not above the STONITH timeout",
     (r) => {
       r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 120, sbd: { device: "/dev/vdc" } };

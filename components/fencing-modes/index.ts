@@ -84,6 +84,14 @@ export function checkFencing(cfg: ClusterConfig, at: At) {
           `for the fence-peer handler`,
       );
     }
+    if (r.fsMonitorCheckLevel === 20 && r.fsMonitorTimeout <= f.fencePeerTimeout) {
+      at(
+        `drbd.resources[${i}].fsMonitorTimeout`,
+        `${r.fsMonitorTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s) with ` +
+          `fsMonitorCheckLevel 20: its write test waits while DRBD freezes I/O to fence the peer, and a monitor ` +
+          `that timed out then would stop the surviving node`,
+      );
+    }
   });
 }
 

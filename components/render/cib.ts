@@ -69,7 +69,12 @@ function filesystemPrimitive(res: DrbdResourceConfig): PrimitiveView {
     params,
     [],
     [
-      { name: "monitor", interval: res.fsMonitorInterval, timeout: res.fsMonitorTimeout },
+      {
+        name: "monitor",
+        interval: res.fsMonitorInterval,
+        timeout: res.fsMonitorTimeout,
+        checkLevel: res.fsMonitorCheckLevel || undefined,
+      },
       { name: "start", interval: 0, timeout: res.fsStartTimeout },
       { name: "stop", interval: 0, timeout: res.fsStopTimeout },
     ],

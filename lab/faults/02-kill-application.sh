@@ -28,7 +28,7 @@ fault_2() {
   inactive_on_other() { local st; st=$(unit_state "$(other_node "$a")" dovecot) && [[ -n $st && $st != active ]]; }
   expect "never active on two nodes" inactive_on_other
   load_stop_and_verify
-  on "$a" 'crm_resource --cleanup --resource imap' >/dev/null || true
+  act "imap's fail count cleaned up" "$a" 'crm_resource --cleanup --resource imap' || true
   expect "healthy" settle "$a"
   check_fault_11
   record "$(outcome)" "$recovered" "kill -9 dovecot on $a; recovery = kill to IMAP login; ${problems}"

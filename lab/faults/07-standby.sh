@@ -16,13 +16,13 @@ fault_7() {
   dc=$(dc_node) || dc=""
   load_start
   fault_began
-  on "$a" "crm_standby --node $a --update on" || true
+  act "standby on" "$a" "crm_standby --node $a --update on" || true
   moved=$(ns python3 lab/mailload.py wait-login "$LAB_VIP" "$fault_t0" 600 after-outage || true)
   expect "IMAP answers on the VIP after the move" test -n "$moved"
   expect "group moved to $b" wait_for 300 "move" group_runs_on "$b"
   failover_timeline "$b" "$a" "$dc" "$moved" planned
   expect "nothing left on $a (mount, VIP, DRBD Primary, units)" holds_nothing "$a"
-  on "$a" "crm_standby --node $a --update off" || true
+  act "standby off" "$a $(other_node "$a")" "crm_standby --node $a --update off" || true
   expect "online again, nothing moved back" settle "$b"
   load_stop_and_verify
   check_fault_11

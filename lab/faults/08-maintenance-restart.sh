@@ -15,12 +15,13 @@ fault_8() {
   baseline before "the service on $a" service_snapshot "$a" || { abandon_run; return; }
   load_start
   fault_began
-  on "$a" 'crm_attribute --name maintenance-mode --update true' || true
-  for n in "$p" "$a"; do
-    on "$n" 'systemctl stop pacemaker && systemctl restart corosync && systemctl start pacemaker' || true
-  done
+  if act "maintenance mode on" "$a" 'crm_attribute --name maintenance-mode --update true'; then
+    for n in "$p" "$a"; do
+      act "corosync and pacemaker restarted" "$n" 'systemctl stop pacemaker && systemctl restart corosync && systemctl start pacemaker' || true
+    done
+  fi
   expect "both nodes back online" wait_for 300 "online" both_online_and_quorate
-  on "$a" 'crm_attribute --name maintenance-mode --delete' || true
+  act "maintenance mode off" "$a $p" 'crm_attribute --name maintenance-mode --delete' || true
   hold 45 20 "maintenance off: the cluster re-probes and must not act"
   unchanged() { local after; after=$(service_snapshot "$a") && [[ $after == "$before" ]]; }
   expect "no resource action: same start times, PIDs, mount and role on $a" unchanged
