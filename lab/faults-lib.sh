@@ -248,9 +248,14 @@ drbd_verify() {
 }
 verified_in_sync() { drbd_verify "$1" && ((verify_oos == 0)); }
 
+# healthy_anywhere: the group runs somewhere and the cluster is healthy around it.
+healthy_anywhere() { local now; now=$(active_node) && [[ -n $now ]] && healthy_on "$now"; }
+# settle NODE: waits, bounded, until the cluster is healthy with the group on NODE. Healthy
+# with the group on the other node is settled too (stickiness keeps it there): that fails at
+# once rather than at the bound.
 settle() {
   local a=$1
-  wait_for 900 "cluster healthy with the group on $a" healthy_on "$a"
+  wait_for 900 "cluster healthy with the group on $a" healthy_anywhere && group_runs_on "$a"
 }
 
 # ---- failover timeline -------------------------------------------------------------------

@@ -10,7 +10,6 @@
 # shellcheck shell=bash disable=SC2154  # set by faults.sh
 
 soak_index=0
-soak_heals() { local a; a=$(active_node) && [[ -n $a ]] && healthy_on "$a"; }
 
 # soak_read_back_all: every draw's acknowledged mails, read back once more from the final
 # mailbox; prints JSON {"acked", "lost", "draws_unreadable"} and fails when any is lost. After
@@ -42,7 +41,7 @@ run_soak() {
     # A command of the body that fails ends that fault run's commands, not the soak: its
     # checks are kept in its row, and the heal below decides whether the soak goes on.
     "fault_$f" || log "soak draw $soak_index: fault $f's body ended with an error"
-    if ! wait_for 900 "the cluster healed after draw $soak_index" soak_heals; then
+    if ! wait_for 900 "the cluster healed after draw $soak_index" healthy_anywhere; then
       stopped="the cluster did not heal within 900 s after draw $soak_index (fault $f): it needs a human"
       log "soak stopped: $stopped"
       postmortem "soak-stopped-after-s$soak_index"
