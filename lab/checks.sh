@@ -58,6 +58,19 @@ both_online_and_quorate() {
   grep -q 'name="primary"[^>]*online="true"' <<<"$xml" && grep -q 'name="secondary"[^>]*online="true"' <<<"$xml" &&
     grep -q '^Quorate: *Yes' <<<"$quorum"
 }
+# Both nodes online and joined (not pending) in every node's view, and the cluster quorate: a
+# node can see itself online while the DC still has it pending.
+both_joined_everywhere() {
+  local n m xml quorum
+  for n in "${LAB_NODES[@]}"; do
+    xml=$(on "$n" 'crm_mon -1 --output-as=xml') || return 1
+    for m in "${LAB_NODES[@]}"; do
+      grep -q "name=\"$m\"[^>]*online=\"true\"[^>]*pending=\"false\"" <<<"$xml" || return 1
+    done
+  done
+  quorum=$(on_cluster 'corosync-quorumtool -s') || return 1
+  grep -q '^Quorate: *Yes' <<<"$quorum"
+}
 drbd_state_ok() {
   local a=$1 o; o=$(other_node "$1")
   on "$a" 'cat /proc/drbd' | grep -Eq 'cs:Connected ro:Primary/Secondary ds:UpToDate/UpToDate' &&
@@ -140,7 +153,7 @@ device_vote_counted() { [[ $(votes_on primary) == "3 3" && $(votes_on secondary)
 # Everything as after a clean deploy, with the group on NODE (and, in a stack variant with a
 # quorum device, the device's vote counted).
 healthy_on() {
-  both_online_and_quorate && group_runs_on "$1" && drbd_state_ok "$1" && mounted_on_only "$1" && vip_on_only "$1" &&
+  both_joined_everywhere && group_runs_on "$1" && drbd_state_ok "$1" && mounted_on_only "$1" && vip_on_only "$1" &&
     no_fence_constraint && { ! variant_has_arbiter "$(lab_variant)" || device_vote_counted; }
 }
 

@@ -258,19 +258,51 @@ settle() {
   wait_for 900 "cluster healthy with the group on $a" healthy_anywhere && group_runs_on "$a"
 }
 
+# ---- maintenance mode ----------------------------------------------------------------------
+# The node the other node sees offline or pending, when exactly one is (both blamed, or no
+# view read: none).
+unjoined_node() {
+  local n xml blamed=()
+  for n in "${LAB_NODES[@]}"; do
+    xml=$(on "$(other_node "$n")" 'crm_mon -1 --output-as=xml' 2>/dev/null) || continue
+    grep -q "name=\"$n\"[^>]*online=\"true\"[^>]*pending=\"false\"" <<<"$xml" || blamed+=("$n")
+  done
+  ((${#blamed[@]} == 1)) && echo "${blamed[0]}"
+}
+# restart_in_maintenance WHAT COMMAND NODE...: maintenance mode on, COMMAND on each NODE in turn,
+# maintenance off; $maintenance_fenced names a node that had to be fenced. Maintenance comes off
+# only once both nodes have rejoined in every node's view: a node whose Pacemaker left cleanly
+# has no resource history, so while its controller is still pending the cluster would start
+# its resources on the other node as they still run on it (the soak saw the service address
+# answered by both nodes). A node that has not rejoined in 300 s is fenced first; when neither
+# can be told, maintenance stays on, for a human.
+maintenance_fenced=""
+restart_in_maintenance() {
+  local what=$1 command=$2 n node
+  shift 2
+  maintenance_fenced=""
+  act "maintenance mode on" "$1" 'crm_attribute --name maintenance-mode --update true' || return 1
+  for n in "$@"; do act "$what" "$n" "$command" || true; done
+  if ! wait_for 300 "both nodes rejoined, in every node's view" both_joined_everywhere; then
+    node=$(unjoined_node) || { log "  no single node to blame for the missing rejoin: maintenance mode stays on"; return 1; }
+    log "  $node has not rejoined: it is fenced before maintenance mode comes off"
+    act "fence $node, which did not rejoin" "$(other_node "$node")" "stonith_admin --reboot $node --timeout 150" || return 1
+    maintenance_fenced=$node
+    wait_for 600 "both nodes rejoined after the fence" both_joined_everywhere || return 1
+  fi
+  act "maintenance mode off" "${LAB_NODES[*]}" 'crm_attribute --name maintenance-mode --delete'
+}
+
 # ---- failover timeline -------------------------------------------------------------------
 # make_dc NODE: makes NODE Pacemaker's DC without a resource action (maintenance mode while
 # Pacemaker restarts on the current DC, as fault 8 does), so that a power-off can be aimed at
 # the DC or away from it.
 make_dc() {
-  local dc ok=true
+  local dc
   dc=$(dc_node) || return 1
   [[ $dc == "$1" ]] && return 0
   log "  making $1 the DC (maintenance mode while pacemaker restarts on $dc)"
-  on "$dc" 'crm_attribute --name maintenance-mode --update true' || return 1
-  { on "$dc" 'systemctl restart pacemaker' && wait_for 300 "both online" both_online_and_quorate; } || ok=false
-  on "$1" 'crm_attribute --name maintenance-mode --delete' || on "$dc" 'crm_attribute --name maintenance-mode --delete' || ok=false
-  $ok || return 1
+  restart_in_maintenance "pacemaker restarted" 'systemctl restart pacemaker' "$dc" || return 1
   is_dc() { [[ $(dc_node) == "$1" ]]; }
   wait_for 120 "$1 DC" is_dc "$1"
 }

@@ -8,20 +8,17 @@
 # shellcheck shell=bash disable=SC2154,SC2317  # set by faults.sh; checks run through expect
 
 fault_8() {
-  local a p before n
+  local a p before ok=true
   begin_run 8
   baseline a "the active node" active_node || { abandon_run; return; }
   p=$(other_node "$a")
   baseline before "the service on $a" service_snapshot "$a" || { abandon_run; return; }
   load_start
   fault_began
-  if act "maintenance mode on" "$a" 'crm_attribute --name maintenance-mode --update true'; then
-    for n in "$p" "$a"; do
-      act "corosync and pacemaker restarted" "$n" 'systemctl stop pacemaker && systemctl restart corosync && systemctl start pacemaker' || true
-    done
-  fi
-  expect "both nodes back online" wait_for 300 "online" both_online_and_quorate
-  act "maintenance mode off" "$a $p" 'crm_attribute --name maintenance-mode --delete' || true
+  restart_in_maintenance "corosync and pacemaker restarted" \
+    'systemctl stop pacemaker && systemctl restart corosync && systemctl start pacemaker' "$p" "$a" || ok=false
+  expect "both nodes rejoined in every view, then maintenance off" $ok
+  expect "no node had to be fenced to rejoin${maintenance_fenced:+ ($maintenance_fenced was)}" test -z "$maintenance_fenced"
   hold 45 20 "maintenance off: the cluster re-probes and must not act"
   unchanged() { local after; after=$(service_snapshot "$a") && [[ $after == "$before" ]]; }
   expect "no resource action: same start times, PIDs, mount and role on $a" unchanged
