@@ -4,7 +4,8 @@
 # arbiter runs: 0
 # soak weight: 1
 # Maintenance mode on, corosync and Pacemaker restarted on both nodes, maintenance off: no
-# resource action at all.
+# resource action at all. Maintenance comes off only once both nodes have rejoined in every
+# node's view; one that has not within 300 s is fenced first, and the run fails.
 # shellcheck shell=bash disable=SC2154,SC2317  # set by faults.sh; checks run through expect
 
 fault_8() {
