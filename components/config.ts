@@ -202,7 +202,7 @@ export const DrbdResourceSchema = z.strictObject({
    * checks that it is mounted, and such a node keeps the service address while serving nothing.
    */
   fsMonitorCheckLevel: z.union([z.literal(0), z.literal(20)]).default(20),
-  /** With check level 20 and fencing, it must outlast fencing.fencePeerTimeout: DRBD freezes I/O while it fences. */
+  /** With check level 20 and fencing, at least fencing.fencePeerTimeout + 30: DRBD freezes I/O while it fences. */
   fsMonitorTimeout: seconds.default(120),
 });
 

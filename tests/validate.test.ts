@@ -302,9 +302,9 @@ const cases: [string, (raw: any) => void, RegExp][] = [
     "a Filesystem write test that would time out inside a fence-peer freeze",
     (r) => {
       r.fencing = { mode: "sbd", fencePeerTimeout: 90, stonithTimeout: 60, sbd: { device: "/dev/vdc" } };
-      r.drbd.resources[0].fsMonitorTimeout = 60;
+      r.drbd.resources[0].fsMonitorTimeout = 119;
     },
-    /^cluster\.drbd\.resources\[0\]\.fsMonitorTimeout: 60 s must exceed fencing\.fencePeerTimeout \(90 s\) with fsMonitorCheckLevel 20/,
+    /^cluster\.drbd\.resources\[0\]\.fsMonitorTimeout: 119 s must be at least fencing\.fencePeerTimeout \+ 30 s \(120 s\) with fsMonitorCheckLevel 20/,
   ],
   [
     "fence-peer timeout not above the STONITH timeout",

@@ -56,6 +56,9 @@ export function withFencingDefaults(f: FencingInput, quorumDevice?: { syncTimeou
   }
 }
 
+/** What a fence-peer freeze lasts beyond the handler's --timeout: its polling, the helper's start (seconds). */
+const FENCE_PEER_MARGIN = 30;
+
 /** The fencing rules: those every fencing mode shares around the mode's own. */
 export function checkFencing(cfg: ClusterConfig, at: At) {
   const mode = fencingFor(cfg);
@@ -84,12 +87,13 @@ export function checkFencing(cfg: ClusterConfig, at: At) {
           `for the fence-peer handler`,
       );
     }
-    if (r.fsMonitorCheckLevel === 20 && r.fsMonitorTimeout <= f.fencePeerTimeout) {
+    if (r.fsMonitorCheckLevel === 20 && r.fsMonitorTimeout < f.fencePeerTimeout + FENCE_PEER_MARGIN) {
       at(
         `drbd.resources[${i}].fsMonitorTimeout`,
-        `${r.fsMonitorTimeout} s must exceed fencing.fencePeerTimeout (${f.fencePeerTimeout} s) with ` +
-          `fsMonitorCheckLevel 20: its write test waits while DRBD freezes I/O to fence the peer, and a monitor ` +
-          `that timed out then would stop the surviving node`,
+        `${r.fsMonitorTimeout} s must be at least fencing.fencePeerTimeout + ${FENCE_PEER_MARGIN} s ` +
+          `(${f.fencePeerTimeout + FENCE_PEER_MARGIN} s) with fsMonitorCheckLevel 20: its write test waits while ` +
+          `DRBD freezes I/O to fence the peer (the handler's timeout and its own polling), and a monitor that timed ` +
+          `out then would stop the surviving node`,
       );
     }
   });
