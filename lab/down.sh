@@ -16,6 +16,10 @@ stop() { # stop NAME PIDFILE PATTERN
   kill -9 "$pid" && log "$1: killed"
 }
 
+# The BMCs first: a BMC left running could power its node on again.
+for n in "${LAB_NODES[@]}"; do
+  stop "$n's BMC" "$LAB_STATE/bmc-$n.pid" ipmi_sim
+done
 for n in "${LAB_NODES[@]}" "$LAB_ARBITER"; do
   stop "$n" "$LAB_STATE/$n.pid" "guest=$n"
 done

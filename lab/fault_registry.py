@@ -117,9 +117,10 @@ def variant_facts(variant):
         if not os.path.isfile(path):
             raise RegistryError(f"no stack variant '{variant}' (lab/variants/{variant}.yaml)")
         text = open(path).read()
-    watchdog = re.search(r"^\s*mode:\s*watchdog\b", text, re.M) is not None
+    # The variant's fencing.mode; without one, Pulumi.lab.yaml's (sbd).
+    mode = re.search(r"^fencing:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+mode:[ \t]*([\w-]+)", text, re.M)
     return {"arbiter": re.search(r"^quorumDevice:", text, re.M) is not None,
-            "disk-sbd": not watchdog,
+            "disk-sbd": mode is None or mode.group(1) == "sbd",
             # Every lab variant keeps Pulumi.lab.yaml's one DRBD resource and one group; a
             # variant that redefines them is another shape.
             "one-group": re.search(r"^\s*(resources|groups):", text, re.M) is None}

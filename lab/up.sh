@@ -70,14 +70,26 @@ node_devices() {
     -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4"
 }
 
+# A node with a BMC (a variant that fences through IPMI, lab/bmc.sh): its emulator is started by
+# the BMC, from $LAB_STATE/NODE.run.sh, and talks to it through ipmi-bmc-extern.
+bmc_devices() {
+  local n=$1
+  variant_has_bmc "$variant" && [[ $n != "$LAB_ARBITER" ]] || return 0
+  printf '%s\n' \
+    -chardev "socket,id=bmc,host=127.0.0.1,port=${LAB_BMC_VM_PORT[$n]},reconnect=2" \
+    -device ipmi-bmc-extern,id=bmc0,chardev=bmc \
+    -device isa-ipmi-kcs,bmc=bmc0
+}
+
 start_node() {
-  local n=$1 accel=(-accel "tcg,tb-size=256" -cpu qemu64) memory=1536 devices
+  local n=$1 accel=(-accel "tcg,tb-size=256" -cpu qemu64) memory=1536 devices bmc args
   [[ $LAB_ACCEL == kvm ]] && accel=(-accel kvm -cpu host)
   [[ $n == "$LAB_ARBITER" ]] && memory=512
   disks "$n"
   mapfile -t devices < <(node_devices "$n")
-  : >"$LAB_STATE/$n.console.log"
-  ns qemu-system-x86_64 -name "guest=$n,process=zha-$n" "${accel[@]}" -smp 1 -m "$memory" \
+  mapfile -t bmc < <(bmc_devices "$n")
+  # shellcheck disable=SC2054  # the commas are QEMU's option syntax
+  args=(-name "guest=$n,process=zha-$n" "${accel[@]}" -smp 1 -m "$memory" \
     -display none -monitor "unix:$LAB_STATE/$n.monitor,server,nowait" \
     -serial "file:$LAB_STATE/$n.console.log" \
     -kernel "$LAB_IMAGE_DIR/vmlinuz" -initrd "$LAB_IMAGE_DIR/initrd.img" \
@@ -86,9 +98,34 @@ start_node() {
     -device virtio-blk-pci,drive=root,addr=0x5 \
     -netdev "tap,id=svc,ifname=${LAB_SVC_TAP[$n]},script=no,downscript=no" \
     -device "virtio-net-pci,netdev=svc,mac=${LAB_SVC_MAC[$n]},addr=0x3" \
-    "${devices[@]}" \
+    "${devices[@]}" "${bmc[@]}" \
     -device virtio-rng-pci \
-    -pidfile "$LAB_STATE/$n.pid" -daemonize
+    -pidfile "$LAB_STATE/$n.pid")
+  if ((${#bmc[@]})); then
+    {
+      echo '#!/bin/bash'
+      printf ': >%q\n' "$LAB_STATE/$n.console.log"
+      printf 'exec qemu-system-x86_64'
+      printf ' %q' "${args[@]}"
+      echo
+    } >"$LAB_STATE/$n.run.sh"
+    chmod +x "$LAB_STATE/$n.run.sh"
+    bash "$LAB_DIR/bmc.sh" start "$n"
+    local i
+    for ((i = 0; i < 20; i++)); do # the BMC answers within a second or two of its start
+      bash "$LAB_DIR/bmc.sh" power "$n" on &>/dev/null && break
+      sleep 1
+    done
+    for ((i = 0; i < 40; i++)); do
+      node_pid "$n" >/dev/null && break
+      sleep 0.5
+    done
+    node_pid "$n" >/dev/null || die "$n: its BMC did not power it on; see $LAB_STATE/bmc/$n/ipmi_sim.log"
+    log "$n: powered on through its BMC (console: $LAB_STATE/$n.console.log)"
+    return
+  fi
+  : >"$LAB_STATE/$n.console.log"
+  ns qemu-system-x86_64 "${args[@]}" -daemonize
   log "$n: started (console: $LAB_STATE/$n.console.log)"
 }
 
