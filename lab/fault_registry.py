@@ -6,7 +6,8 @@ A header is the file's leading comment lines of the form "# key: value":
 
   name:        what the fault does (the report's and the README's name for it)
   needs:       what the lab's stack variant must have, comma-separated: "arbiter" (a quorum
-               device host), "disk-sbd" (SBD on a shared disk), "one-group" (one DRBD resource
+               device host), "disk-sbd" (SBD on a shared disk), "bmc" (each node fenced through
+               its emulated management controller, lab/bmc.sh), "one-group" (one DRBD resource
                and one resource group, the shape the lab's checks know); "-" for nothing more
   runs:        repetitions in the full list of a variant without an arbiter (0: not in it)
   arbiter runs: repetitions in the full list of a variant with one (0: not in it)
@@ -25,7 +26,7 @@ Usage:
   fault_registry.py readme [--check]  writes that table into lab/README.md's block
                                       (<!-- fault registry --> ... <!-- /fault registry -->);
                                       --check: change nothing, exit 1 when the block differs
-  fault_registry.py variant VARIANT   JSON of what the variant has (arbiter, disk-sbd, one-group)
+  fault_registry.py variant VARIANT   JSON of what the variant has (arbiter, disk-sbd, bmc, one-group)
 """
 import json
 import os
@@ -36,7 +37,7 @@ import sys
 LAB = os.path.dirname(os.path.abspath(__file__))
 FAULTS = os.path.join(LAB, "faults")
 VARIANTS = os.path.join(LAB, "variants")
-NEEDS = {"arbiter", "disk-sbd", "one-group"}
+NEEDS = {"arbiter", "disk-sbd", "bmc", "one-group"}
 KEYS = {"name", "needs", "runs", "arbiter runs", "reduced", "soak weight", "soak reason", "inside"}
 
 
@@ -121,6 +122,7 @@ def variant_facts(variant):
     mode = re.search(r"^fencing:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+mode:[ \t]*([\w-]+)", text, re.M)
     return {"arbiter": re.search(r"^quorumDevice:", text, re.M) is not None,
             "disk-sbd": mode is None or mode.group(1) == "sbd",
+            "bmc": re.search(r"agent:\s*fence_ipmilan", text) is not None,
             # Every lab variant keeps Pulumi.lab.yaml's one DRBD resource and one group; a
             # variant that redefines them is another shape.
             "one-group": re.search(r"^\s*(resources|groups):", text, re.M) is None}

@@ -53,7 +53,7 @@ describe("lab/faults/", () => {
   });
 
   test("the registry holds the suite's faults by number", () => {
-    expect(Object.keys(names)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"]);
+    expect(Object.keys(names)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"]);
     expect(names["1"]).toBe("power-off of the active node");
   });
 });
@@ -62,6 +62,8 @@ describe("plans", () => {
   test("the full list per stack variant, with repetitions", () => {
     expect(plan("base").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10 14");
     expect(plan("sbd-qdevice").stdout).toBe("1 1 1 1 1 4 4 4 12 13 14");
+    // Fencing through the nodes' BMCs: no disk SBD, and the BMC's own fault.
+    expect(plan("ipmi").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10 14 15");
     expect(plan("base", "--reduced").stdout).toBe("1 1 2 3 7");
     expect(plan("sbd-qdevice", "--only", "4 12").stdout).toBe("4 4 4 12");
     expect(registry(["plan", "base", "--only", "2"], lab, { FAULT_RUNS_2: "3" }).stdout).toBe("2 2 2");
@@ -71,6 +73,9 @@ describe("plans", () => {
     const r = plan("base", "--only", "1 12");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("fault 12 (the arbiter down) needs arbiter, which the stack variant 'base' lacks");
+    expect(plan("sbd-qdevice", "--only", "15").stderr).toContain(
+      "fault 15 (a wrong password on the passive node's BMC) needs bmc, which the stack variant 'sbd-qdevice' lacks",
+    );
     expect(plan("base", "--only", "5").stderr).toContain(
       "fault 5 (the fenced node reboots isolated) is checked inside",
     );
