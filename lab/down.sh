@@ -18,7 +18,7 @@ stop() { # stop NAME PIDFILE PATTERN
 
 # The BMCs first: a BMC left running could power its node on again.
 for n in "${LAB_NODES[@]}"; do
-  stop "$n's BMC" "$LAB_STATE/bmc-$n.pid" ipmi_sim
+  stop "$n's BMC" "$LAB_STATE/bmc-$n.pid" "/bmc/$n/"
 done
 for n in "${LAB_NODES[@]}" "$LAB_ARBITER"; do
   stop "$n" "$LAB_STATE/$n.pid" "guest=$n"

@@ -122,7 +122,7 @@ def variant_facts(variant):
     mode = re.search(r"^fencing:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+mode:[ \t]*([\w-]+)", text, re.M)
     return {"arbiter": re.search(r"^quorumDevice:", text, re.M) is not None,
             "disk-sbd": mode is None or mode.group(1) == "sbd",
-            "bmc": re.search(r"agent:\s*fence_ipmilan", text) is not None,
+            "bmc": re.search(r"agent:\s*fence_(ipmilan|redfish)", text) is not None,
             # Every lab variant keeps Pulumi.lab.yaml's one DRBD resource and one group; a
             # variant that redefines them is another shape.
             "one-group": re.search(r"^\s*(resources|groups):", text, re.M) is None}

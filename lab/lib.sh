@@ -46,13 +46,13 @@ declare -A LAB_MACHINE_ID=([primary]=2a4e0000000000000000000000000001 [secondary
 declare -A LAB_SVC_TAP=([primary]=tap-pri-svc [secondary]=tap-sec-svc [arbiter]=tap-arb-svc)
 declare -A LAB_RING_TAP=([primary]=tap-pri-ring [secondary]=tap-sec-ring)
 
-# The nodes' management controllers (lab/bmc.sh), in a variant that fences through IPMI: each an
-# address of the service bridge, owned by the namespace, and a port on the namespace's loopback
-# where its emulator's ipmi-bmc-extern connects.
+# The nodes' management controllers (lab/bmc.sh), in a variant that fences through them: each an
+# address of the service bridge, owned by the namespace, and (IPMI) a port on the namespace's
+# loopback where its emulator's ipmi-bmc-extern connects.
 declare -A LAB_BMC_IP=([primary]=192.168.77.11 [secondary]=192.168.77.12)
 declare -A LAB_BMC_VM_PORT=([primary]=9002 [secondary]=9003)
 LAB_BMC_USER=fence
-bmc_pid() { pid_alive "$LAB_STATE/bmc-$1.pid" ipmi_sim; }
+bmc_pid() { pid_alive "$LAB_STATE/bmc-$1.pid" "/bmc/$1/"; }
 
 # Stack variants: lab/variants/NAME.yaml, merged over Pulumi.lab.yaml's cluster config
 # (lab/stack-variant.ts). The lab keeps the one it was brought up with in $LAB_STATE/variant;
@@ -65,7 +65,12 @@ variant_names() {
   echo base
   for f in "$LAB_VARIANTS_DIR"/*.yaml; do basename "$f" .yaml; done
 }
-variant_has_bmc() { [[ $1 != base ]] && grep -q 'agent: fence_ipmilan' "$LAB_VARIANTS_DIR/$1.yaml"; }
+# The kind of BMC a variant's nodes are fenced through (lab/bmc.sh): ipmi, redfish, or nothing.
+variant_bmc() {
+  [[ $1 != base ]] || return 0
+  sed -n 's/.*agent: *fence_\(ipmi\)lan.*/\1/p; s/.*agent: *fence_\(redfish\).*/\1/p' "$LAB_VARIANTS_DIR/$1.yaml" | head -n 1
+}
+variant_has_bmc() { [[ -n $(variant_bmc "$1") ]]; }
 variant_has_arbiter() { [[ $1 != base ]] && grep -q '^quorumDevice:' "$LAB_VARIANTS_DIR/$1.yaml"; }
 # The lab's variant leaves the quorum device's heuristics on (the stack's default).
 variant_heuristics_on() { ! grep -q '^ *heuristics: *off' "$LAB_VARIANTS_DIR/$(lab_variant).yaml"; }

@@ -70,15 +70,22 @@ node_devices() {
     -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4"
 }
 
-# A node with a BMC (a variant that fences through IPMI, lab/bmc.sh): its emulator is started by
-# the BMC, from $LAB_STATE/NODE.run.sh, and talks to it through ipmi-bmc-extern.
+# A node with a BMC (a variant that fences through one, lab/bmc.sh): its emulator is started by
+# the BMC, from $LAB_STATE/NODE.run.sh. An IPMI BMC talks to the emulator through
+# ipmi-bmc-extern and runs it in the foreground; a Redfish BMC acts on it through its QMP
+# socket, and the start command returns once the emulator has daemonized.
+bmc_kind() { [[ $1 == "$LAB_ARBITER" ]] || variant_bmc "$variant"; }
 bmc_devices() {
   local n=$1
-  variant_has_bmc "$variant" && [[ $n != "$LAB_ARBITER" ]] || return 0
-  printf '%s\n' \
-    -chardev "socket,id=bmc,host=127.0.0.1,port=${LAB_BMC_VM_PORT[$n]},reconnect=2" \
-    -device ipmi-bmc-extern,id=bmc0,chardev=bmc \
-    -device isa-ipmi-kcs,bmc=bmc0
+  case $(bmc_kind "$n") in
+    ipmi)
+      printf '%s\n' \
+        -chardev "socket,id=bmc,host=127.0.0.1,port=${LAB_BMC_VM_PORT[$n]},reconnect=2" \
+        -device ipmi-bmc-extern,id=bmc0,chardev=bmc \
+        -device isa-ipmi-kcs,bmc=bmc0
+      ;;
+    redfish) printf '%s\n' -qmp "unix:$LAB_STATE/$n.qmp,server=on,wait=off" -daemonize ;;
+  esac
 }
 
 start_node() {
@@ -120,7 +127,7 @@ start_node() {
       node_pid "$n" >/dev/null && break
       sleep 0.5
     done
-    node_pid "$n" >/dev/null || die "$n: its BMC did not power it on; see $LAB_STATE/bmc/$n/ipmi_sim.log"
+    node_pid "$n" >/dev/null || die "$n: its BMC did not power it on; see its log in $LAB_STATE/bmc/$n/"
     log "$n: powered on through its BMC (console: $LAB_STATE/$n.console.log)"
     return
   fi
