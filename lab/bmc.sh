@@ -128,10 +128,14 @@ redfish_venv() {
 # every request; the default cost 12 would add half a second to each). The password is read
 # from the file, never a command line.
 redfish_htpasswd() {
+  local file
+  file=$(bmc_dir "$1")/htpasswd
+  redfish_venv
   (umask 077 && "$REDFISH_VENV/bin/python" -c '
 import bcrypt, sys
 print(sys.argv[2] + ":" + bcrypt.hashpw(open(sys.argv[1], "rb").read(), bcrypt.gensalt(8)).decode())' \
-    "$2" "$LAB_BMC_USER" >"$(bmc_dir "$1")/htpasswd")
+    "$2" "$LAB_BMC_USER" >"$file.new")
+  mv "$file.new" "$file"
 }
 
 redfish_start() {
@@ -155,6 +159,12 @@ json.dump({"listen": "${LAB_BMC_IP[$n]}", "port": 443, "cert": "$dir/cert.pem", 
           open(sys.argv[1], "w"))
 PY
   run_bmc "$n" "$dir/redfish.log" "$REDFISH_VENV/bin/python" "$LAB_DIR/redfish-bmc/serve.py" "$dir/config.json"
+  local i
+  for ((i = 0; i < 100; i++)); do
+    ns ss -Hltn "src ${LAB_BMC_IP[$n]}:443" | grep -q . && break
+    bmc_pid "$n" >/dev/null || die "$n: the Redfish BMC ended at its start: see $dir/redfish.log"
+    sleep 0.2
+  done
   log "$n: BMC on https://${LAB_BMC_IP[$n]}/redfish/v1/Systems/$n (sushy-tools, log $dir/redfish.log)"
 }
 
@@ -193,9 +203,7 @@ redfish_password() {
     (umask 077 && printf '%s' "$2" >"$wrong")
     redfish_htpasswd "$1" "$wrong"
   fi
-  # The emulator reads its user file when it starts.
-  stop "$1"
-  start "$1"
+  # The emulator reads its user file at each request: the change holds from the next one.
 }
 
 # ---- either kind -------------------------------------------------------------------------
