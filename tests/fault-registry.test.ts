@@ -64,6 +64,7 @@ describe("plans", () => {
     expect(plan("sbd-qdevice").stdout).toBe("1 1 1 1 1 4 4 4 12 13 14");
     // Fencing through the nodes' BMCs: no disk SBD, and the BMC's own fault.
     expect(plan("ipmi").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10 14 15");
+    expect(plan("redfish").stdout).toBe(plan("ipmi").stdout);
     expect(plan("base", "--reduced").stdout).toBe("1 1 2 3 7");
     expect(plan("sbd-qdevice", "--only", "4 12").stdout).toBe("4 4 4 12");
     expect(registry(["plan", "base", "--only", "2"], lab, { FAULT_RUNS_2: "3" }).stdout).toBe("2 2 2");

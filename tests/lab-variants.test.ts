@@ -13,10 +13,10 @@ import { stonithWatchdogTimeout } from "../components/fencing-modes/diskless-wat
 const ROOT = path.join(__dirname, "..");
 const BASE = fs.readFileSync(path.join(ROOT, "Pulumi.lab.yaml"), "utf8");
 
-function variant(name: string) {
+function variant(name: string, fencePasswords: string[] = []) {
   const text = variantStackFile(BASE, fs.readFileSync(path.join(ROOT, "lab", "variants", `${name}.yaml`), "utf8"));
   const raw = YAML.parse(text).config["zimbra-ha:cluster"];
-  return { raw, cfg: parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords: [] }) };
+  return { raw, cfg: parseClusterConfig(raw, { sshPrivateKey: true, fencePasswords }) };
 }
 
 test("objects merge key by key, lists and values replace, null removes", () => {
@@ -58,4 +58,30 @@ test("watchdog-qdevice-sync10: the device's sync timeout at 10 s, the watchdog t
   if (cfg.fencing.mode !== "watchdog") throw new Error("expected diskless SBD");
   expect(cfg.fencing.sbd.watchdogTimeout).toBe(15);
   expect(stonithWatchdogTimeout(cfg.fencing.sbd.watchdogTimeout)).toBe(30);
+});
+
+describe.each([
+  ["ipmi", { agent: "fence_ipmilan", cipher: 3, lanplus: true }],
+  ["redfish", { agent: "fence_redfish", sslInsecure: true }],
+])("%s: each node fenced through its own BMC on the service bridge, no SBD", (name, device) => {
+  test("the devices, one BMC address per node", () => {
+    const { raw, cfg } = variant(name, ["primary", "secondary"]);
+    expect(cfg.fencing.mode).toBe("devices");
+    expect(raw.fencing.sbd).toBeUndefined();
+    expect(cfg.nodes.map((n) => [n.name, n.fence?.address, n.fence?.username])).toEqual([
+      ["primary", "192.168.77.11", "fence"],
+      ["secondary", "192.168.77.12", "fence"],
+    ]);
+    for (const n of cfg.nodes) expect(n.fence).toMatchObject(device);
+    if (name === "redfish") {
+      expect(cfg.nodes.map((n) => n.fence?.agent === "fence_redfish" && n.fence.systemsUri)).toEqual([
+        "/redfish/v1/Systems/primary",
+        "/redfish/v1/Systems/secondary",
+      ]);
+    }
+  });
+
+  test("refused without the BMC passwords, naming the secret", () => {
+    expect(() => variant(name)).toThrow("fencePasswords");
+  });
 });
