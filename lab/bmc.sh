@@ -17,6 +17,9 @@
 #        lab/bmc.sh password NODE WRONG   the BMC's password becomes WRONG (a throwaway; the
 #                                         stack's fencePasswords stays): fencing then fails
 #        lab/bmc.sh password NODE --lab   the lab's password again (the emulator is kept)
+# Each BMC has a power log beside it ($LAB_STATE/bmc/NODE/power.log, "EPOCH on|off" at each
+# change of the node's power, read twice a second while the BMC runs): the fault suite's
+# timeline takes the fence's power-off and power-on from it.
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -207,6 +210,21 @@ redfish_password() {
 }
 
 # ---- either kind -------------------------------------------------------------------------
+# watch NODE: until the node's BMC ends, appends "EPOCH on|off" to its power log at each change.
+watch() {
+  local n=$1 state last= log
+  log=$(bmc_dir "$n")/power.log
+  while bmc_pid "$n" >/dev/null; do
+    state=off
+    node_pid "$n" >/dev/null && state=on
+    if [[ $state != "$last" ]]; then
+      echo "$(date +%s.%N | cut -c1-14) $state" >>"$log"
+      last=$state
+    fi
+    sleep 0.5
+  done
+}
+
 start() {
   if bmc_pid "$1" >/dev/null; then
     log "$1: BMC already running"
@@ -215,6 +233,7 @@ start() {
   [[ -x $LAB_STATE/$1.run.sh ]] || die "$1: no $LAB_STATE/$1.run.sh (lab/up.sh writes it)"
   own_address "$1"
   "${kind}_start" "$1"
+  setsid bash "$0" watch "$1" </dev/null >/dev/null 2>&1 &
 }
 
 stop() {
@@ -238,6 +257,10 @@ case ${1:-} in
     (($# == 3)) || die "usage: lab/bmc.sh power NODE status|on|off|reset"
     is_host "$2"
     "${kind}_power" "$2" "$3"
+    ;;
+  watch)
+    (($# == 2)) || die "usage: lab/bmc.sh watch NODE"
+    watch "$2"
     ;;
   password)
     (($# == 3)) || die "usage: lab/bmc.sh password NODE WRONG|--lab"

@@ -5,7 +5,9 @@ Each phase is the first line after the fault that marks it: the ring link down, 
 lost, the new membership, the DC election (none when the survivor already was DC), fencing
 requested, the fence delay, the fence action started and confirmed, DRBD resuming I/O, the
 promotion, each group member started, and, from the mail client, the first IMAP login and
-the first SMTP 250 after the fault.
+the first SMTP 250 after the fault. In a lab whose nodes have BMCs, the victim's power log
+(lab/bmc.sh) adds when its BMC powered it off and on again after the fence action started
+(a node already off, as after a power cut, is only powered on).
 
 A planned move (--planned: the victim was put in standby, it is alive) reads the victim's
 journal too: each group member stopped there (last member first), DRBD demoted there, then
@@ -14,7 +16,7 @@ the promotion and each member started on the survivor.
 usage: failover-timeline.py JOURNAL --t0 EPOCH --survivor NODE --victim NODE --drbd RES
            --members "vip fs-RES ..." [--clock-offset S] [--imap-login EPOCH]
            [--first-ack EPOCH] [--dc-before NODE]
-           [--planned VICTIM_JOURNAL --victim-clock-offset S] [--json]
+           [--planned VICTIM_JOURNAL --victim-clock-offset S] [--power-log FILE] [--json]
 --clock-offset: the survivor's clock minus the host's (journal times are the node's).
 Prints a table (or JSON: {"phases": [{"phase", "at", "detail"}], "dc_before", ...}).
 """
@@ -88,6 +90,24 @@ def timeline(entries, a):
     return phases
 
 
+def power_phases(path, t0, fence_started):
+    """The BMC's power-off and power-on of the victim after the fence action started (host clock)."""
+    since = t0 + (fence_started if fence_started is not None else 0.0)
+    changes = []
+    for line in open(path):
+        words = line.split()
+        if len(words) == 2 and words[1] in ("on", "off"):
+            changes.append((float(words[0]), words[1]))
+    phases = []
+    off = next((t for t, state in changes if state == "off" and t >= since), None)
+    if off is not None:
+        phases.append({"phase": "BMC: powered off", "at": round(off - t0, 1), "detail": "power log"})
+    on = next((t for t, state in changes if state == "on" and t >= (off if off is not None else since)), None)
+    if on is not None:
+        phases.append({"phase": "BMC: powered on", "at": round(on - t0, 1), "detail": "power log"})
+    return phases
+
+
 def render(result):
     lines = [f"{'phase':<32} {'at s':>7} {'+s':>6}  detail"]
     previous = 0.0
@@ -113,13 +133,18 @@ def main(argv):
     p.add_argument("--dc-before")
     p.add_argument("--planned", metavar="VICTIM_JOURNAL")
     p.add_argument("--victim-clock-offset", type=float, default=0.0)
+    p.add_argument("--power-log")
     p.add_argument("--json", action="store_true")
     a = p.parse_args(argv)
     entries = read_journal(a.journal, a.clock_offset, a.survivor)
     if a.planned:
         entries += read_journal(a.planned, a.victim_clock_offset, a.victim)
     entries.sort(key=lambda e: e[0])
-    out = {"survivor": a.survivor, "victim": a.victim, "dc_before": a.dc_before, "phases": timeline(entries, a)}
+    phases = timeline(entries, a)
+    if a.power_log:
+        fence_started = next((p["at"] for p in phases if p["phase"] == "fence action started"), None)
+        phases = sorted(phases + power_phases(a.power_log, a.t0, fence_started), key=lambda p: p["at"])
+    out = {"survivor": a.survivor, "victim": a.victim, "dc_before": a.dc_before, "phases": phases}
     if a.planned:
         out["planned"] = True
     print(json.dumps(out) if a.json else render(out))

@@ -331,6 +331,7 @@ failover_timeline() {
     --drbd "$DRBD_RES" --members "${GROUP_MEMBERS[*]}" --dc-before "${dc_before:-unknown}")
   [[ -n $login_s ]] && opts+=(--imap-login "$(awk -v t="$fault_t0" -v s="$login_s" 'BEGIN { printf "%.3f", t + s }')")
   [[ -n $first_ack ]] && opts+=(--first-ack "$first_ack")
+  [[ -f $LAB_STATE/bmc/$victim/power.log ]] && opts+=(--power-log "$LAB_STATE/bmc/$victim/power.log")
   if [[ $planned == planned ]]; then
     victim_offset=$(journal_since_fault "$victim" "$work/timeline-victim.journal") || return 0
     opts+=(--planned "$work/timeline-victim.journal" --victim-clock-offset "$victim_offset")

@@ -172,3 +172,24 @@ test(
     ]);
   },
 );
+
+test("a BMC's power log: the power-off and power-on after the fence action started; a node already off is only powered on", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
+  const power = path.join(dir, "power.log");
+  // A partition: the victim runs until its BMC powers it off, then on again.
+  fs.writeFileSync(power, "1796199000.10 on\n1796200560.40 off\n1796200563.90 on\n");
+  const partitionPhases = timeline(partition, [...primarySurvives, "--t0", "1796200494", "--power-log", power]).phases;
+  expect(partitionPhases.map((p) => [p.phase, p.at])).toEqual(
+    expect.arrayContaining([
+      ["fence action started", 44.2],
+      ["BMC: powered off", 66.4],
+      ["BMC: powered on", 69.9],
+      ["fencing confirmed", 81.7],
+    ]),
+  );
+  // A power cut at the fault: the emulator ended before the fence; the BMC only powers it on.
+  fs.writeFileSync(power, "1796199000.10 on\n1796200494.30 off\n1796200570.00 on\n");
+  const cut = timeline(partition, [...primarySurvives, "--t0", "1796200494", "--power-log", power]).phases;
+  fs.rmSync(dir, { recursive: true });
+  expect(cut.filter((p) => p.phase.startsWith("BMC")).map((p) => [p.phase, p.at])).toEqual([["BMC: powered on", 76]]);
+});
