@@ -212,7 +212,7 @@ redfish_password() {
 # ---- either kind -------------------------------------------------------------------------
 # watch NODE: until the node's BMC ends, appends "EPOCH on|off" to its power log at each change.
 watch() {
-  local n=$1 state last= log
+  local n=$1 state last='' log
   log=$(bmc_dir "$n")/power.log
   while bmc_pid "$n" >/dev/null; do
     state=off
