@@ -6,9 +6,11 @@
 # soak reason: its second half is a human setting the BMC's password right
 # The passive node's BMC is given another password (on the BMC, not in the stack): the device
 # that fences that node fails, and the status screen names it. Then the passive node loses its
-# power, and the active node must fence it and cannot. The service never runs twice, DRBD holds the
-# active node's writes rather than risk them (resource-and-stonith), no acknowledged mail is
-# lost, and the status screen names the failed fence. With the lab's password back on the BMC,
+# power, and the active node must fence it and cannot. The service never runs twice; DRBD holds
+# the active node's writes (resource-and-stonith) until its fence-peer handler gives up
+# (fencePeerTimeout, which the Filesystem write test outlasts) and goes on with a constraint
+# that keeps the unfenced node from promotion; no acknowledged mail is lost, and the status
+# screen names the failed fence. With the lab's password back on the BMC,
 # the pending fence completes (the BMC power-cycles the node), the node rejoins and the service
 # goes on.
 # shellcheck shell=bash disable=SC2154,SC2317  # set by faults.sh; checks run through expect
