@@ -189,7 +189,8 @@ def render(lab, nodes, mail, now=None):
         if n.name == dc_name:
             state.append("DC")
         units = n.units
-        stopped = [u for u in ("corosync", "pacemaker", "sbd") if n.answered and units.get(u) not in ("active", None)]
+        # sbd is "absent" where the fencing mode does not use it (fence devices).
+        stopped = [u for u in ("corosync", "pacemaker", "sbd") if n.answered and units.get(u) not in ("active", "absent", None)]
         if n.answered and stopped:
             state.append("not active: " + ", ".join(stopped))
             problems.append(f"{n.name}: {', '.join(stopped)} not active")

@@ -32,7 +32,8 @@ done
 read -r -d '' node_report <<SH || true
 section() { local name=\$1; shift; echo "@@begin \$name"; "\$@" 2>&1; echo "@@end \$name \$?"; }
 section uptime cut -d' ' -f1 /proc/uptime
-section units systemctl is-active corosync pacemaker sbd
+# sbd: "absent" where the stack's fencing mode does not install it (fence devices).
+section units sh -c 'systemctl is-active corosync pacemaker; if [ "\$(systemctl show -p LoadState --value sbd)" = not-found ]; then echo absent; else systemctl is-active sbd; fi'
 section crm_mon timeout 15 crm_mon -1 --output-as=xml --fence-history=3
 section watchdog_fencing timeout 15 crm_attribute --type crm_config --name stonith-watchdog-timeout --query --quiet
 section quorum timeout 10 corosync-quorumtool -s

@@ -173,7 +173,7 @@ test(
   },
 );
 
-test("a BMC's power log: the power-off and power-on after the fence action started; a node already off is only powered on", () => {
+test("a BMC's power log: off and on after the fence started; a node already off is only powered on", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timeline-"));
   const power = path.join(dir, "power.log");
   // A partition: the victim runs until its BMC powers it off, then on again.

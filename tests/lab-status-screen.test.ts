@@ -247,3 +247,16 @@ test("no fence device and no stonith-watchdog-timeout: NOT HEALTHY, no fencing",
   expect(out).toContain("no fencing device configured");
   expect(status).toBe(1);
 });
+
+test("sbd: absent where the fencing mode does not install it, not named; inactive where it does, NOT HEALTHY", () => {
+  const units = (sbd: string) => (f: Record<string, string>) => {
+    for (const node of ["primary.out", "secondary.out"])
+      replace(f, node, "@@begin units\nactive\nactive\nactive\n", `@@begin units\nactive\nactive\n${sbd}\n`);
+  };
+  const absent = run(units("absent"));
+  expect(absent.out).not.toMatch(/not active/);
+  expect(absent.status).toBe(0);
+  const inactive = run(units("inactive"));
+  expect(inactive.out).toMatch(/NOT HEALTHY:.*primary: sbd not active/s);
+  expect(inactive.status).toBe(1);
+});
