@@ -14,7 +14,7 @@ import statistics
 
 WIDTH = 18
 # The faults every variant's runs share, by number; their names come from the runs' results.
-FAULTS = ["1", "4", "12", "13"]
+FAULTS = ["1", "4", "12", "13", "15"]
 
 
 def load(directory):
