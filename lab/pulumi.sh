@@ -59,7 +59,7 @@ fresh_config() {
   if variant_has_arbiter "$variant"; then
     p config set --stack lab --path cluster.quorumDevice.ssh.hostKey "$(host_key "$LAB_ARBITER")"
   fi
-  # A variant that fences through IPMI: each node's BMC password (lab/bmc.sh), from stdin.
+  # A variant that fences through BMCs (IPMI or Redfish): each node's BMC password (lab/bmc.sh), from stdin.
   if variant_has_bmc "$variant"; then
     [[ -s $LAB_STATE/bmc-password ]] || die "no $LAB_STATE/bmc-password: run npm run lab:up first"
     for node in "${LAB_NODES[@]}"; do
