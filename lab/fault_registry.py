@@ -8,7 +8,9 @@ A header is the file's leading comment lines of the form "# key: value":
   needs:       what the lab's stack variant must have, comma-separated: "arbiter" (a quorum
                device host), "disk-sbd" (SBD on a shared disk), "bmc" (each node fenced through
                its emulated management controller, lab/bmc.sh), "one-group" (one DRBD resource
-               and one resource group, the shape the lab's checks know); "-" for nothing more
+               and one resource group, the base lab's shape), "shape" (an example's shape: several
+               DRBD resources, groups ordered after others, clones; lab/shape-variant.ts); "-" for
+               nothing more
   runs:        repetitions in the full list of a variant without an arbiter (0: not in it)
   arbiter runs: repetitions in the full list of a variant with one (0: not in it)
   reduced:     repetitions in --reduced (absent: not in it)
@@ -26,7 +28,7 @@ Usage:
   fault_registry.py readme [--check]  writes that table into lab/README.md's block
                                       (<!-- fault registry --> ... <!-- /fault registry -->);
                                       --check: change nothing, exit 1 when the block differs
-  fault_registry.py variant VARIANT   JSON of what the variant has (arbiter, disk-sbd, bmc, one-group)
+  fault_registry.py variant VARIANT   JSON of what the variant has (arbiter, disk-sbd, bmc, one-group, shape)
 """
 import json
 import os
@@ -37,7 +39,7 @@ import sys
 LAB = os.path.dirname(os.path.abspath(__file__))
 FAULTS = os.path.join(LAB, "faults")
 VARIANTS = os.path.join(LAB, "variants")
-NEEDS = {"arbiter", "disk-sbd", "bmc", "one-group"}
+NEEDS = {"arbiter", "disk-sbd", "bmc", "one-group", "shape"}
 KEYS = {"name", "needs", "runs", "arbiter runs", "reduced", "soak weight", "soak reason", "inside"}
 
 
@@ -123,9 +125,10 @@ def variant_facts(variant):
     return {"arbiter": re.search(r"^quorumDevice:", text, re.M) is not None,
             "disk-sbd": mode is None or mode.group(1) == "sbd",
             "bmc": re.search(r"agent:\s*fence_(ipmilan|redfish)", text) is not None,
-            # Every lab variant keeps Pulumi.lab.yaml's one DRBD resource and one group; a
-            # variant that redefines them is another shape.
-            "one-group": re.search(r"^\s*(resources|groups):", text, re.M) is None}
+            # A variant keeps Pulumi.lab.yaml's one DRBD resource and one group unless it takes an
+            # example's shape or redefines them.
+            "one-group": re.search(r"^\s*(resources|groups|shape):", text, re.M) is None,
+            "shape": re.search(r"^shape:", text, re.M) is not None}
 
 
 def missing_needs(fault, facts):

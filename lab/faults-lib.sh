@@ -135,7 +135,7 @@ load_stop_and_verify() {
 stop_all_loads() {
   local acks
   touch "$work/stop"
-  for acks in "$work"/*.acks; do [[ -e $acks ]] && touch "${acks%.acks}.stop"; done
+  for acks in "$work"/*.acks "$work"/*.writes; do [[ -e $acks ]] && touch "${acks%.*}.stop"; done
   return 0
 }
 
@@ -339,6 +339,10 @@ failover_timeline() {
   python3 lab/failover-timeline.py "${opts[@]}" --json >"$work/timeline.json" || { rm -f "$work/timeline.json"; log "  timeline: could not be read"; return 0; }
   python3 lab/failover-timeline.py "${opts[@]}" | sed 's/^/  /' >&2
 }
+
+# ---- a shape's means (several groups and DRBD resources) ----------------------------------
+# shellcheck source=lab/shape-lib.sh
+source "$LAB_DIR/shape-lib.sh"
 
 # ---- the faults ------------------------------------------------------------------------
 # Each file of lab/faults/ defines a fault's body (fault_N) or the checks of a fault made

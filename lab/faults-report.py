@@ -13,6 +13,7 @@ Usage: faults-report.py EVIDENCE_DIR [--out DIR]   (--out: write table.txt and r
 """
 import json
 import os
+import re
 import statistics
 import sys
 from collections import Counter
@@ -53,7 +54,7 @@ def summarise(rows, names):
     for fault in sorted({r["fault"] for r in rows}, key=int):
         runs = [r for r in rows if r["fault"] == fault]
         times = [r["failover_s"] for r in runs if r["failover_s"] is not None]
-        mails = [r["mail"] for r in runs if r.get("mail")]
+        mails = [r["mail"] for r in runs if r.get("mail")] + [writes_as_mail(r["writes"]) for r in runs if r.get("writes")]
         faults.append({
             "fault": fault,
             "name": names.get(fault, fault),
@@ -69,6 +70,47 @@ def summarise(rows, names):
             "read_back_missing": len(runs) - len(mails),
         })
     return faults
+
+
+def writes_as_mail(writes):
+    """A shape's write read-back (lab/shapeload.py, per DRBD resource) counted as the mail columns count."""
+    return {"acked": sum(w["acked"] for w in writes.values()),
+            "acked_during": sum(w["acked_since"] for w in writes.values()),
+            "lost": [None] * sum(w["lost"] for w in writes.values()), "duplicated": [],
+            "unexpected": [None] * sum(w["unexpected"] for w in writes.values())}
+
+
+def writes_per_resource(rows):
+    """Over the rows of a shape: per DRBD resource, the writes acknowledged and lost."""
+    out = {}
+    for r in rows:
+        for name, w in (r.get("writes") or {}).items():
+            total = out.setdefault(name, {"acked": 0, "lost": 0, "runs": 0})
+            total["acked"] += w["acked"]
+            total["lost"] += w["lost"]
+            total["runs"] += 1
+    return out
+
+
+GROUP_PHASE = re.compile(r" (started|stopped)$|^(promote|demote) (done|started)$|^DRBD I/O resumed$")
+
+
+def flat_phases(t):
+    """A timeline's phases; a shape's per-group timelines as one list, each group's own phases named with it."""
+    if "groups" not in t:
+        return t["phases"]
+    out, seen = [], set()
+    for group, gt in t["groups"].items():
+        for p in gt["phases"]:
+            name = f"{group}: {p['phase']}" if GROUP_PHASE.search(p["phase"]) else p["phase"]
+            if name not in seen:
+                seen.add(name)
+                out.append({**p, "phase": name})
+    return out
+
+
+def timeline_facts(t):
+    return t if "groups" not in t else next(iter(t["groups"].values()), {})
 
 
 def inner_checks(rows):
@@ -92,11 +134,11 @@ def phase_medians(rows):
         timelines = [r["timeline"] for r in rows if r["fault"] == fault and r.get("timeline")]
         order, at = [], {}
         for t in timelines:
-            for p in t["phases"]:
+            for p in flat_phases(t):
                 if p["phase"] not in at:
                     order.append(p["phase"])
                 at.setdefault(p["phase"], []).append(p["at"])
-        dc_killed = sum(t.get("dc_before") == t.get("victim") for t in timelines)
+        dc_killed = sum(timeline_facts(t).get("dc_before") == timeline_facts(t).get("victim") for t in timelines)
         out[fault] = {"runs": len(timelines), "dc_killed": dc_killed,
                       "phases": [{"phase": ph, "median_s": statistics.median(at[ph]), "runs": len(at[ph])}
                                  for ph in sorted(order, key=lambda ph: statistics.median(at[ph]))]}
@@ -203,9 +245,13 @@ def main(directory, out_dir=None):
             lines.append(f"fault {number} ({names.get(number, number)}) asserted in runs {', '.join(info['runs'])}: {verdict}")
         else:
             lines.append(f"fault {number} ({names.get(number, number)}) asserted in no run")
+    writes = writes_per_resource(rows)
+    if writes:
+        lines.append("writes read back per DRBD resource: " + "; ".join(
+            f"{name} {w['acked']} acknowledged, {w['lost']} lost ({w['runs']} runs)" for name, w in writes.items()))
     for f in faults:
         if f["read_back_missing"]:
-            lines.append(f"fault {f['fault']}: {f['read_back_missing']} run(s) without a mail read-back")
+            lines.append(f"fault {f['fault']}: {f['read_back_missing']} run(s) without a mail or write read-back")
     for r in rows:
         if r["outcome"] != "pass":
             lines.append(f"fault {r['fault']} run {r['run']} FAILED: {r['note']}")
@@ -220,6 +266,7 @@ def main(directory, out_dir=None):
     with open(os.path.join(out_dir, "table.txt"), "w") as out:
         out.write(text)
     results = {"meta": meta, "invocations": invocations, "faults": faults, "inner": inner, "timeline_medians": medians,
+               "writes": writes,
                "soak": soak, "runs": rows}
     with open(os.path.join(out_dir, "results.json"), "w") as out:
         json.dump(results, out, indent=2)

@@ -115,11 +115,18 @@ finish() {
 }
 trap finish EXIT
 heal
-a0=$(active_node) || die "cannot ask the cluster where the group runs: see npm run lab:status"
-[[ -n $a0 ]] || die "the group runs nowhere: deploy the lab first (npm run lab)"
-settle "$a0" || die "the cluster is not healthy before the suite: see npm run lab:status"
+if variant_is_shape "$variant"; then
+  shape_settle || die "the cluster is not healthy before the suite: see npm run lab:status"
+  shapeload_venv
+  shapeload_setup || die "could not create the write load's database and user (see lab/shape-lib.sh)"
+  a0=$(placement) || die "cannot ask the cluster where the groups run"
+else
+  a0=$(active_node) || die "cannot ask the cluster where the group runs: see npm run lab:status"
+  [[ -n $a0 ]] || die "the group runs nowhere: deploy the lab first (npm run lab)"
+  settle "$a0" || die "the cluster is not healthy before the suite: see npm run lab:status"
+fi
 baseline_resources=$(resource_ids) || die "cannot read the cluster's resources"
-log "baseline: group on $a0; resources: $baseline_resources"
+log "baseline: groups: $a0; resources: $baseline_resources"
 
 if $soak; then
   # shellcheck source=lab/faults-soak.sh

@@ -71,7 +71,33 @@ variant_bmc() {
   sed -n 's/.*agent: *fence_\(ipmi\)lan.*/\1/p; s/.*agent: *fence_\(redfish\).*/\1/p' "$LAB_VARIANTS_DIR/$1.yaml" | head -n 1
 }
 variant_has_bmc() { [[ -n $(variant_bmc "$1") ]]; }
+# The variant takes an example's shape (lab/shape-variant.ts): several groups and DRBD resources.
+variant_is_shape() { [[ $1 != base ]] && grep -q '^shape:' "$LAB_VARIANTS_DIR/$1.yaml"; }
 variant_has_arbiter() { [[ $1 != base ]] && grep -q '^quorumDevice:' "$LAB_VARIANTS_DIR/$1.yaml"; }
+# The lab's shape (lab/shape-facts.ts): groups, members, DRBD resources, clones, as JSON in
+# $LAB_STATE/shape.json, made again when the stack file or the variant (or the shape's sources) is newer.
+lab_shape() {
+  local out=$LAB_STATE/shape.json variant args=("$LAB_ROOT/Pulumi.lab.yaml") f stale=false
+  variant=$(lab_variant)
+  [[ $variant == base ]] || args+=("$LAB_VARIANTS_DIR/$variant.yaml")
+  [[ -s $out ]] || stale=true
+  for f in "${args[@]}" "$LAB_DIR/shape-facts.ts" "$LAB_DIR/shape-variant.ts"; do [[ $f -nt $out ]] && stale=true; done
+  if $stale; then
+    mkdir -p "$LAB_STATE"
+    "$LAB_ROOT/node_modules/.bin/tsx" "$LAB_DIR/shape-facts.ts" "${args[@]}" >"$out.tmp" || die "lab/shape-facts.ts failed"
+    mv "$out.tmp" "$out"
+  fi
+  echo "$out"
+}
+# shape_query EXPR: a Python expression over the shape `s`, printed (lists one item per line).
+shape_query() {
+  python3 - "$(lab_shape)" "$1" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2], {"s": s})
+print("\n".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+PY
+}
 # The lab's variant leaves the quorum device's heuristics on (the stack's default).
 variant_heuristics_on() { ! grep -q '^ *heuristics: *off' "$LAB_VARIANTS_DIR/$(lab_variant).yaml"; }
 # The hosts the lab's variant boots: the nodes, and the arbiter when it has a quorum device.

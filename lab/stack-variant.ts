@@ -1,11 +1,14 @@
 // A lab stack variant: lab/variants/NAME.yaml holds cluster settings merged over the
 // `zimbra-ha:cluster` of Pulumi.lab.yaml. Objects merge key by key, a list or a value
 // replaces, and null removes the key (the base's own value goes, the program's default applies).
+// A variant with a `shape:` section first takes an example's shape (lab/shape-variant.ts): its
+// DRBD resources, addresses, primitives, groups and clones, moved onto the lab's nodes and disks.
 // Usage: tsx lab/stack-variant.ts Pulumi.lab.yaml lab/variants/NAME.yaml   (prints the stack file)
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, RawSettings } from "../components/stackfile";
+import { withShape } from "./shape-variant";
 
 const CLUSTER_KEY = `${PROJECT}:cluster`;
 
@@ -30,7 +33,7 @@ export function mergeSettings(base: RawSettings, overlay: RawSettings): RawSetti
 export function applyVariant(name: string): (raw: RawSettings) => void {
   const overlay: unknown = YAML.parse(fs.readFileSync(path.join(__dirname, "variants", `${name}.yaml`), "utf8"));
   return (raw) => {
-    const merged = mergeSettings(raw, overlay);
+    const merged = withShape(raw, overlay as RawSettings, mergeSettings);
     for (const key of Object.keys(raw)) delete raw[key];
     Object.assign(raw, merged);
   };
@@ -43,7 +46,7 @@ export function variantStackFile(baseYaml: string, variantYaml: string): string 
   if (!isObject(overlay)) throw new Error("a stack variant is a mapping of cluster settings");
   const stack = {
     ...base,
-    config: { ...base.config, [CLUSTER_KEY]: mergeSettings(base.config[CLUSTER_KEY], overlay) },
+    config: { ...base.config, [CLUSTER_KEY]: withShape(base.config[CLUSTER_KEY], overlay, mergeSettings) },
   };
   delete stack.encryptionsalt;
   return YAML.stringify(stack, { lineWidth: 0 });

@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """Renders the lab's status screen from what lab/status.sh gathered into DIR:
   lab.json     the lab's facts: nodes (name, service and ring address, emulator up/down),
-               VIP, group, DRBD resource, mount point, whether a mail was sent
+               VIP, group, DRBD resource, mount point, whether a mail was sent, and the
+               deployed shape when the lab wrote one ($LAB_STATE/shape.json: groups, DRBD
+               resources, clones)
   NODE.out     each node's report: sections "@@begin NAME" ... "@@end NAME RC"
                (uptime, units, crm_mon XML, stonith-watchdog-timeout, quorum, /proc/drbd,
-               addresses, mount)
+               addresses, mount, and with a shape the mounts of its mount points)
   NODE.rc      the exit status of the ssh session that produced it
   mail.json    mailcheck.py roundtrip's result
+A shape of several groups or DRBD resources, or with a clone, gets a row per group, resource,
+clone and VIP instead of the one group's rows.
 Prints the screen; exit 0 when everything is healthy, 1 otherwise (each problem named).
 
 Usage: status-screen.py DIR
 """
+import collections
 import itertools
 import json
 import os
@@ -54,6 +59,12 @@ def parse_drbd(body):
     oos = re.search(r"oos:(\d+)", body)
     out["oos_kib"] = int(oos.group(1)) if oos else None
     return out
+
+
+def parse_drbd_minors(body):
+    """/proc/drbd (DRBD 8.4) -> {minor: parse_drbd of its lines} for every minor it lists."""
+    chunks = re.split(r"^\s*(\d+):(?=\s)", body, flags=re.M)
+    return {int(minor): parse_drbd(lines) for minor, lines in zip(chunks[1::2], chunks[2::2])}
 
 
 class Node:
@@ -123,6 +134,13 @@ class Node:
             return None
         return parse_drbd(body) if rc == 0 else {"cs": "module not loaded"}
 
+    def drbd_minor(self, minor):
+        """parse_drbd's view of one minor; a minor /proc/drbd does not list is down."""
+        body, rc = self.sections.get("drbd", ("", None))
+        if rc is None:
+            return None
+        return parse_drbd_minors(body).get(minor, parse_drbd("")) if rc == 0 else {"cs": "module not loaded"}
+
     def has_address(self, address):
         body = self.body("addr") or ""
         return re.search(rf"\sinet {re.escape(address)}/", body) is not None
@@ -131,6 +149,12 @@ class Node:
     def mount(self):
         body, rc = self.sections.get("mount", ("", None))
         return body.split() if rc == 0 and body.strip() else None
+
+    @property
+    def mounts(self):
+        """{mount point: [SOURCE, FSTYPE]} from the mounts section (the shape's points that are mounted)."""
+        body, rc = self.sections.get("mounts", ("", None))
+        return {line.split()[0]: line.split()[1:] for line in body.splitlines() if line.strip()} if rc == 0 else None
 
 
 def cluster_view(nodes):
@@ -141,6 +165,186 @@ def cluster_view(nodes):
         if dc is not None and dc.get("name") == n.name:
             return n, xml
     return views[0] if views else (None, None)
+
+
+def find_group(crm, group_id):
+    return crm.find(f".//group[@id='{group_id}']") if crm is not None else None
+
+
+def service_row(crm, group_id, row, problems, label="SERVICE", note=""):
+    """A group's row, each member's state; returns the node it runs on (None: nowhere, spread, unknown)."""
+    group = find_group(crm, group_id)
+    if crm is not None and group is None:
+        row(f"{label:<10} group {group_id}: NOT in the cluster configuration")
+        problems.append(f"group {group_id} is not configured (was the stack deployed? npm run lab)")
+    if group is None:
+        return None
+    members, where = [], set()
+    for r in group.findall("resource"):
+        on = [x.get("name") for x in r.findall("node")]
+        where.update(on)
+        good = r.get("role") == "Started" and r.get("failed") != "true" and len(on) == 1
+        members.append(f"{r.get('id')} {'✓' if good else r.get('role', '?').upper()}")
+        if not good:
+            problems.append(f"{r.get('id')}: {r.get('role')}{' (failed)' if r.get('failed') == 'true' else ''}"
+                            + (f" on {', '.join(on)}" if on else ""))
+    if len(where) == 1:
+        active = where.pop()
+        row(f"{label:<10} group {group_id} on {active}: " + "  ".join(members) + note)
+        return active
+    row(f"{label:<10} group {group_id} " + ("on SEVERAL nodes: " if where else "runs NOWHERE: ") + "  ".join(members) + note)
+    problems.append(f"group {group_id} " + (f"spread over {', '.join(sorted(where))}" if where else "runs nowhere"))
+    return None
+
+
+DrbdState = collections.namedtuple("DrbdState", "summary conn sync in_sync primaries")
+
+
+def drbd_state(nodes, state_of):
+    """One DRBD resource over the nodes, state_of(node) being parse_drbd's view of it there."""
+    states = {n.name: state_of(n) for n in nodes if n.answered}
+    parts = []
+    for n in nodes:
+        d = states.get(n.name)
+        if d is None:
+            parts.append(f"{n.name} {'unreachable' if not n.answered else '?'}")
+        elif "role" not in d:
+            parts.append(f"{n.name} {d['cs']}")
+        else:
+            parts.append(f"{n.name} {d['role']}/{d['disk']}")
+    known = [d for d in states.values() if d and "role" in d]
+    conn = next((d["cs"] for d in known), next((d["cs"] for d in states.values() if d), "?"))
+    sync = ""
+    for d in known:
+        if d.get("synced") is not None:
+            sync = f", resync {d['synced']:.1f}% done"
+    in_sync = known and all(d["disk"] == "UpToDate" and d["peer_disk"] == "UpToDate" for d in known) and conn == "Connected"
+    primaries = [name for name, d in states.items() if d and d.get("role") == "Primary"]
+    return DrbdState("   ".join(parts) + f"   {conn}{', in sync' if in_sync else sync}", conn, sync, in_sync, primaries)
+
+
+def mounted_on(nodes, mount_of):
+    """(the nodes where mount_of(node) says the point is mounted, " (SOURCE FSTYPE)" as the first reports it)."""
+    mounted = [n for n in nodes if n.answered and mount_of(n)]
+    return [n.name for n in mounted], (f" ({' '.join(mount_of(mounted[0]))})" if mounted else "")
+
+
+def single_group_rows(lab, crm, nodes, row, problems):
+    """The one group's SERVICE, DRBD and mount rows; returns the node the group runs on."""
+    active = service_row(crm, lab["group"], row, problems)
+    drbd = drbd_state(nodes, lambda n: n.drbd)
+    row(f"{'DRBD':<10} {lab['drbd']}: " + drbd.summary)
+    if len(drbd.primaries) > 1:
+        problems.append(f"DRBD Primary on {' and '.join(drbd.primaries)} at once")
+    if active and drbd.primaries != [active]:
+        problems.append(f"DRBD Primary on {', '.join(drbd.primaries) or 'no node'}, the group runs on {active}")
+    if not drbd.in_sync:
+        problems.append(f"DRBD {lab['drbd']} is not Connected and UpToDate on both nodes ({drbd.conn}{drbd.sync})")
+    mounted, detail = mounted_on(nodes, lambda n: n.mount)
+    row(f"{'':<10} {lab['mount']} mounted on {', '.join(mounted) or 'no node'}{detail}")
+    if active and mounted != [active]:
+        problems.append(f"{lab['mount']} mounted on {', '.join(mounted) or 'no node'}, the group runs on {active}")
+    return active
+
+
+def single_vip_row(lab, active, nodes, row, problems):
+    holders = [n.name for n in nodes if n.answered and n.has_address(lab["vip"])]
+    row(f"{'VIP':<10} {lab['vip']} on {', '.join(holders) or 'no node'}")
+    if len(holders) > 1:
+        problems.append(f"the VIP is on {' and '.join(holders)} at once")
+    elif active and holders != [active]:
+        problems.append(f"the VIP is on {', '.join(holders) or 'no node'}, the group runs on {active}")
+
+
+def shows_shape(lab):
+    """A deployed shape the one-group rows cannot show: several groups or DRBD resources, or a clone."""
+    shape = lab.get("shape") or {}
+    return len(shape.get("groups", [])) > 1 or len(shape.get("resources", [])) > 1 or bool(shape.get("clones"))
+
+
+def shape_group_rows(shape, crm, row, problems):
+    """A SERVICE row per group; returns {group: the node it runs on, or None}."""
+    placement = {}
+    for i, g in enumerate(shape["groups"]):
+        note = f"   (after {', '.join(g['after'])})" if g.get("after") else ""
+        placement[g["id"]] = service_row(crm, g["id"], row, problems, "SERVICE" if i == 0 else "", note)
+    return placement
+
+
+def shape_drbd_rows(shape, placement, nodes, row, problems):
+    """A DRBD row per resource (its minor in /proc/drbd) and its mount point's row: Primary and
+    mounted where the resource's group runs, nowhere else."""
+    for i, r in enumerate(shape["resources"]):
+        name, group, point = r["name"], r["group"], r["mount"]
+        active = placement.get(group)
+        drbd = drbd_state(nodes, lambda n: n.drbd_minor(r["minor"]))
+        row(f"{'DRBD' if i == 0 else '':<10} {name}: " + drbd.summary)
+        if len(drbd.primaries) > 1:
+            problems.append(f"DRBD {name} Primary on {' and '.join(drbd.primaries)} at once")
+        if active and drbd.primaries != [active]:
+            problems.append(f"DRBD {name} Primary on {', '.join(drbd.primaries) or 'no node'}, its group {group} runs on {active}")
+        if not drbd.in_sync:
+            problems.append(f"DRBD {name} is not Connected and UpToDate on both nodes ({drbd.conn}{drbd.sync})")
+        mounted, detail = mounted_on(nodes, lambda n: (n.mounts or {}).get(point))
+        row(f"{'':<10} {point} mounted on {', '.join(mounted) or 'no node'}{detail}")
+        if len(mounted) > 1 or (active and mounted != [active]):
+            problems.append(f"{point} mounted on {', '.join(mounted) or 'no node'}"
+                            + (f", its group {group} runs on {active}" if active else ""))
+
+
+def clone_rows(shape, crm, online, row, problems):
+    """A CLONE row per clone: its instances' roles and nodes; it must run on every node online in the cluster."""
+    for i, c in enumerate(shape.get("clones", [])):
+        label = "CLONE" if i == 0 else ""
+        clone = crm.find(f".//clone[@id='{c['id']}']") if crm is not None else None
+        if crm is not None and clone is None:
+            row(f"{label:<10} {c['id']}: NOT in the cluster configuration")
+            problems.append(f"clone {c['id']} is not configured (was the stack deployed? npm run lab)")
+        if clone is None:
+            continue
+        started, others = [], []
+        for r in clone.findall("resource"):
+            on = [x.get("name") for x in r.findall("node")]
+            if r.get("role") == "Started" and r.get("failed") != "true":
+                started += on
+            else:
+                others.append(f"{r.get('role', '?')}{' (failed)' if r.get('failed') == 'true' else ''}"
+                              + (f" on {', '.join(on)}" if on else ""))
+        missing = [name for name in online if name not in started]
+        row(f"{label:<10} {c['id']} ({c['primitive']}): Started on {', '.join(started) or 'no node'}"
+            + "".join(f"; {other}" for other in others) + (f"; NOT on {', '.join(missing)}" if missing else ""))
+        if missing:
+            problems.append(f"clone {c['id']} not running on {', '.join(missing)}")
+
+
+def shape_vip_rows(shape, placement, nodes, row, problems):
+    """A VIP row per vip member: on one node, the one its group runs on."""
+    vips = [(g["id"], m) for g in shape["groups"] for m in g["members"] if m["kind"] == "vip"]
+    for i, (group, vip) in enumerate(vips):
+        name, address, active = vip["id"], vip["address"], placement.get(group)
+        holders = [n.name for n in nodes if n.answered and n.has_address(address)]
+        row(f"{'VIP' if i == 0 else '':<10} {address} ({name}, group {group}) on {', '.join(holders) or 'no node'}")
+        if len(holders) > 1:
+            problems.append(f"{name} {address} is on {' and '.join(holders)} at once")
+        elif active and holders != [active]:
+            problems.append(f"{name} {address} is on {', '.join(holders) or 'no node'}, its group {group} runs on {active}")
+
+
+def shape_verdict(shape, placement, nodes):
+    """The HEALTHY line for a shape, without its end: where each group runs, what DRBD and the clones do."""
+    said = [f"group {g} {'runs ' if i == 0 else ''}on {node}" for i, (g, node) in enumerate(placement.items())]
+    count = len(shape["resources"])
+    if count:
+        said.append(f"DRBD mirrors {count} resource{'s' if count != 1 else ''}")
+    everywhere = "both nodes" if len(nodes) == 2 else f"all {len(nodes)} nodes"
+    said += [f"clone {c['id']} on {everywhere}" for c in shape.get("clones", [])]
+    return "HEALTHY: " + ", ".join(said + ["fencing is armed"])
+
+
+def most_groups(placement):
+    """The node that runs the most groups (the first of them on a tie), None when none runs."""
+    counts = collections.Counter(node for node in placement.values() if node)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def render(lab, nodes, mail, now=None):
@@ -223,60 +427,17 @@ def render(lab, nodes, mail, now=None):
         for name in no:
             problems.append(f"{name}: corosync is not quorate")
 
-    # The service group.
-    active = None
-    group = crm.find(f".//group[@id='{lab['group']}']") if crm is not None else None
-    if crm is not None and group is None:
-        row(f"{'SERVICE':<10} group {lab['group']}: NOT in the cluster configuration")
-        problems.append(f"group {lab['group']} is not configured (was the stack deployed? npm run lab)")
-    elif group is not None:
-        members, where = [], set()
-        for r in group.findall("resource"):
-            on = [x.get("name") for x in r.findall("node")]
-            where.update(on)
-            good = r.get("role") == "Started" and r.get("failed") != "true" and len(on) == 1
-            members.append(f"{r.get('id')} {'✓' if good else r.get('role', '?').upper()}")
-            if not good:
-                problems.append(f"{r.get('id')}: {r.get('role')}{' (failed)' if r.get('failed') == 'true' else ''}"
-                                + (f" on {', '.join(on)}" if on else ""))
-        if len(where) == 1:
-            active = where.pop()
-            row(f"{'SERVICE':<10} group {lab['group']} on {active}: " + "  ".join(members))
-        else:
-            row(f"{'SERVICE':<10} group {lab['group']} " + ("on SEVERAL nodes: " if where else "runs NOWHERE: ") + "  ".join(members))
-            problems.append(f"group {lab['group']} " + (f"spread over {', '.join(sorted(where))}" if where else "runs nowhere"))
-
-    # DRBD, per node, then the mount.
-    states = {n.name: n.drbd for n in nodes if n.answered}
-    parts = []
-    for n in nodes:
-        d = states.get(n.name)
-        if d is None:
-            parts.append(f"{n.name} {'unreachable' if not n.answered else '?'}")
-        elif "role" not in d:
-            parts.append(f"{n.name} {d['cs']}")
-        else:
-            parts.append(f"{n.name} {d['role']}/{d['disk']}")
-    known = [d for d in states.values() if d and "role" in d]
-    conn = next((d["cs"] for d in known), next((d["cs"] for d in states.values() if d), "?"))
-    sync = ""
-    for d in known:
-        if d.get("synced") is not None:
-            sync = f", resync {d['synced']:.1f}% done"
-    in_sync = known and all(d["disk"] == "UpToDate" and d["peer_disk"] == "UpToDate" for d in known) and conn == "Connected"
-    row(f"{'DRBD':<10} {lab['drbd']}: " + "   ".join(parts) + f"   {conn}{', in sync' if in_sync else sync}")
-    primaries = [name for name, d in states.items() if d and d.get("role") == "Primary"]
-    if len(primaries) > 1:
-        problems.append(f"DRBD Primary on {' and '.join(primaries)} at once")
-    if active and primaries != [active]:
-        problems.append(f"DRBD Primary on {', '.join(primaries) or 'no node'}, the group runs on {active}")
-    if not in_sync:
-        problems.append(f"DRBD {lab['drbd']} is not Connected and UpToDate on both nodes ({conn}{sync})")
-    mounted = [n.name for n in nodes if n.answered and n.mount]
-    mount_detail = next((f" ({' '.join(n.mount)})" for n in nodes if n.answered and n.mount), "")
-    row(f"{'':<10} {lab['mount']} mounted on {', '.join(mounted) or 'no node'}{mount_detail}")
-    if active and mounted != [active]:
-        problems.append(f"{lab['mount']} mounted on {', '.join(mounted) or 'no node'}, the group runs on {active}")
+    # Where the group runs, DRBD and the mount; or each group, DRBD resource and clone of the shape.
+    shape = lab.get("shape") if shows_shape(lab) else None
+    if shape:
+        placement = shape_group_rows(shape, crm, row, problems)
+        shape_drbd_rows(shape, placement, nodes, row, problems)
+        online = [name for name, e in crm_nodes.items() if e.get("online") == "true"]
+        clone_rows(shape, crm, online, row, problems)
+        deployed = crm is not None and all(find_group(crm, g["id"]) is not None for g in shape["groups"])
+    else:
+        active = single_group_rows(lab, crm, nodes, row, problems)
+        deployed = find_group(crm, lab["group"]) is not None
 
     # Fencing.
     if crm is not None:
@@ -321,13 +482,11 @@ def render(lab, nodes, mail, now=None):
         row(f"{'FENCING':<10} " + ("; ".join(desc) or "NO DEVICE") + f"; stonith-enabled={'true' if enabled else 'FALSE'}"
             + (last or "; no fencing so far"))
 
-    # The VIP.
-    holders = [n.name for n in nodes if n.answered and n.has_address(lab["vip"])]
-    row(f"{'VIP':<10} {lab['vip']} on {', '.join(holders) or 'no node'}")
-    if len(holders) > 1:
-        problems.append(f"the VIP is on {' and '.join(holders)} at once")
-    elif active and holders != [active]:
-        problems.append(f"the VIP is on {', '.join(holders) or 'no node'}, the group runs on {active}")
+    # The VIP, or each group's.
+    if shape:
+        shape_vip_rows(shape, placement, nodes, row, problems)
+    else:
+        single_vip_row(lab, active, nodes, row, problems)
 
     # The mail round trip.
     if lab.get("mail"):
@@ -354,22 +513,26 @@ def render(lab, nodes, mail, now=None):
         row("NOT HEALTHY:")
         for p in dict.fromkeys(problems):
             row(f"  - {p}")
+    elif shape:
+        row(shape_verdict(shape, placement, nodes) + (", mail goes through the VIP." if lab.get("mail") else "."))
     else:
         peer = next((n.name for n in nodes if n.name != active), "?")
         row(f"HEALTHY: the group runs on {active}, DRBD mirrors it to {peer}, fencing is armed"
             + (", mail goes through the VIP." if lab.get("mail") else "."))
     row("")
-    target = active or (nodes[0].name if nodes else "primary")
+    target = (most_groups(placement) if shape else active) or (nodes[0].name if nodes else "primary")
     row("Try next:")
+    poweroff = (("pull the plug on the node with the most groups: it is fenced and its groups", "move")
+                if shape else ("pull the plug on the active node: it is fenced and the group", "moves"))
     tries = [
         ("npm run lab:status -- --watch", "this screen every 5 s (keep it open in a second terminal)"),
-        (f"npm run lab:poweroff -- {target}", "pull the plug on the active node: it is fenced and the group"),
-        ("", "moves to the other node; npm run lab:up boots it again"),
+        (f"npm run lab:poweroff -- {target}", poweroff[0]),
+        ("", f"{poweroff[1]} to the other node; npm run lab:up boots it again"),
         ("npm run test:faults -- --only 1", "the same failover, measured under mail load"),
         ("bash lab/ssh.sh primary", "a root shell on a node (crm_mon, drbdadm status, ...)"),
         ("npm run lab:down", "remove the nodes and their state (caches kept)"),
     ]
-    if crm is None or group is None:
+    if not deployed:
         tries.insert(0, ("npm run lab", "boot what is down and deploy the stack"))
     width = max(len(cmd) for cmd, _ in tries) + 3
     for cmd, what in tries:

@@ -2,6 +2,8 @@
 # One screen of lab state: nodes, quorum, where the group runs, DRBD roles and sync state,
 # the fencing device, the VIP, a mail round trip through the VIP, failures, a verdict and
 # the commands to try next. Exit 0 when the cluster is healthy, 1 when not.
+# When the lab deployed another shape ($LAB_STATE/shape.json: several groups, DRBD resources,
+# clones), the screen shows that shape, and the mail round trip runs only if the shape says so.
 # Usage: lab/status.sh [--watch [SECONDS]] [--no-mail] [--full] [--save DIR]
 #   --watch    redraw every SECONDS (default 5) until Ctrl-C (e.g. in a second terminal
 #              during a failover); each redraw asks the nodes again and sends a new mail
@@ -42,27 +44,45 @@ section addr ip -4 -o addr show
 section mount findmnt -n -o SOURCE,FSTYPE $MOUNT_POINT
 SH
 
+shape_json=$LAB_STATE/shape.json
+shape_mount_points() { python3 -c 'import json, sys; [print(r["mount"]) for r in json.load(open(sys.argv[1]))["resources"]]' "$shape_json"; }
+shape_has_mail() { python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1])).get("mail") else 1)' "$shape_json"; }
+# One line per mounted point of the shape; findmnt fails for one that is not mounted, which is
+# an answer (no line), not a failure to ask.
+mounts_section() {
+  local m
+  printf '%s' "section mounts sh -c 'for m; do findmnt -n -o TARGET,SOURCE,FSTYPE --mountpoint \"\$m\" || true; done' mounts"
+  while IFS= read -r m; do printf ' %q' "$m"; done < <(shape_mount_points)
+  echo
+}
+
 gather() { # gather DIR: every node's report, the emulators, and the mail round trip into DIR
-  local dir=$1 n pids=()
-  python3 - "$dir/lab.json" "$LAB_VIP" "$RESOURCE_GROUP" "$DRBD_RES" "$MOUNT_POINT" "$mail" "$(lab_variant)" \
+  local dir=$1 n pids=() report=$node_report send_mail=$mail
+  if [[ -f $shape_json ]]; then
+    report+=$'\n'$(mounts_section)
+    shape_has_mail || send_mail=false
+  fi
+  python3 - "$dir/lab.json" "$LAB_VIP" "$RESOURCE_GROUP" "$DRBD_RES" "$MOUNT_POINT" "$send_mail" "$(lab_variant)" "$shape_json" \
     "$(for n in "${LAB_NODES[@]}"; do printf '%s,%s,%s,%s ' "$n" "${LAB_SVC_IP[$n]}" "${LAB_RING_IP[$n]}" "$(node_pid "$n" >/dev/null && echo up || echo down)"; done)" <<'PY'
-import json, sys
-path, vip, group, drbd, mount, mail, variant, nodes = sys.argv[1:]
-json.dump({"vip": vip, "group": group, "drbd": drbd, "mount": mount, "mail": mail == "true", "variant": variant,
-           "nodes": [dict(zip(("name", "service", "ring", "emulator"), n.split(","))) for n in nodes.split()]},
-          open(path, "w"))
+import json, os, sys
+path, vip, group, drbd, mount, mail, variant, shape, nodes = sys.argv[1:]
+facts = {"vip": vip, "group": group, "drbd": drbd, "mount": mount, "mail": mail == "true", "variant": variant,
+         "nodes": [dict(zip(("name", "service", "ring", "emulator"), n.split(","))) for n in nodes.split()]}
+if os.path.exists(shape):
+    facts["shape"] = json.load(open(shape))
+json.dump(facts, open(path, "w"))
 PY
   for n in "${LAB_NODES[@]}"; do
     if node_pid "$n" >/dev/null; then
       (
         rc=0
-        timeout 30 bash "$LAB_DIR/ssh.sh" "$n" "$node_report" >"$dir/$n.out" 2>&1 || rc=$?
+        timeout 30 bash "$LAB_DIR/ssh.sh" "$n" "$report" >"$dir/$n.out" 2>&1 || rc=$?
         echo "$rc" >"$dir/$n.rc"
       ) &
       pids+=($!)
     fi
   done
-  if $mail; then
+  if $send_mail; then
     (ns timeout 45 python3 "$LAB_DIR/mailcheck.py" roundtrip "$LAB_VIP" "lab-status-$(date +%s)-$RANDOM" 30 >"$dir/mail.json" 2>&1 || true) &
     pids+=($!)
   fi
@@ -82,6 +102,7 @@ screen() { # screen DIR: prints the screen; its exit status is the verdict
 
 ns_exists || die "the lab is not up (no namespace $LAB_NS): npm run lab"
 [[ -f $LAB_KNOWN_HOSTS ]] || die "the lab's nodes were never booted: npm run lab"
+lab_shape >/dev/null # the deployed shape, made again when the stack or its variant changed
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -54,18 +54,31 @@ disks() {
   [[ $n == "$LAB_ARBITER" ]] && return
   [[ -f $LAB_STATE/$n-drbd.qcow2 ]] || qemu-img create -q -f qcow2 "$LAB_STATE/$n-drbd.qcow2" 256M
   [[ -f $LAB_STATE/sbd.raw ]] || truncate -s 16M "$LAB_STATE/sbd.raw"
+  local d
+  for d in "${extra_disks[@]}"; do
+    [[ -f $LAB_STATE/$n-$d.qcow2 ]] || qemu-img create -q -f qcow2 "$LAB_STATE/$n-$d.qcow2" 256M
+  done
 }
+# A shape with more DRBD resources than the base (lab/variants/kopano.yaml) puts them on vdd, vde, ...:
+# one more disk per node each, in the PCI slots after the SBD disk's, so the guest names them in order.
+mapfile -t extra_disks < <(shape_query '[r["disk"][5:] for r in s["resources"] if r["disk"] >= "/dev/vdd"]')
+for d in "${extra_disks[@]}"; do [[ $d =~ ^vd[d-k]$ ]] || die "shape: DRBD disk /dev/$d: the lab has vdb, and vdd to vdk"; done
 
 # A node's devices beyond its root disk and service link: its DRBD disk, the shared SBD disk
 # and the ring link. The arbiter has none of them (and 512 MiB: corosync-qnetd is small).
 node_devices() {
-  local n=$1
+  local n=$1 d extra=()
   [[ $n == "$LAB_ARBITER" ]] && return
+  for d in "${extra_disks[@]}"; do # vdd in slot 0x8, vde in 0x9, ...
+    extra+=(-drive "if=none,id=$d,file=$LAB_STATE/$n-$d.qcow2,format=qcow2,cache=writeback"
+      -device "virtio-blk-pci,drive=$d,addr=0x$(printf %x $((8 + $(printf %d "'${d:2}") - 100)))")
+  done
   printf '%s\n' \
     -drive "if=none,id=drbd,file=$LAB_STATE/$n-drbd.qcow2,format=qcow2,cache=writeback" \
     -device virtio-blk-pci,drive=drbd,addr=0x6 \
     -drive "if=none,id=sbd,file=$LAB_STATE/sbd.raw,format=raw,cache=writeback,file.locking=off" \
     -device virtio-blk-pci,drive=sbd,share-rw=on,addr=0x7 \
+    "${extra[@]}" \
     -netdev "tap,id=ring,ifname=${LAB_RING_TAP[$n]},script=no,downscript=no" \
     -device "virtio-net-pci,netdev=ring,mac=${LAB_RING_MAC[$n]},addr=0x4"
 }

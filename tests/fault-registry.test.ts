@@ -53,7 +53,7 @@ describe("lab/faults/", () => {
   });
 
   test("the registry holds the suite's faults by number", () => {
-    expect(Object.keys(names)).toEqual(Array.from({ length: 15 }, (_, i) => String(i + 1)));
+    expect(Object.keys(names)).toEqual(Array.from({ length: 19 }, (_, i) => String(i + 1)));
     expect(names["1"]).toBe("power-off of the active node");
   });
 });
@@ -65,6 +65,8 @@ describe("plans", () => {
     // Fencing through the nodes' BMCs: no disk SBD, and the BMC's own fault.
     expect(plan("ipmi").stdout).toBe("1 1 1 1 1 1 1 1 1 1 2 3 4 4 4 4 4 7 8 9 10 14 15");
     expect(plan("redfish").stdout).toBe(plan("ipmi").stdout);
+    expect(plan("kopano").stdout).toBe("16 16 16 16 16 17 17 17 18 19");
+    expect(plan("kopano", "--reduced").stdout).toBe("16 17 18 19");
     expect(plan("base", "--reduced").stdout).toBe("1 1 2 3 7");
     expect(plan("sbd-qdevice", "--only", "4 12").stdout).toBe("4 4 4 12");
     expect(registry(["plan", "base", "--only", "2"], lab, { FAULT_RUNS_2: "3" }).stdout).toBe("2 2 2");
@@ -80,6 +82,8 @@ describe("plans", () => {
     expect(plan("base", "--only", "5").stderr).toContain(
       "fault 5 (the fenced node reboots isolated) is checked inside",
     );
+    expect(plan("base", "--only", "16").stderr).toContain("needs shape, which the stack variant 'base' lacks");
+    expect(plan("kopano", "--only", "1").stderr).toContain("needs one-group, which the stack variant 'kopano' lacks");
     expect(plan("base", "--only", "99").stderr).toContain("no fault 99");
     expect(plan("nosuch").stderr).toContain("no stack variant 'nosuch'");
   });

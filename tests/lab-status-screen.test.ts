@@ -2,7 +2,8 @@
  * The lab's status screen (lab/status-screen.py) on node reports captured from the deployed
  * lab (tests/fixtures/lab-status/: crm_mon's XML, corosync-quorumtool, /proc/drbd, addresses,
  * mount, a mail round trip): the healthy capture reads HEALTHY, and each fault written into
- * a copy of it turns the verdict and is named.
+ * a copy of it turns the verdict and is named. tests/fixtures/lab-status-kopano/ is the same lab
+ * deployed as another shape (lab.json's "shape": two groups, two DRBD resources, a clone).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,15 +11,16 @@ import * as os from "os";
 import * as path from "path";
 
 const fixtures = path.join(__dirname, "fixtures", "lab-status");
+const kopanoFixtures = path.join(__dirname, "fixtures", "lab-status-kopano");
 const screen = path.join(__dirname, "..", "lab", "status-screen.py");
 
 type Edit = (files: Record<string, string>) => void;
 
-function run(edit?: Edit): { status: number | null; out: string } {
+function run(edit?: Edit, from = fixtures): { status: number | null; out: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-status-"));
   try {
     const files: Record<string, string> = {};
-    for (const name of fs.readdirSync(fixtures)) files[name] = fs.readFileSync(path.join(fixtures, name), "utf8");
+    for (const name of fs.readdirSync(from)) files[name] = fs.readFileSync(path.join(from, name), "utf8");
     edit?.(files);
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
     const result = spawnSync("python3", [screen, dir], { encoding: "utf8" });
@@ -259,4 +261,176 @@ test("sbd: absent where the fencing mode does not install it, not named; inactiv
   const inactive = run(units("inactive"));
   expect(inactive.out).toMatch(/NOT HEALTHY:.*primary: sbd not active/s);
   expect(inactive.status).toBe(1);
+});
+
+/** The base lab's own shape.json: one group, one DRBD resource, no clone, mail through the VIP. */
+const baseShape = {
+  resources: [
+    {
+      name: "zimbradata",
+      minor: 0,
+      device: "/dev/drbd0",
+      mount: "/opt/zimbra",
+      primitive: "drbd-zimbradata",
+      clone: "drbd-zimbradata-clone",
+      filesystem: "fs-zimbradata",
+      group: "zimbra",
+    },
+  ],
+  groups: [
+    {
+      id: "zimbra",
+      after: [],
+      preferredNode: "primary",
+      members: [
+        { id: "vip", kind: "vip", address: "192.168.77.203" },
+        { id: "fs-zimbradata", kind: "filesystem", resource: "zimbradata", mount: "/opt/zimbra" },
+        { id: "mailroot", kind: "service", unit: "lab-mailroot.service" },
+        { id: "mta", kind: "service", unit: "postfix@-.service" },
+        { id: "imap", kind: "service", unit: "dovecot.service" },
+      ],
+    },
+  ],
+  clones: [],
+  mail: true,
+};
+
+/** The screen without its first line (the clock). */
+const body = (out: string) => out.split("\n").slice(1).join("\n");
+
+test("a shape of one group and one resource: the one-group screen, byte for byte", () => {
+  const without = run();
+  const withShape = run((f) => {
+    f["lab.json"] = JSON.stringify({ ...JSON.parse(f["lab.json"]), shape: baseShape });
+  });
+  expect(body(withShape.out)).toBe(body(without.out));
+  expect(withShape.status).toBe(0);
+});
+
+const runKopano = (edit?: Edit) => run(edit, kopanoFixtures);
+
+test("the kopano shape (two groups, two DRBD resources, a clone): HEALTHY, a row each, VIPs too", () => {
+  const { status, out } = runKopano();
+  expect(out).not.toContain("NOT HEALTHY");
+  expect(out).toMatch(/^SERVICE +group db on primary: vip-db ✓ +fs-database ✓ +mariadb ✓$/m);
+  expect(out).toMatch(
+    /^ +group app on secondary: vip-app ✓ +fs-attachments ✓ +kopano-server ✓ +kopano-spooler ✓ +kopano-dagent ✓ +\(after db\)$/m,
+  );
+  expect(out).toMatch(
+    /^DRBD +database: primary Primary\/UpToDate +secondary Secondary\/UpToDate +Connected, in sync$/m,
+  );
+  expect(out).toMatch(/^ +\/var\/lib\/mysql mounted on primary \(\/dev\/drbd0 ext4\)$/m);
+  expect(out).toMatch(/^ +attachments: primary Secondary\/UpToDate +secondary Primary\/UpToDate +Connected, in sync$/m);
+  expect(out).toMatch(/^ +\/var\/lib\/kopano mounted on secondary \(\/dev\/drbd1 ext4\)$/m);
+  expect(out).toMatch(/^CLONE +web-clone \(web\): Started on primary, secondary$/m);
+  expect(out).toMatch(/^VIP +192\.168\.77\.203 \(vip-db, group db\) on primary$/m);
+  expect(out).toMatch(/^ +192\.168\.77\.204 \(vip-app, group app\) on secondary$/m);
+  for (const [rows, count] of [
+    [/ group \w+ on \w+: /g, 2],
+    [/ (database|attachments): /g, 2],
+    [/ mounted on /g, 2],
+    [/web-clone \(web\)/g, 1],
+    [/\(vip-\w+, group /g, 2],
+  ] as const) {
+    expect(out.match(rows)).toHaveLength(count);
+  }
+  for (const label of ["NODES", "QUORUM", "FENCING", "FAILURES", "Try next:"]) expect(out).toContain(label);
+  expect(out).not.toMatch(/^MAIL/m);
+  expect(out).toContain(
+    "HEALTHY: group db runs on primary, group app on secondary, DRBD mirrors 2 resources, " +
+      "clone web-clone on both nodes, fencing is armed.",
+  );
+  expect(out).toContain("npm run lab:poweroff -- primary");
+  expect(status).toBe(0);
+});
+
+/** Replaces FROM by TO in both nodes' reports (crm_mon's XML is the cluster's, the same on both). */
+function replaceOnBoth(files: Record<string, string>, from: string | RegExp, to: string): void {
+  for (const node of ["primary.out", "secondary.out"]) replace(files, node, from, to);
+}
+
+/** crm_mon's XML for an instance that does not run: role Stopped, no node. */
+const stopped = (id: string, node: string) => (f: Record<string, string>) =>
+  replaceOnBoth(
+    f,
+    new RegExp(
+      `<resource id="${id}"([^>]*)role="Started" active="true"([^>]*)nodes_running_on="1">` +
+        `\\s*<node name="${node}"[^>]*/>\\s*</resource>`,
+    ),
+    `<resource id="${id}"$1role="Stopped" active="false"$2nodes_running_on="0"/>`,
+  );
+
+/** What a fault does to the kopano capture, the problem it must name, and one it must not (the other resource's). */
+const kopanoFaults: Array<[string, Edit, RegExp, RegExp]> = [
+  [
+    "a member of group app stopped",
+    stopped("kopano-spooler", "secondary"),
+    /^ +- kopano-spooler: Stopped$/m,
+    /group app (runs nowhere|spread)/,
+  ],
+  [
+    "the Primary of attachments on primary, its group app on secondary",
+    (f) => {
+      replace(f, "primary.out", / 1: cs:Connected ro:Secondary\/Primary/, " 1: cs:Connected ro:Primary/Secondary");
+      replace(f, "secondary.out", / 1: cs:Connected ro:Primary\/Secondary/, " 1: cs:Connected ro:Secondary/Primary");
+    },
+    /DRBD attachments Primary on primary, its group app runs on secondary/,
+    /DRBD database Primary/,
+  ],
+  [
+    "the clone stopped on the secondary",
+    stopped("web", "secondary"),
+    /^ +- clone web-clone not running on secondary$/m,
+    /not running on primary/,
+  ],
+  [
+    "vip-app on both nodes",
+    (f) =>
+      replace(
+        f,
+        "primary.out",
+        /(@@begin addr\n)/,
+        "$1" + "2: eth0    inet 192.168.77.204/24 brd 192.168.77.255 scope global secondary eth0\n",
+      ),
+    /vip-app 192\.168\.77\.204 is on primary and secondary at once/,
+    /vip-db 192\.168\.77\.203 is on/,
+  ],
+  [
+    "minor 1 disconnected",
+    (f) => {
+      replace(
+        f,
+        "primary.out",
+        / 1: cs:Connected ro:Secondary\/Primary ds:UpToDate\/UpToDate/,
+        " 1: cs:WFConnection ro:Secondary/Unknown ds:UpToDate/DUnknown",
+      );
+      replace(
+        f,
+        "secondary.out",
+        / 1: cs:Connected ro:Primary\/Secondary ds:UpToDate\/UpToDate/,
+        " 1: cs:StandAlone ro:Primary/Unknown ds:UpToDate/DUnknown",
+      );
+    },
+    /DRBD attachments is not Connected and UpToDate on both nodes \(WFConnection\)/,
+    /DRBD database is not/,
+  ],
+  [
+    "/var/lib/kopano mounted on both nodes",
+    (f) => replace(f, "primary.out", /(@@begin mounts\n)/, "$1/var/lib/kopano /dev/drbd1 ext4\n"),
+    /\/var\/lib\/kopano mounted on primary, secondary, its group app runs on secondary/,
+    /\/var\/lib\/mysql mounted on/,
+  ],
+];
+
+/** The NOT HEALTHY list of a screen. */
+const problemList = (out: string) => out.slice(out.indexOf("NOT HEALTHY:"), out.indexOf("Try next:"));
+
+test.each(kopanoFaults)("kopano shape, %s: NOT HEALTHY, named, exit 1", (_what, edit, named, notNamed) => {
+  const healthy = runKopano();
+  expect(healthy.out).not.toMatch(named);
+  const { status, out } = runKopano(edit);
+  expect(out).toContain("NOT HEALTHY:");
+  expect(problemList(out)).toMatch(named);
+  expect(problemList(out)).not.toMatch(notNamed);
+  expect(status).toBe(1);
 });

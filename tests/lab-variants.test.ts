@@ -85,3 +85,59 @@ describe.each([
     expect(() => variant(name)).toThrow("fencePasswords");
   });
 });
+
+describe("kopano: the Kopano example's shape on the lab's nodes", () => {
+  const example = YAML.parse(fs.readFileSync(path.join(ROOT, "examples", "kopano.yaml"), "utf8")).config[
+    "zimbra-ha:cluster"
+  ];
+
+  test("the example's resources, groups, order and clone, on the lab's nodes, disks and addresses", () => {
+    const { cfg } = variant("kopano");
+    expect(cfg.drbd.resources.map((r) => [r.name, r.disk, r.mountPoint, r.initialPrimary])).toEqual([
+      ["database", "/dev/vdb", "/var/lib/mysql", "primary"],
+      ["attachments", "/dev/vdd", "/var/lib/kopano", "secondary"],
+    ]);
+    expect(cfg.pacemaker.groups).toEqual(
+      example.pacemaker.groups.map((g: { preferredNode: string }) =>
+        expect.objectContaining({
+          ...g,
+          preferredNode: { kopano1: "primary", kopano2: "secondary" }[g.preferredNode],
+        }),
+      ),
+    );
+    expect(cfg.pacemaker.clones).toEqual(example.pacemaker.clones);
+    expect(cfg.pacemaker.vips.map((v) => v.address)).toEqual(["192.168.77.203", "192.168.77.204"]);
+    expect(cfg.fencing.mode).toBe("sbd");
+  });
+
+  test("each primitive keeps the example's agent and monitor interval, with the lab's timeouts", () => {
+    const { cfg } = variant("kopano");
+    expect(cfg.pacemaker.primitives.map((p) => p.agent)).toEqual(
+      example.pacemaker.primitives.map((p: { agent: string }) => p.agent),
+    );
+    const mariadb = cfg.pacemaker.primitives.find((p) => p.id === "mariadb");
+    expect(mariadb?.ops).toEqual({
+      start: { timeout: 300 },
+      stop: { timeout: 300 },
+      monitor: { interval: 30, timeout: 60 },
+    });
+    for (const v of cfg.pacemaker.vips) expect(v.monitorTimeout).toBe(60);
+  });
+
+  test("the example's files and the stand-ins' units, content read from the repository", () => {
+    const { cfg } = variant("kopano");
+    const paths = cfg.files.map((f) => f.path);
+    for (const f of example.files) expect(paths).toContain(f.path);
+    const standin = cfg.files.find((f) => f.path === "/usr/local/lib/zimbra-ha-lab/standin.py");
+    expect(standin?.content).toBe(fs.readFileSync(path.join(ROOT, "lab", "standin", "standin.py"), "utf8"));
+    expect(standin?.mode).toBe("0755");
+    expect(paths).toContain("/etc/systemd/system/kopano-server.service");
+  });
+
+  test("an example host with no lab counterpart is refused, naming it", () => {
+    const text = fs.readFileSync(path.join(ROOT, "lab", "variants", "kopano.yaml"), "utf8");
+    expect(() => variantStackFile(BASE, text.replace("/dev/sdb2: /dev/vdd", "/dev/sdb9: /dev/vdd"))).toThrow(
+      "shape: the example's disk /dev/sdb2 has no lab counterpart",
+    );
+  });
+});

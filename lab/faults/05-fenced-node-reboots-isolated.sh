@@ -1,5 +1,5 @@
 # name: the fenced node reboots isolated
-# inside: 4
+# inside: 4, 17
 # The node fenced in a partition comes back while the partition lasts: it must stay without
 # quorum, hold nothing, and neither fence its peer nor be fenced again (no fence loop).
 # shellcheck shell=bash disable=SC2154,SC2317  # set by faults.sh; checks run through expect

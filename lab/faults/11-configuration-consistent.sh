@@ -1,5 +1,5 @@
 # name: configuration consistent after a fault
-# inside: 1, 2, 3, 4, 7, 8, 9, 10, 12, 13
+# inside: 1, 2, 3, 4, 7, 8, 9, 10, 12, 13, 16, 17, 18, 19
 # After every fault: the same cluster configuration on both nodes, nothing orphaned, no
 # leftover fence constraint, the stack's resource set unchanged, crm_verify clean.
 # shellcheck shell=bash disable=SC2154  # baseline_resources is set by faults.sh
