@@ -26,7 +26,7 @@ export interface Shape {
     name: string;
     minor: number;
     device: string;
-    disk: string;
+    disk: string | null;
     mount: string;
     primitive: string;
     clone: string;
@@ -70,7 +70,7 @@ export function shapeOf(cfg: ClusterConfig): Shape {
       name: r.name,
       minor: r.minor,
       device: `/dev/drbd${r.minor}`,
-      disk: r.disk,
+      disk: r.disk ?? null,
       mount: r.mountPoint,
       primitive: cibIds.drbdPrimitive(r.name),
       clone: cibIds.drbdClone(r.name),

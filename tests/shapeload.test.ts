@@ -17,7 +17,7 @@ const standin = path.join(lab, "standin", "standin.py");
 const requirements = path.join(lab, "shapeload", "requirements.txt");
 const isRoot = process.getuid?.() === 0;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "shapeload-"));
