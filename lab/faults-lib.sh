@@ -68,7 +68,9 @@ record() {
   [[ $1 == pass ]] || postmortem "f${fault_no}r$fault_run${soak_index:+-s$soak_index}"
   python3 lab/evidence.py row "$rows" "$fault_no" "$fault_run" "$1" "${2:-}" "$3" "$invocation" "$work/verify.json" "[$checks_json]" "$work/timeline.json" "$row_extra"
   [[ $1 == pass ]] || failures=$((failures + 1))
-  log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $(python3 lab/evidence.py mail-summary "$work/verify.json")) $3"
+  local readback
+  if [[ $row_extra == *'"writes"'* ]]; then readback="writes: $(writes_summary)"; else readback=$(python3 lab/evidence.py mail-summary "$work/verify.json"); fi
+  log "fault $fault_no run $fault_run: $1 (failover ${2:--} s; $readback) $3"
 }
 
 # ---- mail load ---------------------------------------------------------------------------

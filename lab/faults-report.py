@@ -251,7 +251,7 @@ def main(directory, out_dir=None):
             f"{name} {w['acked']} acknowledged, {w['lost']} lost ({w['runs']} runs)" for name, w in writes.items()))
     for f in faults:
         if f["read_back_missing"]:
-            lines.append(f"fault {f['fault']}: {f['read_back_missing']} run(s) without a mail or write read-back")
+            lines.append(f"fault {f['fault']}: {f['read_back_missing']} run(s) without a {'write' if writes else 'mail'} read-back")
     for r in rows:
         if r["outcome"] != "pass":
             lines.append(f"fault {r['fault']} run {r['run']} FAILED: {r['note']}")
@@ -266,7 +266,7 @@ def main(directory, out_dir=None):
     with open(os.path.join(out_dir, "table.txt"), "w") as out:
         out.write(text)
     results = {"meta": meta, "invocations": invocations, "faults": faults, "inner": inner, "timeline_medians": medians,
-               "writes": writes,
+               **({"writes": writes} if writes else {}),
                "soak": soak, "runs": rows}
     with open(os.path.join(out_dir, "results.json"), "w") as out:
         json.dump(results, out, indent=2)

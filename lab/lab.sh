@@ -78,7 +78,7 @@ settle() {
   done
 }
 phase "settle: both nodes online, the group running, DRBD in sync" settle
-log "== status: the cluster from both nodes, and a mail round trip through the VIP"
+log "== status: the cluster from both nodes, and a mail round trip through the VIP (where the stack runs mail)"
 rc=0
 bash lab/status.sh || rc=$?
 echo

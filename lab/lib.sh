@@ -77,14 +77,14 @@ variant_has_arbiter() { [[ $1 != base ]] && grep -q '^quorumDevice:' "$LAB_VARIA
 # The lab's shape (lab/shape-facts.ts): groups, members, DRBD resources, clones, as JSON in
 # $LAB_STATE/shape.json, made again when the stack file or the variant (or the shape's sources) is newer.
 lab_shape() {
-  local out=$LAB_STATE/shape.json variant args=("$LAB_ROOT/Pulumi.lab.yaml") f stale=false
+  local out=$LAB_STATE/shape.json variant sources=("$LAB_ROOT/Pulumi.lab.yaml") f stale=false
   variant=$(lab_variant)
-  [[ $variant == base ]] || args+=("$LAB_VARIANTS_DIR/$variant.yaml")
+  [[ $variant == base ]] || sources+=("$LAB_VARIANTS_DIR/$variant.yaml")
   [[ -s $out ]] || stale=true
-  for f in "${args[@]}" "$LAB_DIR/shape-facts.ts" "$LAB_DIR/shape-variant.ts"; do [[ $f -nt $out ]] && stale=true; done
+  for f in "${sources[@]}" "$LAB_DIR/shape-facts.ts" "$LAB_DIR/shape-variant.ts"; do [[ $f -nt $out ]] && stale=true; done
   if $stale; then
     mkdir -p "$LAB_STATE"
-    "$LAB_ROOT/node_modules/.bin/tsx" "$LAB_DIR/shape-facts.ts" "${args[@]}" >"$out.tmp" || die "lab/shape-facts.ts failed"
+    "$LAB_ROOT/node_modules/.bin/tsx" "$LAB_DIR/shape-facts.ts" "${sources[@]}" >"$out.tmp" || die "lab/shape-facts.ts failed"
     mv "$out.tmp" "$out"
   fi
   echo "$out"

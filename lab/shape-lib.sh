@@ -29,7 +29,7 @@ busiest_node() {
 # Primary where its group runs and in sync, each mount and address where its group runs, each
 # clone on every node, no failed action, fencing armed).
 shape_healthy() { bash "$LAB_DIR/status.sh" --no-mail >/dev/null 2>&1; }
-shape_settle() { wait_for "${1:-900}" "the shape healthy (npm run lab:status)" shape_healthy; }
+shape_settle() { wait_for 900 "the shape healthy (npm run lab:status)" shape_healthy; }
 # NODE holds nothing of any group: no mount, no address, no Primary, no service unit active.
 shape_holds_nothing() {
   local n=$1 out
@@ -179,7 +179,7 @@ group_runs_where() { local n; n=$(group_node "$1" "$2") && [[ $n == "$2" ]]; }
 unit_of_member() { shape unit-of "$1"; }
 # Healthy with every group on NODE.
 shape_settle_on() {
-  all_on() { local p; p=$(placement) && [[ -z $(tr ' ' '\n' <<<"$p" | grep -v "=$1\$") ]]; }
+  all_on() { local p; p=$(placement) && ! tr ' ' '\n' <<<"$p" | grep -qv "=$1\$"; }
   shape_settle && all_on "$1"
 }
 # Healthy with the groups where PLACEMENT ("db=primary app=secondary") has them.

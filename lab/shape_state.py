@@ -86,9 +86,10 @@ def placement(shape, crm_xml):
     return " ".join(out)
 
 
-def starts(timeline, gid):
-    return [p["at"] for p in timeline.get(gid, {}).get("phases", [])
-            if p["phase"].endswith(" started") and p["phase"] != "promote started"]
+def starts(shape, timeline, gid):
+    """When each member of group GID started, in its timeline (not the other phases that "start")."""
+    members = {f"{m['id']} started" for m in group(shape, gid)["members"]}
+    return [p["at"] for p in timeline.get(gid, {}).get("phases", []) if p["phase"] in members]
 
 
 def order_broken(shape, timelines):
@@ -96,7 +97,7 @@ def order_broken(shape, timelines):
     broken = []
     for g in shape["groups"]:
         for before in g["after"]:
-            mine, theirs = starts(timelines, g["id"]), starts(timelines, before)
+            mine, theirs = starts(shape, timelines, g["id"]), starts(shape, timelines, before)
             if mine and theirs and min(mine) < max(theirs):
                 broken.append(f"{g['id']} started at {min(mine)} s, before {before} was up at {max(theirs)} s")
     return broken

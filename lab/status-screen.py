@@ -528,7 +528,8 @@ def render(lab, nodes, mail, now=None):
         ("npm run lab:status -- --watch", "this screen every 5 s (keep it open in a second terminal)"),
         (f"npm run lab:poweroff -- {target}", poweroff[0]),
         ("", f"{poweroff[1]} to the other node; npm run lab:up boots it again"),
-        ("npm run test:faults -- --only 1", "the same failover, measured under mail load"),
+        (("npm run test:faults -- --only 16", "the same failover, measured under write load")
+         if shape else ("npm run test:faults -- --only 1", "the same failover, measured under mail load")),
         ("bash lab/ssh.sh primary", "a root shell on a node (crm_mon, drbdadm status, ...)"),
         ("npm run lab:down", "remove the nodes and their state (caches kept)"),
     ]

@@ -70,7 +70,7 @@ judgeTest(
   "the Kopano-like example: the application group never starts before the database group; the web clone runs on " +
     "both nodes",
   async () => {
-    const kopano = stackFiles().find((f) => f.endsWith("kopano.yaml"));
+    const kopano = stackFiles().find((f) => f.endsWith(path.join("examples", "kopano.yaml")));
     if (!kopano) return console.warn("examples/kopano.yaml is not there: scenario 6 not exercised");
     const result = await fullCheck(kopano);
     const six = result.sections.find((s) => s.id === "scenarios")!.items.find((i) => i.title.startsWith("6."))!;

@@ -49,6 +49,7 @@ test("the captured healthy lab reads HEALTHY, exit 0, with every line of the scr
   expect(out).toMatch(/DRBD +zimbradata: primary Primary\/UpToDate +secondary Secondary\/UpToDate +Connected, in sync/);
   expect(out).toMatch(/FENCING .*stonith:fence_sbd/);
   expect(out).toContain("npm run lab:poweroff -- primary");
+  expect(out).toContain("npm run test:faults -- --only 1 ");
   expect(status).toBe(0);
 });
 
@@ -341,6 +342,7 @@ test("the kopano shape (two groups, two DRBD resources, a clone): HEALTHY, a row
       "clone web-clone on both nodes, fencing is armed.",
   );
   expect(out).toContain("npm run lab:poweroff -- primary");
+  expect(out).toContain("npm run test:faults -- --only 16");
   expect(status).toBe(0);
 });
 

@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { labShape } from "../lab/shape-facts";
 import { runCheck } from "../tools/check/index";
 import { CheckResult } from "../tools/check/types";
 import { labVariantFiles, ROOT, tempOut, testWithJudges } from "./fixtures/check/judges";
@@ -49,13 +50,20 @@ function latestRun(variant: string): { id: string; rows: Row[] } {
   };
 }
 
+const MEMBERS = new Set(
+  labShape(
+    fs.readFileSync(path.join(ROOT, "Pulumi.lab.yaml"), "utf8"),
+    fs.readFileSync(path.join(ROOT, "lab", "variants", "kopano.yaml"), "utf8"),
+  ).groups.flatMap((g) => g.members.map((m) => m.id)),
+);
+
 /** The members that started on the survivor after the fault, in the order they started. */
 function liveStartOrder(row: Row): string[] {
   const starts: Array<[number, string]> = [];
   for (const t of Object.values(row.timeline!.groups)) {
     for (const p of t.phases) {
       const m = /^(.+) started$/.exec(p.phase);
-      if (m && m[1] !== "promote") starts.push([p.at, m[1]]);
+      if (m && MEMBERS.has(m[1])) starts.push([p.at, m[1]]);
     }
   }
   return starts.sort((a, b) => a[0] - b[0]).map(([, member]) => member);

@@ -85,7 +85,8 @@ test("the order between groups, from per-group timelines: held, and broken when 
   const timeline = (appFirst: number) => ({
     groups: {
       db: phases({ "vip-db": 40, "fs-database": 42, mariadb: 50 }),
-      app: phases({ "vip-app": appFirst, "fs-attachments": 55, "kopano-server": 57 }),
+      // "fence action started" is a phase of the failover, not a member's start.
+      app: phases({ "fence action": 18, "vip-app": appFirst, "fs-attachments": 55, "kopano-server": 57 }),
     },
   });
   const file = path.join(dir, "timeline.json");

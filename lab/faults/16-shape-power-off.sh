@@ -24,7 +24,7 @@ fault_16() {
   shapeload_start "f16r$fault_run"
   fault_began
   power_off "$a"
-  all_on_survivor() { local p; p=$(placement "$s") && [[ -z $(tr ' ' '\n' <<<"$p" | grep -v "=$s\$") ]]; }
+  all_on_survivor() { local p; p=$(placement "$s") && ! tr ' ' '\n' <<<"$p" | grep -qv "=$s\$"; }
   expect "every group on the survivor $s (before: $groups_before)" wait_for 600 "every group on $s" all_on_survivor
   fenced_more() { local c; c=$(fence_count "$s" "$a") && ((c > fenced_before)); }
   expect "$a fenced by $s (its fencing log: more than $fenced_before)" wait_for 120 "fence of $a" fenced_more

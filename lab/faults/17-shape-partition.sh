@@ -37,14 +37,14 @@ fault_17() {
     return
   fi
   l=$(other_node "$w")
-  all_on_winner() { local p; p=$(placement "$w") && [[ -z $(tr ' ' '\n' <<<"$p" | grep -v "=$w\$") ]]; }
+  all_on_winner() { local p; p=$(placement "$w") && ! tr ' ' '\n' <<<"$p" | grep -qv "=$w\$"; }
   expect "every group on the winner $w (before: $groups_before)" wait_for 600 "every group on $w" all_on_winner
   failover=$(writes_resumed_after_fault) || failover=""
   shape_timeline "$w" "$l" "$dc"
   expect "the order between the groups held (per-group timelines)" order_held
-  fenced_once() { local c; c=$(fence_count "$w" "$l") && { [[ $w == primary ]] && ((c == fs + 1)) || ((c == fp + 1)); }; }
-  local boot_l boot_w
-  [[ $l == primary ]] && boot_l=$boot_p boot_w=$boot_s || boot_l=$boot_s boot_w=$boot_p
+  local boot_l=$boot_s boot_w=$boot_p before_l=$fs
+  if [[ $l == primary ]]; then boot_l=$boot_p boot_w=$boot_s before_l=$fp; fi
+  fenced_once() { local c; c=$(fence_count "$w" "$l") && ((c == before_l + 1)); }
   check_fault_5 "$l" "$w" "$boot_l" "$boot_w" fenced_once
   heal
   expect "rejoined, nothing moved back" shape_settle_on "$w"

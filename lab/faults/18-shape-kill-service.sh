@@ -13,7 +13,11 @@
 fault_18() {
   local g victim unit node pid groups_before others=() snap_before
   begin_run 18
-  g=$(shape leaf) && victim=$(shape first-service "$g") && unit=$(unit_of_member "$victim") || { expect "read the shape" false; abandon_run; return; }
+  if ! { g=$(shape leaf) && victim=$(shape first-service "$g") && unit=$(unit_of_member "$victim"); }; then
+    expect "read the shape" false
+    abandon_run
+    return
+  fi
   baseline groups_before "where the groups run" placement || { abandon_run; return; }
   baseline node "the node running group $g" group_node "$g" || { abandon_run; return; }
   baseline pid "$unit's main PID on $node" main_pid "$node" "$unit" || { abandon_run; return; }

@@ -21,7 +21,7 @@ fault_19() {
   shapeload_start "f19r$fault_run"
   fault_began
   act "standby on" "$a" "crm_standby --node $a --update on" || true
-  all_on_b() { local p; p=$(placement "$b") && [[ -z $(tr ' ' '\n' <<<"$p" | grep -v "=$b\$") ]]; }
+  all_on_b() { local p; p=$(placement "$b") && ! tr ' ' '\n' <<<"$p" | grep -qv "=$b\$"; }
   expect "every group moved to $b (before: $groups_before)" wait_for 600 "every group on $b" all_on_b
   failover=$(writes_resumed_after_fault) || failover=""
   shape_timeline "$b" "$a" "$dc" planned
