@@ -92,7 +92,7 @@ def writes_per_resource(rows):
     return out
 
 
-GROUP_PHASE = re.compile(r" (started|stopped)$|^(promote|demote) (done|started)$|^DRBD I/O resumed$")
+GROUP_PHASE = re.compile(r"^(?!fence action )\S+ (started|stopped)$|^(promote|demote) (done|started)$|^DRBD I/O resumed$")
 
 
 def flat_phases(t):

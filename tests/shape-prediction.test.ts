@@ -5,7 +5,8 @@
  * fault suite recorded the same two events on the real cluster (faults 16 and 19, committed
  * under lab/evidence/faults/, the latest run of the kopano variant): each group's members
  * started on the survivor, with times from its journal. Every group must end on the survivor, as
- * the check predicts, and the members must start in the order it predicts, run by run.
+ * the check predicts, and the members must start in the order it predicts, run by run: every run
+ * with a timeline, whatever its other checks said (the timeline is the cluster's own record).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -94,7 +95,7 @@ describe.each([
       const result = await kopanoCheck();
       const p = predicted(result, scenario);
       const { id, rows } = latestRun("kopano");
-      const runs = rows.filter((r) => r.fault === fault && r.outcome === "pass" && r.timeline);
+      const runs = rows.filter((r) => r.fault === fault && r.timeline);
       expect(runs.length).toBeGreaterThan(0);
       for (const r of runs) {
         // The check fails the preferred node with each group on its own; a later run may start with

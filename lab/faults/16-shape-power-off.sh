@@ -17,9 +17,9 @@ fault_16() {
   begin_run 16
   baseline a "the node running the most groups" busiest_node || { abandon_run; return; }
   s=$(other_node "$a")
+  baseline groups_before "where the groups run" placement || { abandon_run; return; }
   if ((fault_run % 2)); then make_dc "$a"; else make_dc "$s"; fi || log "  could not choose the DC"
   dc=$(dc_node) || dc=""
-  baseline groups_before "where the groups run" placement || { abandon_run; return; }
   baseline fenced_before "fence operations $s logged against $a" fence_count "$s" "$a" || { abandon_run; return; }
   shapeload_start "f16r$fault_run"
   fault_began
