@@ -229,17 +229,24 @@ def mounted_on(nodes, mount_of):
     return [n.name for n in mounted], (f" ({' '.join(mount_of(mounted[0]))})" if mounted else "")
 
 
+def drbd_problems(drbd, name, active, runs, problems, role_label=None):
+    """A DRBD resource's problems: Primary on two nodes, Primary away from its group (which RUNS on
+    ACTIVE), not in sync. The resource is "DRBD NAME" (ROLE_LABEL in the role problems, if given)."""
+    label = role_label or f"DRBD {name}"
+    if len(drbd.primaries) > 1:
+        problems.append(f"{label} Primary on {' and '.join(drbd.primaries)} at once")
+    if active and drbd.primaries != [active]:
+        problems.append(f"{label} Primary on {', '.join(drbd.primaries) or 'no node'}, {runs} {active}")
+    if not drbd.in_sync:
+        problems.append(f"DRBD {name} is not Connected and UpToDate on both nodes ({drbd.conn}{drbd.sync})")
+
+
 def single_group_rows(lab, crm, nodes, row, problems):
     """The one group's SERVICE, DRBD and mount rows; returns the node the group runs on."""
     active = service_row(crm, lab["group"], row, problems)
     drbd = drbd_state(nodes, lambda n: n.drbd)
     row(f"{'DRBD':<10} {lab['drbd']}: " + drbd.summary)
-    if len(drbd.primaries) > 1:
-        problems.append(f"DRBD Primary on {' and '.join(drbd.primaries)} at once")
-    if active and drbd.primaries != [active]:
-        problems.append(f"DRBD Primary on {', '.join(drbd.primaries) or 'no node'}, the group runs on {active}")
-    if not drbd.in_sync:
-        problems.append(f"DRBD {lab['drbd']} is not Connected and UpToDate on both nodes ({drbd.conn}{drbd.sync})")
+    drbd_problems(drbd, lab["drbd"], active, "the group runs on", problems, role_label="DRBD")
     mounted, detail = mounted_on(nodes, lambda n: n.mount)
     row(f"{'':<10} {lab['mount']} mounted on {', '.join(mounted) or 'no node'}{detail}")
     if active and mounted != [active]:
@@ -279,12 +286,7 @@ def shape_drbd_rows(shape, placement, nodes, row, problems):
         active = placement.get(group)
         drbd = drbd_state(nodes, lambda n: n.drbd_minor(r["minor"]))
         row(f"{'DRBD' if i == 0 else '':<10} {name}: " + drbd.summary)
-        if len(drbd.primaries) > 1:
-            problems.append(f"DRBD {name} Primary on {' and '.join(drbd.primaries)} at once")
-        if active and drbd.primaries != [active]:
-            problems.append(f"DRBD {name} Primary on {', '.join(drbd.primaries) or 'no node'}, its group {group} runs on {active}")
-        if not drbd.in_sync:
-            problems.append(f"DRBD {name} is not Connected and UpToDate on both nodes ({drbd.conn}{drbd.sync})")
+        drbd_problems(drbd, name, active, f"its group {group} runs on", problems)
         mounted, detail = mounted_on(nodes, lambda n: (n.mounts or {}).get(point))
         row(f"{'':<10} {point} mounted on {', '.join(mounted) or 'no node'}{detail}")
         if len(mounted) > 1 or (active and mounted != [active]):

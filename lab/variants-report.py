@@ -3,7 +3,10 @@
 each run's results.json, written by faults-report.py): per fault the runs passed and the
 failover time (median / max, first IMAP login), mails acknowledged and lost, and the median
 of every failover phase. The header says whether the runs are comparable: one machine, one
-day. Writes the table to --out too (a README figure block can name it).
+day. Writes the table to --out too (a README figure block can name it). A run of an example's
+shape (faults 16-19) stands beside the one-group lab's in the rows of the fault it repeats
+(SHAPE_FAULTS): its time there is its first acknowledged write after the outage, its counts
+the writes read back.
 
 Usage: variants-report.py [--out FILE] RUN_DIR [RUN_DIR ...]
 """
@@ -14,7 +17,9 @@ import statistics
 
 WIDTH = 18
 # The faults every variant's runs share, by number; their names come from the runs' results.
-FAULTS = ["1", "4", "12", "13", "15"]
+FAULTS = ["1", "2", "4", "7", "12", "13", "15"]
+# A shape's fault -> the one-group lab's fault it repeats on every group.
+SHAPE_FAULTS = {"16": "1", "17": "4", "18": "2", "19": "7"}
 
 
 def load(directory):
@@ -29,8 +34,9 @@ def load(directory):
         "machine": f"{m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, host kernel {m['kernel']}, "
                    f"lab emulation {m['accel']}",
         "days": days,
-        "faults": {f["fault"]: f for f in results["faults"]},
-        "timelines": results.get("timeline_medians", {}),
+        "faults": {SHAPE_FAULTS.get(f["fault"], f["fault"]): f for f in results["faults"]},
+        "timelines": {SHAPE_FAULTS.get(n, n): t for n, t in results.get("timeline_medians", {}).items()},
+        "shape": any(f["fault"] in SHAPE_FAULTS for f in results["faults"]),
     }
 
 
@@ -43,15 +49,17 @@ def row(label, cells, widths):
     return f"{label:<52}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths))
 
 
-def fault_rows(runs, fault, name, widths):
+def fault_rows(runs, fault, name, widths, shape):
     if not any(fault in r["faults"] for r in runs):
         return []
     cells = lambda get: [get(r["faults"][fault]) if fault in r["faults"] else "-" for r in runs]
-    lines = [row(f"{fault}. {name}: passed", cells(lambda f: f"{f['passed']}/{f['runs']}"), widths)]
+    numbers = " / ".join(dict.fromkeys(r["faults"][fault]["fault"] for r in runs if fault in r["faults"]))
+    lines = [row(f"{numbers}. {name}: passed", cells(lambda f: f"{f['passed']}/{f['runs']}"), widths)]
     if any(r["faults"].get(fault, {}).get("failover_s") for r in runs):
         span = lambda f: f"{f['failover_s']['median']:.0f} / {f['failover_s']['max']:.0f}" if f["failover_s"] else "-"
-        lines.append(row("   first IMAP login s, median / max", cells(span), widths))
-    lines.append(row("   mails acknowledged / lost", cells(lambda f: f"{f['acked']} / {f['lost']}"), widths))
+        lines.append(row("   first IMAP login" + (" / write" if shape else "") + " s, median / max", cells(span), widths))
+    lines.append(row("   mails" + (" / writes" if shape else "") + " acknowledged / lost",
+                     cells(lambda f: f"{f['acked']} / {f['lost']}"), widths))
     return lines
 
 
@@ -86,12 +94,14 @@ def report(runs):
         "",
         row("", [r["variant"] for r in runs], widths),
     ]
+    shape = any(r["shape"] for r in runs)
     for fault in FAULTS:
-        name = next((r["faults"][fault]["name"] for r in runs if fault in r["faults"]), fault)
-        lines += fault_rows(runs, fault, name, widths)
+        name = next((r["faults"][fault]["name"] for r in runs if fault in r["faults"] and not r["shape"]),
+                    next((r["faults"][fault]["name"] for r in runs if fault in r["faults"]), fault))
+        lines += fault_rows(runs, fault, name, widths, shape)
     totals = [f"{sum(f['acked'] for f in r['faults'].values())} / {sum(f['lost'] for f in r['faults'].values())}"
               for r in runs]
-    lines.append(row("all faults: mails acknowledged / lost", totals, widths))
+    lines.append(row("all faults: mails" + (" / writes" if shape else "") + " acknowledged / lost", totals, widths))
     for fault in ("1", "4"):
         lines += phase_rows(runs, fault, widths)
     return "\n".join(lines) + "\n"
