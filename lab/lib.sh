@@ -89,15 +89,19 @@ lab_shape() {
   fi
   echo "$out"
 }
-# shape_query EXPR: a Python expression over the shape `s`, printed (lists one item per line).
+# shape_query EXPR: a Python expression over the shape `s`, printed (a list: one item per line,
+# nothing for an empty one).
 shape_query() {
   python3 - "$(lab_shape)" "$1" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 v = eval(sys.argv[2], {"s": s})
-print("\n".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+for item in v if isinstance(v, (list, tuple)) else [v]:
+    print(item)
 PY
 }
+# The DRBD disks of the shape beyond the base lab's vdb (vdd, vde, ...), one per line; none for the base.
+shape_extra_disks() { shape_query '[r["disk"][5:] for r in s["resources"] if (r["disk"] or "") >= "/dev/vdd"]'; }
 # The lab's variant leaves the quorum device's heuristics on (the stack's default).
 variant_heuristics_on() { ! grep -q '^ *heuristics: *off' "$LAB_VARIANTS_DIR/$(lab_variant).yaml"; }
 # The hosts the lab's variant boots: the nodes, and the arbiter when it has a quorum device.

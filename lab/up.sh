@@ -61,7 +61,7 @@ disks() {
 }
 # A shape with more DRBD resources than the base (lab/variants/kopano.yaml) puts them on vdd, vde, ...:
 # one more disk per node each, in the PCI slots after the SBD disk's, so the guest names them in order.
-mapfile -t extra_disks < <(shape_query '[r["disk"][5:] for r in s["resources"] if (r["disk"] or "") >= "/dev/vdd"]')
+mapfile -t extra_disks < <(shape_extra_disks)
 for d in "${extra_disks[@]}"; do [[ $d =~ ^vd[d-k]$ ]] || die "shape: DRBD disk /dev/$d: the lab has vdb, and vdd to vdk"; done
 
 # A node's devices beyond its root disk and service link: its DRBD disk, the shared SBD disk

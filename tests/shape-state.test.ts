@@ -95,3 +95,18 @@ test("the order between groups, from per-group timelines: held, and broken when 
   fs.writeFileSync(file, JSON.stringify(timeline(45)));
   expect(ask(["order", file])).toEqual({ status: 1, out: "app started at 45 s, before db was up at 50 s" });
 });
+
+test("the extra disks lab/up.sh attaches: none for the base lab, vdd for kopano (lib.sh)", () => {
+  const disks = (variant: string) => {
+    const state = fs.mkdtempSync(path.join(dir, `state-${variant}-`));
+    fs.writeFileSync(path.join(state, "variant"), `${variant}\n`);
+    const r = spawnSync("bash", ["-c", `source "${ROOT}/lab/lib.sh" && shape_extra_disks`], {
+      encoding: "utf8",
+      env: { ...process.env, LAB_STATE: state },
+    });
+    expect(r.stderr).toBe("");
+    return r.stdout;
+  };
+  expect(disks("base")).toBe("");
+  expect(disks("kopano")).toBe("vdd\n");
+});
